@@ -1,0 +1,300 @@
+package io.cloudsign.saml.core;
+
+import io.cloudsign.saml.core.internal.Urls;
+import java.net.URI;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One Entra enterprise application this service provider accepts sign-ins from: the values an admin
+ * types into Entra's <i>Basic SAML Configuration</i> plus the tenant's {@link IdentityProvider}. A
+ * SaaS serving many customer tenants has one registration per tenant, each with its own id.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * <pre>{@code
+ * Registration contoso = Registration.builder("contoso")
+ *     .entityId("urn:amazon:cognito:sp:ap-northeast-1_EXAMPLE")                // Identifier (Entity ID)
+ *     .replyUrl("https://cloudsign-EXAMPLE.auth.ap-northeast-1.amazoncognito.com/saml2/idpresponse")
+ *     .signOnUrl("https://www.cloudsign.jp/login")                             // Sign on URL
+ *     .identityProvider(IdentityProvider.fromMetadata(Path.of("CloudSign.xml")))
+ *     .build();
+ * }</pre>
+ */
+public final class Registration {
+  private final String id;
+  private final String entityId;
+  private final URI replyUrl;
+  private final URI signOnUrl;
+  private final IdentityProvider identityProvider;
+  private final String nameIdFormat;
+  private final boolean forceAuthn;
+  private final boolean passive;
+  private final List<String> requestedAuthnContextClassRefs;
+  private final Binding requestBinding;
+  private final PrivateKey requestSigningKey;
+  private final X509Certificate requestSigningCertificate;
+  private final ClaimMapping claimMapping;
+
+  private Registration(Builder b) {
+    this.id = b.id;
+    this.entityId = b.entityId;
+    this.replyUrl = b.replyUrl;
+    this.signOnUrl = b.signOnUrl;
+    this.identityProvider = b.identityProvider;
+    this.nameIdFormat = b.nameIdFormat;
+    this.forceAuthn = b.forceAuthn;
+    this.passive = b.passive;
+    this.requestedAuthnContextClassRefs = b.requestedAuthnContextClassRefs;
+    this.requestBinding = b.requestBinding;
+    this.requestSigningKey = b.requestSigningKey;
+    this.requestSigningCertificate = b.requestSigningCertificate;
+    this.claimMapping = b.claimMapping;
+  }
+
+  /**
+   * @param id this application's name for the registration (e.g. the customer's tenant key);
+   *     carried by every {@link PendingRequest}
+   */
+  public static Builder builder(String id) {
+    return new Builder(id);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /** Entra's <i>Identifier (Entity ID)</i>: the AuthnRequest Issuer and the required Audience. */
+  public String entityId() {
+    return entityId;
+  }
+
+  /** Entra's <i>Reply URL (Assertion Consumer Service URL)</i>. */
+  public URI replyUrl() {
+    return replyUrl;
+  }
+
+  /** Entra's <i>Sign on URL</i>, if set. */
+  public Optional<URI> signOnUrl() {
+    return Optional.ofNullable(signOnUrl);
+  }
+
+  public IdentityProvider identityProvider() {
+    return identityProvider;
+  }
+
+  /** The NameIDPolicy Format requested, if any. */
+  public Optional<String> nameIdFormat() {
+    return Optional.ofNullable(nameIdFormat);
+  }
+
+  public boolean forceAuthn() {
+    return forceAuthn;
+  }
+
+  public boolean passive() {
+    return passive;
+  }
+
+  /** Requested AuthnContextClassRefs (Comparison="exact"); empty = none requested. */
+  public List<String> requestedAuthnContextClassRefs() {
+    return requestedAuthnContextClassRefs;
+  }
+
+  /** How AuthnRequests are sent: HTTP-Redirect (default) or HTTP-POST. */
+  public Binding requestBinding() {
+    return requestBinding;
+  }
+
+  /** The key that signs AuthnRequests, if any. */
+  Optional<PrivateKey> requestSigningKey() {
+    return Optional.ofNullable(requestSigningKey);
+  }
+
+  /** The certificate published in SP metadata for request signing, if any. */
+  public Optional<X509Certificate> requestSigningCertificate() {
+    return Optional.ofNullable(requestSigningCertificate);
+  }
+
+  public ClaimMapping claimMapping() {
+    return claimMapping;
+  }
+
+  @Override
+  public String toString() {
+    return "Registration{id="
+        + id
+        + ", entityId="
+        + entityId
+        + ", replyUrl="
+        + replyUrl
+        + ", idp="
+        + identityProvider.entityId()
+        + ", binding="
+        + requestBinding
+        + (requestSigningKey != null ? ", signsRequests" : "")
+        + "}";
+  }
+
+  /** Builder; {@link #build()} checks every value. */
+  public static final class Builder {
+    private final String id;
+    private String entityId;
+    private URI replyUrl;
+    private URI signOnUrl;
+    private IdentityProvider identityProvider;
+    private String nameIdFormat;
+    private boolean forceAuthn;
+    private boolean passive;
+    private List<String> requestedAuthnContextClassRefs = List.of();
+    private Binding requestBinding = Binding.HTTP_REDIRECT;
+    private PrivateKey requestSigningKey;
+    private X509Certificate requestSigningCertificate;
+    private ClaimMapping claimMapping = ClaimMapping.entraDefaults();
+
+    private Builder(String id) {
+      if (id == null || id.isBlank() || id.length() > 64 || !id.matches("[A-Za-z0-9._~-]+")) {
+        throw new IllegalArgumentException(
+            "registration id must be 1-64 characters of A-Z a-z 0-9 . _ ~ -: " + id);
+      }
+      this.id = id;
+    }
+
+    /** Entra's <i>Identifier (Entity ID)</i>: any URI or URN, exactly as typed into Entra. */
+    public Builder entityId(String entityId) {
+      this.entityId = entityId;
+      return this;
+    }
+
+    /**
+     * Entra's <i>Reply URL</i>: https (http only on localhost), typically ending in
+     * /saml2/idpresponse.
+     */
+    public Builder replyUrl(String replyUrl) {
+      this.replyUrl = Urls.parse("replyUrl", replyUrl);
+      return this;
+    }
+
+    /** Entra's <i>Sign on URL</i>. Optional. */
+    public Builder signOnUrl(String signOnUrl) {
+      this.signOnUrl = Urls.parse("signOnUrl", signOnUrl);
+      return this;
+    }
+
+    public Builder identityProvider(IdentityProvider identityProvider) {
+      this.identityProvider = identityProvider;
+      return this;
+    }
+
+    /**
+     * Requests a NameID format, e.g. {@code
+     * urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress}. Default: none (Entra decides).
+     */
+    public Builder nameIdFormat(String nameIdFormat) {
+      this.nameIdFormat = nameIdFormat;
+      return this;
+    }
+
+    /** Asks Entra to re-authenticate the user even with an SSO session. */
+    public Builder forceAuthn(boolean forceAuthn) {
+      this.forceAuthn = forceAuthn;
+      return this;
+    }
+
+    /** Asks Entra not to show any UI (fails with a status instead). */
+    public Builder passive(boolean passive) {
+      this.passive = passive;
+      return this;
+    }
+
+    /** Requests these AuthnContextClassRefs with Comparison="exact". */
+    public Builder requestedAuthnContext(String... classRefs) {
+      this.requestedAuthnContextClassRefs = List.of(classRefs);
+      return this;
+    }
+
+    /** HTTP-Redirect (default) or HTTP-POST for AuthnRequests. */
+    public Builder requestBinding(Binding binding) {
+      this.requestBinding = Objects.requireNonNull(binding, "binding");
+      return this;
+    }
+
+    /**
+     * Signs AuthnRequests (HTTP-Redirect: {@code SigAlg} + {@code Signature} over the query, with
+     * RSA-SHA256). Upload {@code certificate} to Entra ("Verification certificates") or let Entra
+     * read it from the SP metadata.
+     */
+    public Builder requestSigningKey(PrivateKey key, X509Certificate certificate) {
+      this.requestSigningKey = Objects.requireNonNull(key, "key");
+      this.requestSigningCertificate = Objects.requireNonNull(certificate, "certificate");
+      return this;
+    }
+
+    /** Where each Entra claim is read from; default {@link ClaimMapping#entraDefaults()}. */
+    public Builder claimMapping(ClaimMapping claimMapping) {
+      this.claimMapping = Objects.requireNonNull(claimMapping, "claimMapping");
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the missing, contradictory or invalid setting
+     */
+    public Registration build() {
+      String p = "registration '" + id + "': ";
+      if (entityId == null || entityId.isBlank()) {
+        throw new IllegalArgumentException(
+            p + "entityId is required (Entra's 'Identifier (Entity ID)')");
+      }
+      if (!entityId.equals(entityId.strip()) || entityId.length() > 1024) {
+        throw new IllegalArgumentException(
+            p + "entityId must not have surrounding spaces and at most 1024 characters");
+      }
+      try {
+        if (!new URI(entityId).isAbsolute()) {
+          throw new IllegalArgumentException(
+              p + "entityId must be an absolute URI or URN (Entra requires it): " + entityId);
+        }
+      } catch (java.net.URISyntaxException e) {
+        throw new IllegalArgumentException(p + "entityId is not a valid URI: " + entityId, e);
+      }
+      if (replyUrl == null) {
+        throw new IllegalArgumentException(p + "replyUrl is required (Entra's 'Reply URL')");
+      }
+      try {
+        Urls.requireHttpsOrLoopback("replyUrl", replyUrl);
+        if (signOnUrl != null) {
+          Urls.requireHttpsOrLoopback("signOnUrl", signOnUrl);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(p + e.getMessage(), e);
+      }
+      if (identityProvider == null) {
+        throw new IllegalArgumentException(
+            p + "identityProvider is required (Entra's Federation Metadata XML)");
+      }
+      if (identityProvider.singleSignOnUrl(requestBinding).isEmpty()) {
+        throw new IllegalArgumentException(
+            p + "the IdP metadata has no single sign-on URL for " + requestBinding);
+      }
+      if (requestSigningKey != null && requestBinding != Binding.HTTP_REDIRECT) {
+        throw new IllegalArgumentException(
+            p + "signed AuthnRequests are supported with HTTP_REDIRECT only");
+      }
+      if (requestSigningKey != null && !"RSA".equals(requestSigningKey.getAlgorithm())) {
+        throw new IllegalArgumentException(p + "requestSigningKey must be an RSA private key");
+      }
+      if (forceAuthn && passive) {
+        throw new IllegalArgumentException(p + "forceAuthn and passive contradict each other");
+      }
+      for (String ref : requestedAuthnContextClassRefs) {
+        if (ref == null || ref.isBlank()) {
+          throw new IllegalArgumentException(p + "requestedAuthnContext values must not be blank");
+        }
+      }
+      return new Registration(this);
+    }
+  }
+}

@@ -1,0 +1,283 @@
+package io.cloudsign.saml.core;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * This application as a SAML 2.0 service provider for one or more Entra {@link Registration}s:
+ * starts SP-initiated sign-in and validates the Responses Entra posts back to the Reply URL.
+ *
+ * <p>Build it once at start-up; it is immutable and thread-safe. Misconfiguration fails in {@link
+ * Builder#build()}, not at the first login. OpenSAML is initialised by the library, once.
+ *
+ * <pre>{@code
+ * ServiceProvider sp = ServiceProvider.builder().registration(contoso).build();
+ * SignOnRequest request = sp.startSignOn("contoso", "/inbox");
+ * // remember request.pending() for this browser, redirect to request.redirectUrl()
+ * // ... later, at the Reply URL:
+ * VerifiedAssertion user = sp.validate(samlResponseFormValue, pending);
+ * }</pre>
+ *
+ * <p>Security guarantees of {@link #validate}: see {@link VerifiedAssertion}. Defaults: clock skew
+ * 3 minutes (cap 10), Response age 5 minutes after its IssueInstant, pending requests valid 15
+ * minutes, Responses up to 256 KiB of base64, RSA/ECDSA with SHA-256/384/512 only, an {@link
+ * InMemoryReplayCache}.
+ */
+public final class ServiceProvider {
+  /** The largest clock skew {@link Builder#clockSkew} accepts. */
+  public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(10);
+
+  private final Map<String, Registration> registrations;
+  private final Clock clock;
+  private final Duration clockSkew;
+  private final Duration maxResponseAge;
+  private final Duration pendingRequestLifetime;
+  private final int maxResponseBytes;
+  private final ReplayCache replayCache;
+  private final boolean allowInsecureSha1Signatures;
+  private final AuthnRequests authnRequests;
+  private final ResponseValidator validator;
+
+  private ServiceProvider(Builder b) {
+    this.registrations =
+        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.registrations));
+    this.clock = b.clock;
+    this.clockSkew = b.clockSkew;
+    this.maxResponseAge = b.maxResponseAge;
+    this.pendingRequestLifetime = b.pendingRequestLifetime;
+    this.maxResponseBytes = b.maxResponseBytes;
+    this.replayCache =
+        b.replayCache != null
+            ? b.replayCache
+            : new InMemoryReplayCache(InMemoryReplayCache.DEFAULT_CAPACITY, b.clock);
+    this.allowInsecureSha1Signatures = b.allowInsecureSha1Signatures;
+    this.authnRequests = new AuthnRequests(clock, pendingRequestLifetime);
+    this.validator = new ResponseValidator(this);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Starts sign-in for the only registration.
+   *
+   * @throws IllegalStateException if there is more than one registration
+   */
+  public SignOnRequest startSignOn(String relayState) {
+    if (registrations.size() != 1) {
+      throw new IllegalStateException(
+          "several registrations are configured: name one with startSignOn(registrationId, …)");
+    }
+    return startSignOn(registrations.keySet().iterator().next(), relayState);
+  }
+
+  /**
+   * Builds a fresh AuthnRequest for {@code registrationId} (ID = {@code _} + 128 random bits,
+   * IssueInstant now, Destination = the IdP's SSO URL, ACS URL = the Reply URL, HTTP-POST response
+   * binding, Issuer = the Identifier, no Subject) and encodes it for the registration's binding.
+   *
+   * @param relayState sent back unchanged by Entra; at most 80 bytes (SAML Bindings §3.4.3); may be
+   *     {@code null}
+   * @throws IllegalArgumentException if the registration is unknown or the relay state too long
+   */
+  public SignOnRequest startSignOn(String registrationId, String relayState) {
+    return authnRequests.create(requireRegistration(registrationId), relayState);
+  }
+
+  /**
+   * Validates the {@code SAMLResponse} form value (base64, as posted) against the pending request
+   * of this browser. Runs every rule; see {@link VerifiedAssertion} for what a result guarantees.
+   *
+   * @throws SamlValidationException with every rule failure found
+   */
+  public VerifiedAssertion validate(String samlResponse, PendingRequest pending)
+      throws SamlValidationException {
+    Objects.requireNonNull(pending, "pending");
+    return validator.validate(samlResponse, List.of(pending));
+  }
+
+  /**
+   * As {@link #validate(String, PendingRequest)} when a browser may have several sign-ins in flight
+   * (several tabs): the Response must answer one of them.
+   *
+   * @throws SamlValidationException with every rule failure found
+   */
+  public VerifiedAssertion validate(String samlResponse, Collection<PendingRequest> pending)
+      throws SamlValidationException {
+    Objects.requireNonNull(pending, "pending");
+    return validator.validate(samlResponse, List.copyOf(pending));
+  }
+
+  /** The SP metadata XML for a registration, to upload to Entra ("Upload metadata file"). */
+  public String metadata(String registrationId) {
+    return SpMetadata.of(requireRegistration(registrationId));
+  }
+
+  public Optional<Registration> registration(String registrationId) {
+    return Optional.ofNullable(registrations.get(registrationId));
+  }
+
+  /** All registrations, in the order they were added. */
+  public Collection<Registration> registrations() {
+    return registrations.values();
+  }
+
+  Registration requireRegistration(String registrationId) {
+    Registration r = registrations.get(registrationId);
+    if (r == null) {
+      throw new IllegalArgumentException("unknown registration: " + registrationId);
+    }
+    return r;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  public Duration clockSkew() {
+    return clockSkew;
+  }
+
+  public Duration maxResponseAge() {
+    return maxResponseAge;
+  }
+
+  public Duration pendingRequestLifetime() {
+    return pendingRequestLifetime;
+  }
+
+  public int maxResponseBytes() {
+    return maxResponseBytes;
+  }
+
+  ReplayCache replayCache() {
+    return replayCache;
+  }
+
+  /** Whether RSA-SHA1 / SHA-1 digests are accepted (insecure; off by default). */
+  public boolean allowsInsecureSha1Signatures() {
+    return allowInsecureSha1Signatures;
+  }
+
+  @Override
+  public String toString() {
+    return "ServiceProvider{registrations="
+        + registrations.values()
+        + ", clockSkew="
+        + clockSkew
+        + ", maxResponseAge="
+        + maxResponseAge
+        + ", maxResponseBytes="
+        + maxResponseBytes
+        + (allowInsecureSha1Signatures ? ", INSECURE_SHA1_SIGNATURES_ALLOWED" : "")
+        + "}";
+  }
+
+  /** Builder; {@link #build()} checks every value. */
+  public static final class Builder {
+    private final Map<String, Registration> registrations = new LinkedHashMap<>();
+    private Clock clock = Clock.systemUTC();
+    private Duration clockSkew = Duration.ofMinutes(3);
+    private Duration maxResponseAge = Duration.ofMinutes(5);
+    private Duration pendingRequestLifetime = Duration.ofMinutes(15);
+    private int maxResponseBytes = 256 * 1024;
+    private ReplayCache replayCache;
+    private boolean allowInsecureSha1Signatures;
+
+    private Builder() {}
+
+    /** Adds a registration; ids must be unique. */
+    public Builder registration(Registration registration) {
+      Objects.requireNonNull(registration, "registration");
+      if (registrations.putIfAbsent(registration.id(), registration) != null) {
+        throw new IllegalArgumentException("duplicate registration id: " + registration.id());
+      }
+      return this;
+    }
+
+    /** The clock for every time check (tests pass a controllable one). Default: system UTC. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Tolerated clock difference with Entra; default 3 minutes, at most {@link #MAX_CLOCK_SKEW}.
+     */
+    public Builder clockSkew(Duration clockSkew) {
+      this.clockSkew = Objects.requireNonNull(clockSkew, "clockSkew");
+      return this;
+    }
+
+    /** How long after its IssueInstant a Response is accepted (plus skew); default 5 minutes. */
+    public Builder maxResponseAge(Duration maxResponseAge) {
+      this.maxResponseAge = Objects.requireNonNull(maxResponseAge, "maxResponseAge");
+      return this;
+    }
+
+    /** How long a sign-in may take at Entra; default 15 minutes. */
+    public Builder pendingRequestLifetime(Duration pendingRequestLifetime) {
+      this.pendingRequestLifetime =
+          Objects.requireNonNull(pendingRequestLifetime, "pendingRequestLifetime");
+      return this;
+    }
+
+    /** Largest accepted {@code SAMLResponse} form value in characters; default 256 KiB. */
+    public Builder maxResponseBytes(int maxResponseBytes) {
+      this.maxResponseBytes = maxResponseBytes;
+      return this;
+    }
+
+    /** Where used assertion IDs are remembered; default a new {@link InMemoryReplayCache}. */
+    public Builder replayCache(ReplayCache replayCache) {
+      this.replayCache = Objects.requireNonNull(replayCache, "replayCache");
+      return this;
+    }
+
+    /**
+     * INSECURE: also accept RSA-SHA1 signatures and SHA-1 digests (SHA-1 collisions are practical).
+     * Only for a legacy IdP that cannot sign with SHA-256; Entra can. Shown by {@code toString()}.
+     */
+    public Builder allowInsecureSha1Signatures(boolean allow) {
+      this.allowInsecureSha1Signatures = allow;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the missing or out-of-range setting
+     */
+    public ServiceProvider build() {
+      if (registrations.isEmpty()) {
+        throw new IllegalArgumentException("at least one registration is required");
+      }
+      if (clockSkew.isNegative() || clockSkew.compareTo(MAX_CLOCK_SKEW) > 0) {
+        throw new IllegalArgumentException(
+            "clockSkew must be between 0 and " + MAX_CLOCK_SKEW + ": " + clockSkew);
+      }
+      if (maxResponseAge.isNegative()
+          || maxResponseAge.isZero()
+          || maxResponseAge.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException(
+            "maxResponseAge must be more than 0 and at most 1 hour: " + maxResponseAge);
+      }
+      if (pendingRequestLifetime.compareTo(Duration.ofMinutes(1)) < 0
+          || pendingRequestLifetime.compareTo(Duration.ofHours(2)) > 0) {
+        throw new IllegalArgumentException(
+            "pendingRequestLifetime must be between 1 minute and 2 hours: "
+                + pendingRequestLifetime);
+      }
+      if (maxResponseBytes < 4096 || maxResponseBytes > 16 * 1024 * 1024) {
+        throw new IllegalArgumentException(
+            "maxResponseBytes must be between 4096 and 16 MiB: " + maxResponseBytes);
+      }
+      return new ServiceProvider(this);
+    }
+  }
+}

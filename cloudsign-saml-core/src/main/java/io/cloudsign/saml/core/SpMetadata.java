@@ -1,0 +1,49 @@
+package io.cloudsign.saml.core;
+
+import io.cloudsign.saml.core.internal.XmlText;
+import java.security.cert.CertificateEncodingException;
+import java.util.Base64;
+
+/** SP metadata (SAML Metadata §2.4.4) an admin can upload to Entra's Basic SAML Configuration. */
+final class SpMetadata {
+  private SpMetadata() {}
+
+  static String of(Registration r) {
+    StringBuilder sb =
+        new StringBuilder(2048)
+            .append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+            .append("<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\"")
+            .append(" entityID=\"")
+            .append(XmlText.escape(r.entityId()))
+            .append("\"><md:SPSSODescriptor AuthnRequestsSigned=\"")
+            .append(r.requestSigningCertificate().isPresent())
+            .append("\" WantAssertionsSigned=\"true\"")
+            .append(" protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\">");
+    if (r.requestSigningCertificate().isPresent()) {
+      try {
+        sb.append("<md:KeyDescriptor use=\"signing\">")
+            .append("<ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:X509Data>")
+            .append("<ds:X509Certificate>")
+            .append(
+                Base64.getEncoder()
+                    .encodeToString(r.requestSigningCertificate().get().getEncoded()))
+            .append("</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>");
+      } catch (CertificateEncodingException e) {
+        throw new IllegalStateException("cannot encode the request signing certificate", e);
+      }
+    }
+    r.nameIdFormat()
+        .ifPresent(
+            f ->
+                sb.append("<md:NameIDFormat>")
+                    .append(XmlText.escape(f))
+                    .append("</md:NameIDFormat>"));
+    return sb.append("<md:AssertionConsumerService Binding=\"")
+        .append(Binding.HTTP_POST.uri())
+        .append("\" Location=\"")
+        .append(XmlText.escape(r.replyUrl().toString()))
+        .append("\" index=\"0\" isDefault=\"true\"/>")
+        .append("</md:SPSSODescriptor></md:EntityDescriptor>")
+        .toString();
+  }
+}

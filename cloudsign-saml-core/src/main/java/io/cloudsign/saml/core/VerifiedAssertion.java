@@ -1,0 +1,200 @@
+package io.cloudsign.saml.core;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An identity Entra vouched for in a Response that passed every rule. Only {@link ServiceProvider}
+ * creates one (no public constructor), so holding one proves validation ran, as Tink's {@code
+ * VerifiedJwt}.
+ *
+ * <p>Every value is read from the signed Assertion object. Immutable and thread-safe.
+ *
+ * <p>Security guarantees: the signature covering the assertion verified with a certificate from the
+ * registration's IdP metadata, the Response answered this browser's pending request, was addressed
+ * to this registration's Reply URL and Identifier, is fresh, and its assertion ID had not been used
+ * before.
+ */
+public final class VerifiedAssertion {
+  private final String registrationId;
+  private final String issuer;
+  private final String assertionId;
+  private final String nameId;
+  private final String nameIdFormat;
+  private final Map<String, List<String>> attributes;
+  private final String sessionIndex;
+  private final Instant authnInstant;
+  private final Instant sessionNotOnOrAfter;
+  private final Instant notOnOrAfter;
+  private final List<String> authnContextClassRefs;
+  private final Optional<String> relayState;
+  private final ClaimMapping claims;
+
+  VerifiedAssertion(
+      String registrationId,
+      String issuer,
+      String assertionId,
+      String nameId,
+      String nameIdFormat,
+      Map<String, List<String>> attributes,
+      String sessionIndex,
+      Instant authnInstant,
+      Instant sessionNotOnOrAfter,
+      Instant notOnOrAfter,
+      List<String> authnContextClassRefs,
+      Optional<String> relayState,
+      ClaimMapping claims) {
+    this.registrationId = Objects.requireNonNull(registrationId);
+    this.issuer = Objects.requireNonNull(issuer);
+    this.assertionId = Objects.requireNonNull(assertionId);
+    this.nameId = Objects.requireNonNull(nameId);
+    this.nameIdFormat = nameIdFormat;
+    Map<String, List<String>> copy = new LinkedHashMap<>();
+    attributes.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+    this.attributes = java.util.Collections.unmodifiableMap(copy);
+    this.sessionIndex = sessionIndex;
+    this.authnInstant = authnInstant;
+    this.sessionNotOnOrAfter = sessionNotOnOrAfter;
+    this.notOnOrAfter = Objects.requireNonNull(notOnOrAfter);
+    this.authnContextClassRefs = List.copyOf(authnContextClassRefs);
+    this.relayState = relayState;
+    this.claims = Objects.requireNonNull(claims);
+  }
+
+  /** The registration (Entra application) this sign-in belongs to. */
+  public String registrationId() {
+    return registrationId;
+  }
+
+  /** The IdP entity ID (Entra: {@code https://sts.windows.net/<tenant>/}). */
+  public String issuer() {
+    return issuer;
+  }
+
+  public String assertionId() {
+    return assertionId;
+  }
+
+  /** The NameID (Entra's "Unique User Identifier"), its whole text. */
+  public String nameId() {
+    return nameId;
+  }
+
+  /** The NameID Format URI, if Entra sent one. */
+  public Optional<String> nameIdFormat() {
+    return Optional.ofNullable(nameIdFormat);
+  }
+
+  /**
+   * Every attribute, keyed by attribute name (claim URI), values in document order. Immutable;
+   * iteration follows document order.
+   */
+  public Map<String, List<String>> attributes() {
+    return attributes;
+  }
+
+  /** All values of one attribute; empty when absent. */
+  public List<String> attribute(String name) {
+    return attributes.getOrDefault(name, List.of());
+  }
+
+  /** The first value of one attribute. */
+  public Optional<String> firstAttribute(String name) {
+    List<String> v = attribute(name);
+    return v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
+  }
+
+  /** The first value of an Entra claim, through the registration's {@link ClaimMapping}. */
+  public Optional<String> claim(EntraClaim claim) {
+    return firstAttribute(claims.attributeName(claim));
+  }
+
+  /** All values of an Entra claim, through the registration's {@link ClaimMapping}. */
+  public List<String> claimValues(EntraClaim claim) {
+    return attribute(claims.attributeName(claim));
+  }
+
+  public Optional<String> objectId() {
+    return claim(EntraClaim.OBJECT_ID);
+  }
+
+  public Optional<String> tenantId() {
+    return claim(EntraClaim.TENANT_ID);
+  }
+
+  /** The user principal name claim. */
+  public Optional<String> name() {
+    return claim(EntraClaim.NAME);
+  }
+
+  public Optional<String> email() {
+    return claim(EntraClaim.EMAIL);
+  }
+
+  public Optional<String> displayName() {
+    return claim(EntraClaim.DISPLAY_NAME);
+  }
+
+  public Optional<String> givenName() {
+    return claim(EntraClaim.GIVEN_NAME);
+  }
+
+  public Optional<String> surname() {
+    return claim(EntraClaim.SURNAME);
+  }
+
+  public List<String> groups() {
+    return claimValues(EntraClaim.GROUPS);
+  }
+
+  public List<String> roles() {
+    return claimValues(EntraClaim.ROLES);
+  }
+
+  /** The AuthnStatement's SessionIndex (Entra: equals the assertion ID). */
+  public Optional<String> sessionIndex() {
+    return Optional.ofNullable(sessionIndex);
+  }
+
+  /** When the user authenticated at Entra; can be days ago (Entra SSO session). */
+  public Optional<Instant> authnInstant() {
+    return Optional.ofNullable(authnInstant);
+  }
+
+  /** If present, the local session must end by then. */
+  public Optional<Instant> sessionNotOnOrAfter() {
+    return Optional.ofNullable(sessionNotOnOrAfter);
+  }
+
+  /** The assertion's Conditions NotOnOrAfter. */
+  public Instant notOnOrAfter() {
+    return notOnOrAfter;
+  }
+
+  /** AuthnContextClassRef values of the AuthnStatements. */
+  public List<String> authnContextClassRefs() {
+    return authnContextClassRefs;
+  }
+
+  /** The RelayState of the pending request this Response answered. */
+  public Optional<String> relayState() {
+    return relayState;
+  }
+
+  @Override
+  public String toString() {
+    return "VerifiedAssertion{registration="
+        + registrationId
+        + ", issuer="
+        + issuer
+        + ", nameId="
+        + nameId
+        + ", assertionId="
+        + assertionId
+        + "}";
+  }
+}

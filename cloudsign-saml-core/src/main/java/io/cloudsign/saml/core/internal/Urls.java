@@ -1,0 +1,53 @@
+package io.cloudsign.saml.core.internal;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.Objects;
+
+/** URL checks shared by configuration builders. Not API. */
+public final class Urls {
+  private Urls() {}
+
+  /** Parses an absolute URI or throws an {@link IllegalArgumentException} naming the setting. */
+  public static URI parse(String setting, String value) {
+    Objects.requireNonNull(value, setting);
+    try {
+      URI uri = new URI(value.strip());
+      if (!uri.isAbsolute()) {
+        throw new IllegalArgumentException(
+            setting + " must be an absolute URL: " + LogSafe.text(value));
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(
+          setting + " is not a valid URL: " + LogSafe.text(value), e);
+    }
+  }
+
+  /**
+   * Like Entra: https, or http only on a loopback host (localhost, 127.0.0.1, [::1]); no fragment,
+   * no user info.
+   */
+  public static URI requireHttpsOrLoopback(String setting, URI uri) {
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    boolean ok =
+        uri.getHost() != null
+            && uri.getRawUserInfo() == null
+            && uri.getRawFragment() == null
+            && (scheme.equals("https") || (scheme.equals("http") && isLoopback(uri.getHost())));
+    if (!ok) {
+      throw new IllegalArgumentException(
+          setting
+              + " must be an absolute https URL (http only for localhost), without fragment: "
+              + LogSafe.text(uri.toString()));
+    }
+    return uri;
+  }
+
+  /** Whether {@code host} is a loopback name or address. */
+  public static boolean isLoopback(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
+  }
+}
