@@ -1,10 +1,163 @@
 package io.cloudsign.saml.core;
 
-import java.security.cert.X509Certificate;
+import io.cloudsign.saml.core.internal.Certificates;
+import io.cloudsign.saml.core.internal.LogSafe;
+import io.cloudsign.saml.core.internal.SecureXml;
+import io.cloudsign.saml.core.internal.SignatureVerifier;
+import io.cloudsign.saml.core.internal.Urls;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.opensaml.core.xml.XMLObject;
+import org.opensaml.saml.common.xml.SAMLConstants;
+import org.opensaml.saml.saml2.metadata.EntitiesDescriptor;
+import org.opensaml.saml.saml2.metadata.EntityDescriptor;
+import org.opensaml.saml.saml2.metadata.IDPSSODescriptor;
+import org.opensaml.saml.saml2.metadata.KeyDescriptor;
+import org.opensaml.saml.saml2.metadata.SingleLogoutService;
+import org.opensaml.saml.saml2.metadata.SingleSignOnService;
+import org.opensaml.security.credential.UsageType;
+import org.opensaml.xmlsec.signature.X509Certificate;
+import org.opensaml.xmlsec.signature.X509Data;
+import org.w3c.dom.Document;
 
+/**
+ * Reads Entra's Federation Metadata XML (SAML Metadata §2.4.3). Entra's file carries WS-Federation
+ * {@code RoleDescriptor}s before the {@code IDPSSODescriptor}; only the SAML 2.0 IDPSSODescriptor
+ * is used.
+ */
 final class MetadataParser {
-  static IdentityProvider parse(byte[] xml, X509Certificate trustedSigner)
+  private static final int MAX_METADATA_BYTES = 4 * 1024 * 1024;
+
+  private MetadataParser() {}
+
+  static IdentityProvider parse(byte[] xml, java.security.cert.X509Certificate trustedSigner)
       throws SamlMetadataException {
-    throw new UnsupportedOperationException("not implemented yet");
+    if (xml.length > MAX_METADATA_BYTES) {
+      throw new SamlMetadataException(
+          "the federation metadata is larger than 4 MiB: is it really Entra's metadata?");
+    }
+    EntityDescriptor entity;
+    try {
+      Document doc = SecureXml.parse(xml);
+      String duplicate = SecureXml.duplicateId(doc.getDocumentElement());
+      if (duplicate != null) {
+        throw new SamlMetadataException(
+            "the federation metadata repeats the ID " + LogSafe.text(duplicate));
+      }
+      XMLObject root = SecureXml.unmarshall(doc.getDocumentElement());
+      entity = entityDescriptor(root);
+    } catch (SecureXml.RejectedXmlException e) {
+      throw new SamlMetadataException(
+          "the federation metadata is not usable XML: "
+              + e.getMessage()
+              + " (download it again from Entra: Single sign-on > SAML Certificates >"
+              + " Federation Metadata XML)");
+    }
+    if (trustedSigner != null) {
+      if (entity.getSignature() == null) {
+        throw new SamlMetadataException(
+            "the federation metadata is not signed but a trusted signer was given");
+      }
+      SignatureVerifier.Result r =
+          new SignatureVerifier(List.of(trustedSigner), false).verify(entity);
+      if (r.outcome() != SignatureVerifier.Outcome.VALID) {
+        throw new SamlMetadataException(
+            "the federation metadata signature is not valid with the pinned certificate: "
+                + r.reason()
+                + " (was the file re-formatted or edited? Use the bytes as downloaded)");
+      }
+    }
+    String entityId = entity.getEntityID();
+    if (entityId == null || entityId.isBlank()) {
+      throw new SamlMetadataException("the federation metadata has no entityID");
+    }
+    IDPSSODescriptor idp = entity.getIDPSSODescriptor(SAMLConstants.SAML20P_NS);
+    if (idp == null) {
+      throw new SamlMetadataException(
+          "the federation metadata has no SAML 2.0 IDPSSODescriptor (is it WS-Federation only?)");
+    }
+    Map<Binding, URI> sso = new EnumMap<>(Binding.class);
+    for (SingleSignOnService s : idp.getSingleSignOnServices()) {
+      for (Binding b : Binding.values()) {
+        if (b.uri().equals(s.getBinding()) && !sso.containsKey(b)) {
+          sso.put(b, url("SingleSignOnService", s.getLocation()));
+        }
+      }
+    }
+    if (sso.isEmpty()) {
+      throw new SamlMetadataException(
+          "the IDPSSODescriptor has no SingleSignOnService for HTTP-Redirect or HTTP-POST");
+    }
+    URI slo = null;
+    for (SingleLogoutService s : idp.getSingleLogoutServices()) {
+      if (Binding.HTTP_REDIRECT.uri().equals(s.getBinding())) {
+        slo = url("SingleLogoutService", s.getLocation());
+        break;
+      }
+    }
+    List<java.security.cert.X509Certificate> certs = signingCertificates(idp);
+    if (certs.isEmpty()) {
+      throw new SamlMetadataException(
+          "the IDPSSODescriptor has no signing certificate (KeyDescriptor use=\"signing\")");
+    }
+    return IdentityProvider.of(entityId, sso, slo, certs);
+  }
+
+  private static EntityDescriptor entityDescriptor(XMLObject root) throws SamlMetadataException {
+    if (root instanceof EntityDescriptor e) {
+      return e;
+    }
+    if (root instanceof EntitiesDescriptor all) {
+      List<EntityDescriptor> idps = new ArrayList<>();
+      for (EntityDescriptor e : all.getEntityDescriptors()) {
+        if (e.getIDPSSODescriptor(SAMLConstants.SAML20P_NS) != null) {
+          idps.add(e);
+        }
+      }
+      if (idps.size() == 1) {
+        return idps.get(0);
+      }
+      throw new SamlMetadataException(
+          "the metadata aggregate holds " + idps.size() + " identity providers; expected one");
+    }
+    throw new SamlMetadataException(
+        "the metadata root is not an md:EntityDescriptor: " + root.getElementQName());
+  }
+
+  private static List<java.security.cert.X509Certificate> signingCertificates(IDPSSODescriptor idp)
+      throws SamlMetadataException {
+    List<java.security.cert.X509Certificate> out = new ArrayList<>();
+    for (KeyDescriptor kd : idp.getKeyDescriptors()) {
+      if (kd.getUse() == UsageType.ENCRYPTION || kd.getKeyInfo() == null) {
+        continue;
+      }
+      for (X509Data data : kd.getKeyInfo().getX509Datas()) {
+        for (X509Certificate c : data.getX509Certificates()) {
+          try {
+            java.security.cert.X509Certificate cert = Certificates.parse(c.getValue());
+            if (!out.contains(cert)) {
+              out.add(cert);
+            }
+          } catch (IllegalArgumentException e) {
+            throw new SamlMetadataException(
+                "a signing certificate in the metadata is not valid X.509: " + e.getMessage());
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static URI url(String what, String location) throws SamlMetadataException {
+    try {
+      return Urls.requireHttpsOrLoopback(what, Urls.parse(what, location));
+    } catch (IllegalArgumentException e) {
+      throw new SamlMetadataException("the metadata's " + e.getMessage());
+    } catch (NullPointerException e) {
+      throw new SamlMetadataException("the metadata's " + what + " has no Location");
+    }
   }
 }

@@ -1,0 +1,125 @@
+package io.cloudsign.saml.core.internal;
+
+import java.util.HashMap;
+import java.util.Map;
+import net.shibboleth.utilities.java.support.component.ComponentInitializationException;
+import net.shibboleth.utilities.java.support.xml.BasicParserPool;
+import org.opensaml.core.config.InitializationException;
+import org.opensaml.core.config.Initializer;
+import org.opensaml.core.xml.config.AbstractXMLObjectProviderInitializer;
+import org.opensaml.core.xml.config.GlobalParserPoolInitializer;
+import org.opensaml.core.xml.config.XMLObjectProviderRegistrySupport;
+import org.opensaml.core.xml.io.UnmarshallerFactory;
+import org.opensaml.xmlsec.config.GlobalAlgorithmRegistryInitializer;
+import org.opensaml.xmlsec.config.impl.ApacheXMLSecurityInitializer;
+import org.opensaml.xmlsec.config.impl.GlobalSecurityConfigurationInitializer;
+
+/**
+ * Initialises exactly the OpenSAML parts this library uses, once per class loader, and owns the
+ * secure parser pool. Not API.
+ *
+ * <p>Why not {@code InitializationService.initialize()}: it also runs the metrics and HTTP-client
+ * initialisers, which fail with those (unused, stale) libraries excluded, and after a failed
+ * initialisation OpenSAML silently unmarshals signatures as {@code null} (DESIGN §7). A failure
+ * here is therefore remembered and rethrown on every use.
+ */
+public final class OpenSaml {
+  /** Deepest element nesting accepted; SAML Responses from Entra are about 8 levels deep. */
+  public static final int MAX_ELEMENT_DEPTH = 64;
+
+  private static final Object LOCK = new Object();
+  private static volatile State state;
+
+  private OpenSaml() {}
+
+  /** The initialised state; initialises on first call. */
+  public static State get() {
+    State s = state;
+    if (s == null) {
+      synchronized (LOCK) {
+        s = state;
+        if (s == null) {
+          s = initialise();
+          state = s;
+        }
+      }
+    }
+    if (s.failure != null) {
+      throw new IllegalStateException("OpenSAML initialisation failed", s.failure);
+    }
+    return s;
+  }
+
+  private static State initialise() {
+    try {
+      for (Initializer i :
+          new Initializer[] {
+            new org.opensaml.core.xml.config.XMLObjectProviderInitializer(),
+            new ProviderConfigs(),
+            new ApacheXMLSecurityInitializer(),
+            new GlobalParserPoolInitializer(),
+            new GlobalAlgorithmRegistryInitializer(),
+            new GlobalSecurityConfigurationInitializer()
+          }) {
+        i.init();
+      }
+      return new State(
+          parserPool(), XMLObjectProviderRegistrySupport.getUnmarshallerFactory(), null);
+    } catch (InitializationException | ComponentInitializationException | RuntimeException e) {
+      return new State(null, null, e);
+    }
+  }
+
+  /**
+   * OpenSAML's secure defaults (no DOCTYPE, no external entities, comments ignored, CDATA
+   * coalesced, namespace aware) plus a nesting limit so no input can exhaust the stack of the
+   * recursive unmarshaller.
+   */
+  private static BasicParserPool parserPool() throws ComponentInitializationException {
+    BasicParserPool pool = new BasicParserPool();
+    pool.setMaxPoolSize(64);
+    Map<String, Object> attributes = new HashMap<>();
+    attributes.put(
+        "http://www.oracle.com/xml/jaxp/properties/maxElementDepth",
+        String.valueOf(MAX_ELEMENT_DEPTH));
+    pool.setBuilderAttributes(attributes);
+    pool.initialize();
+    return pool;
+  }
+
+  /** The XML object providers for SAML 2.0 assertions, protocol, metadata and XML-DSig/Enc. */
+  private static final class ProviderConfigs extends AbstractXMLObjectProviderInitializer {
+    @Override
+    protected String[] getConfigResources() {
+      return new String[] {
+        "/saml2-assertion-config.xml",
+        "/saml2-protocol-config.xml",
+        "/saml2-metadata-config.xml",
+        "/signature-config.xml",
+        "/encryption-config.xml"
+      };
+    }
+  }
+
+  /** Initialised OpenSAML: the parser pool and unmarshaller factory. */
+  public static final class State {
+    private final BasicParserPool parserPool;
+    private final UnmarshallerFactory unmarshallers;
+    private final Exception failure;
+
+    private State(
+        BasicParserPool parserPool, UnmarshallerFactory unmarshallers, Exception failure) {
+      this.parserPool = parserPool;
+      this.unmarshallers = unmarshallers;
+      this.failure = failure;
+    }
+
+    public BasicParserPool parserPool() {
+      return parserPool;
+    }
+
+    public UnmarshallerFactory unmarshallers() {
+      return unmarshallers;
+    }
+  }
+}
