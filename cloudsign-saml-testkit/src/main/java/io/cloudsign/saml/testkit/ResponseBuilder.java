@@ -1,0 +1,695 @@
+package io.cloudsign.saml.testkit;
+
+import io.cloudsign.saml.testkit.internal.Certificates;
+import io.cloudsign.saml.testkit.internal.Claims;
+import io.cloudsign.saml.testkit.internal.EnvelopedSigner;
+import io.cloudsign.saml.testkit.internal.SamlTime;
+import io.cloudsign.saml.testkit.internal.SignatureAlgorithm;
+import io.cloudsign.saml.testkit.internal.SigningKey;
+import io.cloudsign.saml.testkit.internal.Tags;
+import io.cloudsign.saml.testkit.internal.Xml;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+
+/**
+ * Builds one SAML Response of the fake Entra, byte-shaped like Entra's: one line, no XML
+ * declaration, {@code samlp:} prefix on Response and Status, default namespaces on Issuer,
+ * Assertion and Signature, {@code _}+UUID IDs, RSA-SHA256 over exclusive c14n with the signing
+ * certificate in KeyInfo, NotBefore = issue − 5 min, NotOnOrAfter = issue + 60 min, SessionIndex =
+ * assertion ID, Entra's claim URIs.
+ *
+ * <p><b>Valid and strict by default.</b> From {@link FakeEntra#respondTo} everything is preset from
+ * the request; from {@link FakeEntra#response()} the caller must set audience, destination (or
+ * recipient) and InResponseTo (or call {@link #withoutInResponseTo()}), else {@link #build()}
+ * throws. Every way to break the Response is an explicit, named call (the "hostile variants"
+ * section); each changes one thing and keeps the rest genuine, so a validator test can assert the
+ * one error it expects.
+ *
+ * <p>Not thread-safe; each {@link #build()} makes a new Response (new IDs, clock read again).
+ *
+ * <pre>{@code
+ * AuthnRequestInfo req = entra.parseRedirect(redirectUrl);
+ * String samlResponse = entra.respondTo(req).user(TestUser.bSimon()).build();
+ * String forged = entra.respondTo(req).signedWithUnknownKey().build();
+ * }</pre>
+ */
+public final class ResponseBuilder {
+  /** NameID formats Entra can send. */
+  public static final String NAMEID_EMAIL =
+      "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress";
+
+  public static final String NAMEID_PERSISTENT =
+      "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent";
+  public static final String NAMEID_TRANSIENT =
+      "urn:oasis:names:tc:SAML:2.0:nameid-format:transient";
+  public static final String NAMEID_UNSPECIFIED =
+      "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified";
+
+  /** Values the {@code wrong…()} variants put in. */
+  public static final String WRONG_AUDIENCE = "https://another-app.example.com/saml2/metadata";
+
+  public static final String WRONG_URL = "https://another-app.example.com/saml2/idpresponse";
+  public static final String OTHER_TENANT_ID = "3f1d2e4c-5b6a-4798-8c9d-0e1f2a3b4c5d";
+  public static final String WRONG_ISSUER = "https://sts.windows.net/" + OTHER_TENANT_ID + "/";
+
+  static final String PROTOCOL_NS = "urn:oasis:names:tc:SAML:2.0:protocol";
+  static final String ASSERTION_NS = "urn:oasis:names:tc:SAML:2.0:assertion";
+  private static final String STATUS = "urn:oasis:names:tc:SAML:2.0:status:";
+  private static final String PASSWORD_CLASS = "urn:oasis:names:tc:SAML:2.0:ac:classes:Password";
+  private static final Duration NOT_BEFORE_SKEW = Duration.ofMinutes(5);
+  private static final Duration LIFETIME = Duration.ofMinutes(60);
+
+  /** Beyond any clock skew an SP may allow (its hard cap is about 10 minutes). */
+  private static final Duration WELL_BEYOND_SKEW = Duration.ofMinutes(15);
+
+  private enum Signing {
+    ASSERTION,
+    RESPONSE,
+    BOTH,
+    NONE
+  }
+
+  private enum Timing {
+    VALID,
+    EXPIRED,
+    NOT_YET_VALID,
+    SUBJECT_CONFIRMATION_EXPIRED
+  }
+
+  private final FakeEntra entra;
+  private TestUser user;
+  private String nameId;
+  private String nameIdFormat = NAMEID_EMAIL;
+  private final Map<String, List<String>> attributeOverrides = new LinkedHashMap<>();
+  private String inResponseTo;
+  private boolean withoutInResponseTo;
+  private String destination;
+  private String recipient;
+  private String audience;
+  private Instant issueInstant;
+  private Instant authnInstant;
+  private Instant notBefore;
+  private Instant notOnOrAfter;
+  private Instant subjectConfirmationNotOnOrAfter;
+  private Instant sessionNotOnOrAfter;
+  private Signing signing = Signing.ASSERTION;
+  private SignatureAlgorithm algorithm = SignatureAlgorithm.RSA_SHA256;
+  private boolean unknownKey;
+  private X509Certificate keyInfoCertificate;
+  private boolean wrongAudience;
+  private boolean wrongRecipient;
+  private boolean wrongDestination;
+  private boolean wrongIssuer;
+  private boolean wrongResponseIssuer;
+  private Timing timing = Timing.VALID;
+  private String[] errorStatus;
+  private boolean twoAssertions;
+  private String tamperedNameId;
+  private final List<Consumer<Document>> domEdits = new ArrayList<>();
+  private final List<UnaryOperator<String>> textEdits = new ArrayList<>();
+
+  ResponseBuilder(FakeEntra entra) {
+    this.entra = entra;
+    this.user = entra.users().get(0);
+  }
+
+  // ---------------------------------------------------------------- content
+
+  /** The signed-in user (default: the fake's first user, {@link TestUser#bSimon()}). */
+  public ResponseBuilder user(TestUser user) {
+    this.user = Objects.requireNonNull(user, "user");
+    return this;
+  }
+
+  /** The NameID value (default: the user's {@link TestUser#nameId()}). */
+  public ResponseBuilder nameId(String nameId) {
+    this.nameId = Objects.requireNonNull(nameId, "nameId");
+    return this;
+  }
+
+  /** The NameID Format (default {@link #NAMEID_EMAIL}, Entra's default). */
+  public ResponseBuilder nameIdFormat(String format) {
+    this.nameIdFormat = Objects.requireNonNull(format, "format");
+    return this;
+  }
+
+  /**
+   * Sets the values of one attribute (claim), replacing the user's; a new URI is appended after the
+   * standard claims. Values are sent as Entra does: one {@code AttributeValue} each, no NameFormat,
+   * no xsi:type.
+   */
+  public ResponseBuilder attribute(String name, String... values) {
+    Objects.requireNonNull(name, "name");
+    if (values.length == 0) {
+      throw new IllegalArgumentException(
+          "attribute " + name + " needs a value; to drop it use removeAttribute");
+    }
+    attributeOverrides.put(name, List.of(values));
+    return this;
+  }
+
+  /** Leaves the attribute (claim) with this URI out of the Response. */
+  public ResponseBuilder removeAttribute(String name) {
+    attributeOverrides.put(Objects.requireNonNull(name, "name"), null);
+    return this;
+  }
+
+  /** InResponseTo on the Response and on SubjectConfirmationData. */
+  public ResponseBuilder inResponseTo(String requestId) {
+    this.inResponseTo = Objects.requireNonNull(requestId, "requestId");
+    this.withoutInResponseTo = false;
+    return this;
+  }
+
+  /** The Response {@code Destination} (the SP's Reply URL); also the Recipient unless set. */
+  public ResponseBuilder destination(String url) {
+    this.destination = Objects.requireNonNull(url, "url");
+    return this;
+  }
+
+  /** SubjectConfirmationData {@code Recipient}; also the Destination unless set. */
+  public ResponseBuilder recipient(String url) {
+    this.recipient = Objects.requireNonNull(url, "url");
+    return this;
+  }
+
+  /** The {@code Audience} (the SP's Identifier). */
+  public ResponseBuilder audience(String identifier) {
+    this.audience = Objects.requireNonNull(identifier, "identifier");
+    return this;
+  }
+
+  /**
+   * The issue instant every other time derives from (default: the fake's clock at {@link
+   * #build()}): NotBefore = it − 5 min, NotOnOrAfter = it + 60 min.
+   */
+  public ResponseBuilder issueInstant(Instant instant) {
+    this.issueInstant = Objects.requireNonNull(instant, "instant");
+    return this;
+  }
+
+  /** {@code AuthnInstant} (default: 2 s before issue; Entra sends older ones for SSO sessions). */
+  public ResponseBuilder authnInstant(Instant instant) {
+    this.authnInstant = Objects.requireNonNull(instant, "instant");
+    return this;
+  }
+
+  /** Conditions {@code NotBefore}, overriding issue − 5 min (for clock-skew tests). */
+  public ResponseBuilder notBefore(Instant instant) {
+    this.notBefore = Objects.requireNonNull(instant, "instant");
+    return this;
+  }
+
+  /**
+   * Conditions and SubjectConfirmationData {@code NotOnOrAfter}, overriding issue + 60 min (for
+   * clock-skew tests).
+   */
+  public ResponseBuilder notOnOrAfter(Instant instant) {
+    this.notOnOrAfter = Objects.requireNonNull(instant, "instant");
+    return this;
+  }
+
+  /** Only SubjectConfirmationData {@code NotOnOrAfter}. */
+  public ResponseBuilder subjectConfirmationNotOnOrAfter(Instant instant) {
+    this.subjectConfirmationNotOnOrAfter = Objects.requireNonNull(instant, "instant");
+    return this;
+  }
+
+  /** Adds {@code SessionNotOnOrAfter} to the AuthnStatement (Entra omits it by default). */
+  public ResponseBuilder sessionNotOnOrAfter(Instant instant) {
+    this.sessionNotOnOrAfter = Objects.requireNonNull(instant, "instant");
+    return this;
+  }
+
+  // ---------------------------------------------------------------- genuine signing modes
+
+  /** Sign only the Assertion: Entra's default ("Sign SAML assertion"). */
+  public ResponseBuilder signAssertion() {
+    this.signing = Signing.ASSERTION;
+    return this;
+  }
+
+  /** Sign only the Response ("Sign SAML response"); its signature covers the Assertion. */
+  public ResponseBuilder signResponse() {
+    this.signing = Signing.RESPONSE;
+    return this;
+  }
+
+  /** Sign the Assertion, then the Response ("Sign SAML response and assertion"). */
+  public ResponseBuilder signResponseAndAssertion() {
+    this.signing = Signing.BOTH;
+    return this;
+  }
+
+  // ---------------------------------------------------------------- hostile variants
+
+  /** HOSTILE: no signature anywhere. */
+  public ResponseBuilder unsigned() {
+    this.signing = Signing.NONE;
+    return this;
+  }
+
+  /**
+   * HOSTILE: signed (in the chosen mode) with an attacker's key whose certificate (same subject as
+   * Entra's) is in KeyInfo. Only an SP that trusts KeyInfo accepts it.
+   */
+  public ResponseBuilder signedWithUnknownKey() {
+    this.unknownKey = true;
+    return this;
+  }
+
+  /**
+   * Genuine signature, but {@code certificate} is placed in KeyInfo instead of the signing one. A
+   * correct SP still <em>accepts</em> this (it never trusts KeyInfo); one that picks the key from
+   * KeyInfo fails to verify.
+   */
+  public ResponseBuilder keyInfoCertificate(X509Certificate certificate) {
+    this.keyInfoCertificate = Objects.requireNonNull(certificate, "certificate");
+    return this;
+  }
+
+  /** HOSTILE (weak): rsa-sha1 signature with a sha1 digest; otherwise genuine. */
+  public ResponseBuilder sha1() {
+    this.algorithm = SignatureAlgorithm.RSA_SHA1;
+    return this;
+  }
+
+  /** HOSTILE: Audience is {@link #WRONG_AUDIENCE} (another application's Identifier). */
+  public ResponseBuilder wrongAudience() {
+    this.wrongAudience = true;
+    return this;
+  }
+
+  /** HOSTILE: SubjectConfirmationData Recipient is {@link #WRONG_URL}; Destination unchanged. */
+  public ResponseBuilder wrongRecipient() {
+    this.wrongRecipient = true;
+    return this;
+  }
+
+  /** HOSTILE: Response Destination is {@link #WRONG_URL}; Recipient unchanged. */
+  public ResponseBuilder wrongDestination() {
+    this.wrongDestination = true;
+    return this;
+  }
+
+  /**
+   * HOSTILE: the Assertion's Issuer is {@link #WRONG_ISSUER} (another tenant); the Response's
+   * Issuer stays genuine; still signed with this fake's key.
+   */
+  public ResponseBuilder wrongIssuer() {
+    this.wrongIssuer = true;
+    return this;
+  }
+
+  /** HOSTILE: only the Response's Issuer is {@link #WRONG_ISSUER}. */
+  public ResponseBuilder wrongResponseIssuer() {
+    this.wrongResponseIssuer = true;
+    return this;
+  }
+
+  /**
+   * HOSTILE: Conditions and SubjectConfirmationData NotOnOrAfter lie 15 min before the clock's now
+   * (beyond any allowed skew), NotBefore 65 min before that; IssueInstant stays now so that only
+   * the validity window is wrong.
+   */
+  public ResponseBuilder expired() {
+    this.timing = Timing.EXPIRED;
+    return this;
+  }
+
+  /**
+   * HOSTILE: Conditions NotBefore lies 15 min after the clock's now (beyond any allowed skew),
+   * NotOnOrAfter 65 min after that (SubjectConfirmationData too); IssueInstant stays now.
+   */
+  public ResponseBuilder notYetValid() {
+    this.timing = Timing.NOT_YET_VALID;
+    return this;
+  }
+
+  /** HOSTILE: only SubjectConfirmationData NotOnOrAfter lies 15 min in the past. */
+  public ResponseBuilder subjectConfirmationExpired() {
+    this.timing = Timing.SUBJECT_CONFIRMATION_EXPIRED;
+    return this;
+  }
+
+  /** HOSTILE: no InResponseTo on the Response nor on SubjectConfirmationData (unsolicited). */
+  public ResponseBuilder withoutInResponseTo() {
+    this.withoutInResponseTo = true;
+    this.inResponseTo = null;
+    return this;
+  }
+
+  /**
+   * An Entra error Response: no Assertion; Status {@code Requester} or {@code Responder} with a
+   * nested code chosen as Entra does for {@code aadstsCode} (e.g. 50105 → Requester/RequestDenied,
+   * 50058 → Requester/NoPassive, 50011/700016/75011/750054 → Requester/RequestUnsupported, others →
+   * Responder/AuthnFailed), and StatusMessage {@code "AADSTS50105: <message>"} followed by Trace
+   * ID, Correlation ID and Timestamp lines. Unsigned unless {@link #signResponse()} or {@link
+   * #signResponseAndAssertion()} is chosen.
+   *
+   * @param aadstsCode {@code "AADSTS50105"} or {@code "50105"}
+   */
+  public ResponseBuilder errorStatus(String aadstsCode, String message) {
+    String code = Objects.requireNonNull(aadstsCode, "aadstsCode").replaceFirst("^AADSTS", "");
+    if (!code.matches("[0-9]{4,7}")) {
+      throw new IllegalArgumentException("aadstsCode must look like AADSTS50105: " + aadstsCode);
+    }
+    String[] codes =
+        switch (code) {
+          case "50105", "50020", "53003" -> new String[] {"Requester", "RequestDenied"};
+          case "50058", "50076", "50079", "65001" -> new String[] {"Requester", "NoPassive"};
+          case "50011", "700016", "75011", "750054", "75006", "90011", "900236" ->
+              new String[] {"Requester", "RequestUnsupported"};
+          default -> new String[] {"Responder", "AuthnFailed"};
+        };
+    return errorStatus(STATUS + codes[0], STATUS + codes[1], "AADSTS" + code, message);
+  }
+
+  /** An error Response with explicit top-level and nested status code URIs (nested may be null). */
+  public ResponseBuilder errorStatus(
+      String topLevelStatusCode, String nestedStatusCode, String aadstsCode, String message) {
+    Objects.requireNonNull(topLevelStatusCode, "topLevelStatusCode");
+    Objects.requireNonNull(message, "message");
+    this.errorStatus = new String[] {topLevelStatusCode, nestedStatusCode, aadstsCode, message};
+    return this;
+  }
+
+  /**
+   * HOSTILE: two Assertions (same user, different IDs), each genuinely signed if assertions are.
+   */
+  public ResponseBuilder twoAssertions() {
+    this.twoAssertions = true;
+    return this;
+  }
+
+  /** HOSTILE: after signing, the NameID is changed to {@code admin@<same domain>}. */
+  public ResponseBuilder tamperedAfterSigning() {
+    this.tamperedNameId = "";
+    return this;
+  }
+
+  /** HOSTILE: after signing, the NameID is changed to {@code newNameId}. */
+  public ResponseBuilder tamperedAfterSigning(String newNameId) {
+    this.tamperedNameId = Objects.requireNonNull(newNameId, "newNameId");
+    return this;
+  }
+
+  /**
+   * Extension point: edits the final XML text after signing (and after every other variant). For
+   * attacks that no named call covers yet; prefer adding a named call.
+   */
+  public ResponseBuilder afterSigning(UnaryOperator<String> xmlEdit) {
+    textEdits.add(Objects.requireNonNull(xmlEdit, "xmlEdit"));
+    return this;
+  }
+
+  /** Internal extension point for named attacks: edits the signed DOM before serialisation. */
+  ResponseBuilder afterSigningDom(Consumer<Document> edit) {
+    domEdits.add(Objects.requireNonNull(edit, "edit"));
+    return this;
+  }
+
+  // ---------------------------------------------------------------- output
+
+  /** The Response as Entra POSTs it in the {@code SAMLResponse} form field: base64 of UTF-8. */
+  public String build() {
+    return Base64.getEncoder().encodeToString(buildXml().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The Response XML exactly as encoded by {@link #build()}.
+   *
+   * @throws IllegalStateException if audience, destination/recipient or InResponseTo is missing
+   */
+  public String buildXml() {
+    Instant now =
+        (issueInstant != null ? issueInstant : entra.clock().instant())
+            .truncatedTo(ChronoUnit.MILLIS);
+    boolean error = errorStatus != null;
+    String dest = destination != null ? destination : recipient;
+    String recip = recipient != null ? recipient : destination;
+    List<String> missing = new ArrayList<>();
+    if (dest == null) {
+      missing.add("destination(replyUrl)");
+    }
+    if (audience == null && !error) {
+      missing.add("audience(identifier)");
+    }
+    if (inResponseTo == null && !withoutInResponseTo) {
+      missing.add("inResponseTo(requestId) or withoutInResponseTo()");
+    }
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException(
+          "Response incomplete, set "
+              + String.join(", ", missing)
+              + " (or use entra.respondTo(request))");
+    }
+    if (wrongDestination) {
+      dest = WRONG_URL;
+    }
+    if (wrongRecipient) {
+      recip = WRONG_URL;
+    }
+    String aud = wrongAudience ? WRONG_AUDIENCE : audience;
+    String irt = withoutInResponseTo ? null : inResponseTo;
+
+    Instant nb = notBefore != null ? notBefore : now.minus(NOT_BEFORE_SKEW);
+    Instant noa = notOnOrAfter != null ? notOnOrAfter : now.plus(LIFETIME);
+    Instant scdNoa = noa;
+    switch (timing) {
+      case EXPIRED -> {
+        noa = now.minus(WELL_BEYOND_SKEW);
+        nb = noa.minus(NOT_BEFORE_SKEW).minus(LIFETIME);
+        scdNoa = noa;
+      }
+      case NOT_YET_VALID -> {
+        nb = now.plus(WELL_BEYOND_SKEW);
+        noa = nb.plus(NOT_BEFORE_SKEW).plus(LIFETIME);
+        scdNoa = noa;
+      }
+      case SUBJECT_CONFIRMATION_EXPIRED -> scdNoa = now.minus(WELL_BEYOND_SKEW);
+      case VALID -> {}
+    }
+    if (subjectConfirmationNotOnOrAfter != null) {
+      scdNoa = subjectConfirmationNotOnOrAfter;
+    }
+
+    SigningKey key = unknownKey ? Certificates.attacker() : entra.activeKey();
+    String keyInfoCert =
+        Certificates.base64(keyInfoCertificate != null ? keyInfoCertificate : key.certificate());
+    boolean signAssertions = signing == Signing.ASSERTION || signing == Signing.BOTH;
+    boolean signTheResponse = signing == Signing.RESPONSE || signing == Signing.BOTH;
+
+    String responseId = newId();
+    Tags t = new Tags();
+    t.start("samlp:Response")
+        .attr("ID", responseId)
+        .attr("Version", "2.0")
+        .attr("IssueInstant", SamlTime.format(now))
+        .attr("Destination", dest)
+        .attr("InResponseTo", irt)
+        .attr("xmlns:samlp", PROTOCOL_NS);
+    t.start("Issuer")
+        .attr("xmlns", ASSERTION_NS)
+        .text(wrongResponseIssuer ? WRONG_ISSUER : entra.entityId())
+        .end("Issuer");
+    if (signTheResponse) {
+      t.raw(EnvelopedSigner.skeleton(responseId, algorithm, keyInfoCert));
+    }
+    List<String> assertionIds = new ArrayList<>();
+    if (error) {
+      writeErrorStatus(t, now);
+    } else {
+      t.start("samlp:Status")
+          .start("samlp:StatusCode")
+          .attr("Value", STATUS + "Success")
+          .end("samlp:StatusCode")
+          .end("samlp:Status");
+      int count = twoAssertions ? 2 : 1;
+      for (int i = 0; i < count; i++) {
+        String assertionId = newId();
+        assertionIds.add(assertionId);
+        writeAssertion(
+            t, assertionId, now, nb, noa, scdNoa, recip, aud, irt, signAssertions, keyInfoCert);
+      }
+    }
+    t.end("samlp:Response");
+
+    Document doc = Xml.parseKeepingOrder(t.toString());
+    Element response = doc.getDocumentElement();
+    if (signAssertions && !error) {
+      for (Element assertion : Xml.children(response, ASSERTION_NS, "Assertion")) {
+        EnvelopedSigner.sign(assertion, algorithm, key.privateKey());
+      }
+    }
+    if (signTheResponse) {
+      EnvelopedSigner.sign(response, algorithm, key.privateKey());
+    }
+    if (tamperedNameId != null && !error) {
+      for (Element nameIdElement : Xml.descendants(doc, ASSERTION_NS, "NameID")) {
+        String old = nameIdElement.getTextContent();
+        String replacement = tamperedNameId;
+        if (replacement.isEmpty()) {
+          int at = old.indexOf('@');
+          replacement = "admin" + (at >= 0 ? old.substring(at) : "@contoso.com");
+          if (replacement.equals(old)) {
+            replacement = "administrator" + old.substring(at);
+          }
+        }
+        nameIdElement.setTextContent(replacement);
+      }
+    }
+    for (Consumer<Document> edit : domEdits) {
+      edit.accept(doc);
+    }
+    String xml = Xml.serialize(doc, Xml.Style.COMPACT);
+    for (UnaryOperator<String> edit : textEdits) {
+      xml = Objects.requireNonNull(edit.apply(xml), "afterSigning edit returned null");
+    }
+    return xml;
+  }
+
+  private void writeErrorStatus(Tags t, Instant now) {
+    t.start("samlp:Status").start("samlp:StatusCode").attr("Value", errorStatus[0]);
+    if (errorStatus[1] != null) {
+      t.start("samlp:StatusCode").attr("Value", errorStatus[1]).end("samlp:StatusCode");
+    }
+    t.end("samlp:StatusCode");
+    String prefix = errorStatus[2] != null ? errorStatus[2] + ": " : "";
+    String message =
+        prefix
+            + errorStatus[3]
+            + "\r\nTrace ID: "
+            + UUID.randomUUID()
+            + "\r\nCorrelation ID: "
+            + UUID.randomUUID()
+            + "\r\nTimestamp: "
+            + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'")
+                .withZone(ZoneOffset.UTC)
+                .format(now);
+    t.element("samlp:StatusMessage", message).end("samlp:Status");
+  }
+
+  private void writeAssertion(
+      Tags t,
+      String id,
+      Instant now,
+      Instant nb,
+      Instant noa,
+      Instant scdNoa,
+      String recip,
+      String aud,
+      String irt,
+      boolean signed,
+      String keyInfoCert) {
+    String issuer = wrongIssuer ? WRONG_ISSUER : entra.entityId();
+    t.start("Assertion")
+        .attr("ID", id)
+        .attr("IssueInstant", SamlTime.format(now))
+        .attr("Version", "2.0")
+        .attr("xmlns", ASSERTION_NS);
+    t.element("Issuer", issuer);
+    if (signed) {
+      t.raw(EnvelopedSigner.skeleton(id, algorithm, keyInfoCert));
+    }
+    t.start("Subject")
+        .start("NameID")
+        .attr("Format", nameIdFormat)
+        .text(nameId != null ? nameId : user.nameId())
+        .end("NameID");
+    t.start("SubjectConfirmation").attr("Method", "urn:oasis:names:tc:SAML:2.0:cm:bearer");
+    t.start("SubjectConfirmationData")
+        .attr("InResponseTo", irt)
+        .attr("NotOnOrAfter", SamlTime.format(scdNoa))
+        .attr("Recipient", recip)
+        .end("SubjectConfirmationData");
+    t.end("SubjectConfirmation").end("Subject");
+    t.start("Conditions")
+        .attr("NotBefore", SamlTime.format(nb))
+        .attr("NotOnOrAfter", SamlTime.format(noa));
+    t.start("AudienceRestriction").element("Audience", aud).end("AudienceRestriction");
+    t.end("Conditions");
+    Map<String, List<String>> attributes = attributes();
+    if (!attributes.isEmpty()) {
+      t.start("AttributeStatement");
+      attributes.forEach(
+          (name, values) -> {
+            t.start("Attribute").attr("Name", name);
+            for (String v : values) {
+              t.element("AttributeValue", v);
+            }
+            t.end("Attribute");
+          });
+      t.end("AttributeStatement");
+    }
+    Instant authn = authnInstant != null ? authnInstant : now.minusSeconds(2);
+    t.start("AuthnStatement")
+        .attr("AuthnInstant", SamlTime.format(authn))
+        .attr("SessionIndex", id)
+        .attr(
+            "SessionNotOnOrAfter",
+            sessionNotOnOrAfter == null ? null : SamlTime.format(sessionNotOnOrAfter));
+    t.start("AuthnContext").element("AuthnContextClassRef", PASSWORD_CLASS).end("AuthnContext");
+    t.end("AuthnStatement");
+    t.end("Assertion");
+  }
+
+  /** Entra's claims for the user, in Entra's order, then the user's and the builder's changes. */
+  private Map<String, List<String>> attributes() {
+    Map<String, List<String>> a = new LinkedHashMap<>();
+    a.put(Claims.TENANT_ID, List.of(entra.tenantId()));
+    a.put(Claims.OBJECT_ID, List.of(user.objectId()));
+    user.displayName().ifPresent(v -> a.put(Claims.DISPLAY_NAME, List.of(v)));
+    if (user.groups().size() > Claims.GROUPS_OVERAGE_LIMIT) {
+      a.put(
+          Claims.GROUPS_LINK,
+          List.of(
+              "https://graph.windows.net/"
+                  + entra.tenantId()
+                  + "/users/"
+                  + user.objectId()
+                  + "/getMemberObjects"));
+    } else if (!user.groups().isEmpty()) {
+      a.put(Claims.GROUPS, user.groups());
+    }
+    if (!user.roles().isEmpty()) {
+      a.put(Claims.ROLE, user.roles());
+    }
+    a.put(Claims.IDENTITY_PROVIDER, List.of(entra.entityId()));
+    a.put(Claims.AUTHN_METHODS_REFERENCES, List.of(Claims.PASSWORD_METHOD));
+    user.givenName().ifPresent(v -> a.put(Claims.GIVEN_NAME, List.of(v)));
+    user.surname().ifPresent(v -> a.put(Claims.SURNAME, List.of(v)));
+    user.email().ifPresent(v -> a.put(Claims.EMAIL, List.of(v)));
+    a.put(Claims.NAME, List.of(user.userPrincipalName()));
+    a.putAll(user.claims());
+    attributeOverrides.forEach(
+        (k, v) -> {
+          if (v == null) {
+            a.remove(k);
+          } else {
+            a.put(k, v);
+          }
+        });
+    return a;
+  }
+
+  private static String newId() {
+    return "_" + UUID.randomUUID();
+  }
+}

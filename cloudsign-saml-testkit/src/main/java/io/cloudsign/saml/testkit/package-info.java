@@ -1,0 +1,10 @@
+/**
+ * A fake Microsoft Entra ID for tests: {@link io.cloudsign.saml.testkit.FakeEntra} publishes
+ * Entra-shaped Federation Metadata, decodes AuthnRequests and builds Entra-shaped SAML Responses,
+ * genuine or hostile ({@link io.cloudsign.saml.testkit.ResponseBuilder}); {@link
+ * io.cloudsign.saml.testkit.FakeEntraExtension} gives each JUnit 5 test class one fake and a {@link
+ * io.cloudsign.saml.testkit.TestClock}.
+ *
+ * <p>This module deliberately shares no code with cloudsign-saml-core.
+ */
+package io.cloudsign.saml.testkit;
