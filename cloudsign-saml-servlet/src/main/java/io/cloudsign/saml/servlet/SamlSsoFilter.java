@@ -75,16 +75,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Security guarantees.</b> The pending request lives in a dedicated cookie ({@code HttpOnly;
  * Secure; SameSite=None}, {@code Path} = the Reply URL path) signed with HMAC-SHA256 and compared
- * in constant time; the app's own session cookie keeps its SameSite policy. The cookie holds up to
- * {@link Builder#maxPendingSignIns} sign-ins in flight (several tabs; oldest dropped first); an
- * entry is consumed by the Response that answers it, and every failed Response clears the cookie. A
- * Response is accepted only if its InResponseTo names an entry of <i>this</i> browser's cookie and
- * the posted RelayState is the one bound to that entry; core's replay cache refuses a second use of
- * the assertion. The return path is kept in the signed cookie (RelayState is an opaque 128-bit
- * value) and must be a same-origin path; anything else becomes {@code /}. With {@code
- * SameSite=Strict} session cookies, the cross-site redirect after the Response lands without the
- * cookie; the filter then answers that navigation (recognised by {@code Sec-Fetch-Site:
- * cross-site}) with a page that reloads the same URL as a same-site navigation.
+ * in constant time; the app's own session cookie keeps its SameSite policy. It holds one sign-in in
+ * flight per browser and Reply URL: the latest started wins (the cookie is invisible outside the
+ * Reply URL path, so a new sign-in replaces it; a tab still waiting at Entra is refused and starts
+ * again). Any Response posted to the Reply URL consumes the cookie, accepted or not. A Response is
+ * accepted only if its InResponseTo names an entry of <i>this</i> browser's cookie and the posted
+ * RelayState is the one bound to that entry; core's replay cache refuses a second use of the
+ * assertion. The return path is kept in the signed cookie (RelayState is an opaque 128-bit value)
+ * and must be a same-origin path; anything else becomes {@code /}. With {@code SameSite=Strict}
+ * session cookies, the cross-site redirect after the Response lands without the cookie; the filter
+ * then answers that navigation (recognised by {@code Sec-Fetch-Site: cross-site}) with a page that
+ * reloads the same URL as a same-site navigation.
  *
  * <p>The container's form size limit must admit the {@code SAMLResponse} (Jetty's default is 200
  * kB; raise it to a little more than the ServiceProvider's {@code maxResponseBytes}).
@@ -411,30 +412,18 @@ public final class SamlSsoFilter implements Filter {
     PendingRequest pending = signOn.pending();
     String cookiePath = s.cookiePath(reg);
 
-    List<Entry> entries = new ArrayList<>();
-    Instant now = s.clock.instant();
-    for (Entry e : readState(request, s, cookiePath).entries) {
-      if (e.expiresAt().isAfter(now)
-          && s.serviceProvider.registration(e.registrationId()).isPresent()) {
-        entries.add(e);
-      }
-    }
-    entries.add(
+    // One pending sign-in per browser and Reply URL path, last wins: the cookie is scoped to the
+    // Reply URL path, so a new sign-in (started elsewhere) cannot see, and so replaces, an older
+    // one. A tab still waiting at Entra then gets missing_request_state or unknown_in_response_to.
+    Entry entry =
         new Entry(
             reg.id(),
             pending.requestId(),
             pending.issuedAt(),
             pending.expiresAt(),
             relayKey,
-            returnPath));
-    while (entries.size() > s.maxPendingSignIns) {
-      entries.remove(0);
-    }
-    String value = s.codec.encode(s.cookieName, cookiePath, entries);
-    while (value.length() > MAX_COOKIE_VALUE && entries.size() > 1) {
-      entries.remove(0);
-      value = s.codec.encode(s.cookieName, cookiePath, entries);
-    }
+            returnPath);
+    String value = s.codec.encode(s.cookieName, cookiePath, List.of(entry));
     long maxAge = Math.max(1, s.serviceProvider.pendingRequestLifetime().toSeconds());
     response.addHeader("Set-Cookie", stateCookie(s.cookieName, value, cookiePath, maxAge));
     response.setHeader("Cache-Control", "no-store");
@@ -624,25 +613,7 @@ public final class SamlSsoFilter implements Filter {
     HttpSession session = request.getSession(true);
     session.setAttribute(SamlPrincipal.ATTRIBUTE, principal);
 
-    List<Entry> remaining = new ArrayList<>();
-    Instant now = s.clock.instant();
-    for (Entry e : entries) {
-      if (e != matched && e.expiresAt().isAfter(now)) {
-        remaining.add(e);
-      }
-    }
-    if (remaining.isEmpty()) {
-      response.addHeader("Set-Cookie", stateCookie(s.cookieName, "", cookiePath, 0));
-    } else {
-      long maxAge = Math.max(1, s.serviceProvider.pendingRequestLifetime().toSeconds());
-      response.addHeader(
-          "Set-Cookie",
-          stateCookie(
-              s.cookieName,
-              s.codec.encode(s.cookieName, cookiePath, remaining),
-              cookiePath,
-              maxAge));
-    }
+    response.addHeader("Set-Cookie", stateCookie(s.cookieName, "", cookiePath, 0)); // consumed
     log.info(
         "SAML sign-in: registration={} local user={} assertion={}",
         identity.registrationId(),
@@ -866,7 +837,6 @@ public final class SamlSsoFilter implements Filter {
     final Predicate<HttpServletRequest> redirectToSignIn;
     final StateCookieCodec codec;
     final String cookieName;
-    final int maxPendingSignIns;
     final long maxFormBytes;
     final Clock clock;
 
@@ -884,7 +854,6 @@ public final class SamlSsoFilter implements Filter {
       this.redirectToSignIn = b.redirectToSignIn;
       this.codec = new StateCookieCodec(key);
       this.cookieName = b.stateCookieName;
-      this.maxPendingSignIns = b.maxPendingSignIns;
       this.clock = b.clock;
       this.maxFormBytes = 3L * serviceProvider.maxResponseBytes() + 8192;
       Map<String, List<Registration>> acs = new LinkedHashMap<>();
@@ -923,8 +892,7 @@ public final class SamlSsoFilter implements Filter {
    * Configures a {@link SamlSsoFilter}; {@link #build()} checks every value. Defaults: protect
    * {@code /*}; sign-on {@code /login}; logout {@code /logout} then {@code /}; metadata {@code
    * /saml2/metadata}; state cookie {@code cloudsign_saml_state} keyed by a random key per start
-   * (set {@link #stateKey} when several nodes serve the Reply URL); 3 sign-ins in flight per
-   * browser.
+   * (set {@link #stateKey} when several nodes serve the Reply URL).
    */
   public static final class Builder {
     private final ServiceProvider serviceProvider;
@@ -940,7 +908,6 @@ public final class SamlSsoFilter implements Filter {
     private Predicate<HttpServletRequest> redirectToSignIn = SamlSsoFilter::isBrowserNavigation;
     private byte[] stateKey;
     private String stateCookieName = "cloudsign_saml_state";
-    private int maxPendingSignIns = 3;
     private Clock clock = Clock.systemUTC();
 
     private Builder(ServiceProvider serviceProvider, UserLinker userLinker) {
@@ -1029,15 +996,6 @@ public final class SamlSsoFilter implements Filter {
                 + name);
       }
       this.stateCookieName = name;
-      return this;
-    }
-
-    /** Sign-ins in flight per browser (tabs), 1 to 8; the oldest is dropped first. Default 3. */
-    public Builder maxPendingSignIns(int max) {
-      if (max < 1 || max > 8) {
-        throw new IllegalArgumentException("maxPendingSignIns must be between 1 and 8: " + max);
-      }
-      this.maxPendingSignIns = max;
       return this;
     }
 
