@@ -452,11 +452,13 @@ final class ResponseValidator {
               "Conditions NotOnOrAfter " + notOnOrAfter + " has passed (now " + now + ")"));
     }
     for (Condition c : conditions.getConditions()) {
-      if (!(c instanceof OneTimeUse) && !(c instanceof ProxyRestriction)) {
+      if (!(c instanceof AudienceRestriction)
+          && !(c instanceof OneTimeUse)
+          && !(c instanceof ProxyRestriction)) {
         failures.add(
             new ValidationFailure(
                 ErrorCode.UNSUPPORTED_CONDITION,
-                "unknown condition " + LogSafe.text(String.valueOf(c.getSchemaType()))));
+                "unknown condition " + LogSafe.text(String.valueOf(c.getElementQName()))));
       }
     }
     List<AudienceRestriction> restrictions = conditions.getAudienceRestrictions();
