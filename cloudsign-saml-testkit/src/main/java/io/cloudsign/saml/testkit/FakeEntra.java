@@ -279,6 +279,10 @@ public final class FakeEntra {
 
     private Builder() {}
 
+    String tenantIdOrNull() {
+      return tenantId;
+    }
+
     /** The tenant id, a GUID (default: random). */
     public Builder tenantId(String tenantId) {
       Objects.requireNonNull(tenantId, "tenantId");

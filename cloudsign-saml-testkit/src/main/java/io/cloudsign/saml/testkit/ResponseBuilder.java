@@ -123,6 +123,7 @@ public final class ResponseBuilder {
   private String tamperedNameId;
   private final List<Consumer<Document>> domEdits = new ArrayList<>();
   private final List<UnaryOperator<String>> textEdits = new ArrayList<>();
+  private final List<UnaryOperator<String>> unsignedEdits = new ArrayList<>();
 
   ResponseBuilder(FakeEntra entra) {
     this.entra = entra;
@@ -419,6 +420,102 @@ public final class ResponseBuilder {
     return this;
   }
 
+  /**
+   * Extension point: edits the XML text <i>before</i> it is signed, so the result is still validly
+   * signed. For structural variants that no named call covers yet; prefer adding a named call.
+   */
+  public ResponseBuilder beforeSigning(UnaryOperator<String> xmlEdit) {
+    unsignedEdits.add(Objects.requireNonNull(xmlEdit, "xmlEdit"));
+    return this;
+  }
+
+  /** STRUCTURAL (signed): the Subject carries no NameID. */
+  public ResponseBuilder withoutNameId() {
+    return beforeSigning(x -> x.replaceAll("<NameID[^>]*>[^<]*</NameID>", ""));
+  }
+
+  /** STRUCTURAL (signed): the Assertion has no AuthnStatement. */
+  public ResponseBuilder withoutAuthnStatement() {
+    return beforeSigning(x -> x.replaceAll("<AuthnStatement[\\s>].*?</AuthnStatement>", ""));
+  }
+
+  /** STRUCTURAL (signed): the Assertion has no Conditions (so no AudienceRestriction). */
+  public ResponseBuilder withoutConditions() {
+    return beforeSigning(x -> x.replaceAll("<Conditions[\\s>].*?</Conditions>", ""));
+  }
+
+  /** STRUCTURAL (signed): Conditions has an AudienceRestriction but no NotOnOrAfter. */
+  public ResponseBuilder withoutConditionsNotOnOrAfter() {
+    return beforeSigning(x -> x.replaceFirst("(<Conditions[^>]*?) NotOnOrAfter=\"[^\"]*\"", "$1"));
+  }
+
+  /** STRUCTURAL (signed): Conditions carries a {@code Condition} of a type no SP understands. */
+  public ResponseBuilder unknownCondition() {
+    return beforeSigning(
+        x ->
+            x.replace(
+                "</Conditions>",
+                "<Condition xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
+                    + " xmlns:ext=\"urn:example:conditions\" xsi:type=\"ext:MustUnderstand\"/>"
+                    + "</Conditions>"));
+  }
+
+  /** STRUCTURAL (signed): the SubjectConfirmation Method is {@code method} instead of bearer. */
+  public ResponseBuilder subjectConfirmationMethod(String method) {
+    Objects.requireNonNull(method, "method");
+    return beforeSigning(
+        x ->
+            x.replace(
+                "Method=\"urn:oasis:names:tc:SAML:2.0:cm:bearer\"", "Method=\"" + method + "\""));
+  }
+
+  /** STRUCTURAL (signed): SubjectConfirmationData's InResponseTo differs from the Response's. */
+  public ResponseBuilder subjectConfirmationInResponseTo(String requestId) {
+    Objects.requireNonNull(requestId, "requestId");
+    return beforeSigning(
+        x ->
+            x.replaceFirst(
+                "(<SubjectConfirmationData[^>]*?InResponseTo=\")[^\"]*\"",
+                "$1" + requestId.replace("$", "\\$") + "\""));
+  }
+
+  /** STRUCTURAL (signed): SubjectConfirmationData has no NotOnOrAfter. */
+  public ResponseBuilder withoutSubjectConfirmationNotOnOrAfter() {
+    return beforeSigning(
+        x -> x.replaceFirst("(<SubjectConfirmationData[^>]*?) NotOnOrAfter=\"[^\"]*\"", "$1"));
+  }
+
+  /**
+   * The Assertion is replaced by an {@code EncryptedAssertion} of Entra's shape (AES-256 data,
+   * RSA-OAEP key transport); the ciphertext is random bytes, enough to test an SP that must refuse
+   * or decrypt it.
+   */
+  public ResponseBuilder encryptedAssertion() {
+    return beforeSigning(
+        x ->
+            x.replaceAll(
+                "<Assertion[\\s>].*?</Assertion>",
+                "<EncryptedAssertion xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\">"
+                    + "<xenc:EncryptedData xmlns:xenc=\"http://www.w3.org/2001/04/xmlenc#\""
+                    + " Type=\"http://www.w3.org/2001/04/xmlenc#Element\">"
+                    + "<xenc:EncryptionMethod"
+                    + " Algorithm=\"http://www.w3.org/2001/04/xmlenc#aes256-cbc\"/>"
+                    + "<KeyInfo xmlns=\"http://www.w3.org/2000/09/xmldsig#\"><xenc:EncryptedKey>"
+                    + "<xenc:EncryptionMethod"
+                    + " Algorithm=\"http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p\"/>"
+                    + "<xenc:CipherData><xenc:CipherValue>"
+                    + Base64.getEncoder()
+                        .encodeToString(
+                            UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII))
+                    + "</xenc:CipherValue></xenc:CipherData></xenc:EncryptedKey></KeyInfo>"
+                    + "<xenc:CipherData><xenc:CipherValue>"
+                    + Base64.getEncoder()
+                        .encodeToString(
+                            UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII))
+                    + "</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData>"
+                    + "</EncryptedAssertion>"));
+  }
+
   /** Internal extension point for named attacks: edits the signed DOM before serialisation. */
   ResponseBuilder afterSigningDom(Consumer<Document> edit) {
     domEdits.add(Objects.requireNonNull(edit, "edit"));
@@ -531,7 +628,11 @@ public final class ResponseBuilder {
     }
     t.end("samlp:Response");
 
-    Document doc = Xml.parseKeepingOrder(t.toString());
+    String unsigned = t.toString();
+    for (UnaryOperator<String> edit : unsignedEdits) {
+      unsigned = Objects.requireNonNull(edit.apply(unsigned), "beforeSigning edit returned null");
+    }
+    Document doc = Xml.parseKeepingOrder(unsigned);
     Element response = doc.getDocumentElement();
     if (signAssertions && !error) {
       for (Element assertion : Xml.children(response, ASSERTION_NS, "Assertion")) {

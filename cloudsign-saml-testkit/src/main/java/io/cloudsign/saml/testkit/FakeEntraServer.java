@@ -1,0 +1,517 @@
+package io.cloudsign.saml.testkit;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.cloudsign.saml.testkit.internal.Bindings;
+import io.cloudsign.saml.testkit.internal.Html;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+/**
+ * The fake Entra as a loopback HTTP server, for tests that drive a real browser or HTTP client
+ * through sign-in, and for the example app.
+ *
+ * <p>Endpoints (all under {@code http://127.0.0.1:<port>/<tenant>/}):
+ *
+ * <ul>
+ *   <li>{@code GET federationmetadata/2007-06/federationmetadata.xml}: the signed Federation
+ *       Metadata XML, with a UTF-8 BOM as Entra serves it ({@link #metadataUrl()});
+ *   <li>{@code GET saml2?SAMLRequest=…} (HTTP-Redirect) and {@code POST saml2} (HTTP-POST): an
+ *       AuthnRequest is checked as Entra does (a registered application's Identifier, else
+ *       AADSTS700016; an ACS URL among its Reply URLs, else AADSTS50011; no Subject) and a login
+ *       page is shown: one button per configured user ({@code id="user-<index>"}) and a form with a
+ *       text input {@code id/name="nameId"} and a button {@code id="sign-in"} for any other NameID;
+ *   <li>the login page then answers with an auto-submitting form (script plus a noscript button)
+ *       that POSTs {@code SAMLResponse} and {@code RelayState} to the request's ACS URL. A request
+ *       with {@code IsPassive="true"} is answered at once with Entra's AADSTS50058 NoPassive error.
+ * </ul>
+ *
+ * <p>The Reply URL check needs {@link FakeEntra.Builder#application}: without any registered
+ * application every request is refused with AADSTS50011, as Entra refuses an unknown app.
+ *
+ * <p><b>Security guarantees.</b> Binds to the loopback address only; request bodies and queries
+ * above 512 KiB are refused (413/414); every echoed value is HTML-escaped; pending sign-ins are
+ * one-use, random 128-bit handles, at most 1000 kept.
+ *
+ * <p>Thread-safe. Close it (try-with-resources or an {@code @AfterAll}) to free the port.
+ *
+ * <pre>{@code
+ * try (FakeEntraServer idp = FakeEntraServer.start(
+ *     FakeEntra.builder().application("urn:my-sp", "http://localhost:8080/saml2/idpresponse"), 0)) {
+ *   configureSp(idp.metadataUrl());
+ *   idp.answerNextWith(ResponseBuilder::expired);  // the next sign-in gets an expired Response
+ *   ...
+ * }
+ * }</pre>
+ */
+public final class FakeEntraServer implements AutoCloseable {
+  private static final int MAX_BODY = 512 * 1024;
+  private static final int MAX_PENDING = 1000;
+  private static final int MAX_RECORDED = 100;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final FakeEntra entra;
+  private final String baseUrl;
+  private final String tenantPath;
+  private final Map<String, AuthnRequestInfo> pending = new LinkedHashMap<>();
+  private final Deque<AuthnRequestInfo> received = new ArrayDeque<>();
+  private final AtomicReference<Consumer<ResponseBuilder>> nextAnswer = new AtomicReference<>();
+
+  private FakeEntraServer(FakeEntra.Builder builder, int port) throws IOException {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535 (0 = any free port): " + port);
+    }
+    InetAddress loopback = InetAddress.getLoopbackAddress();
+    this.server = HttpServer.create(new InetSocketAddress(loopback, port), 50);
+    this.baseUrl = "http://" + loopback.getHostAddress() + ":" + server.getAddress().getPort();
+    String tenant = builder.tenantIdOrNull();
+    if (tenant == null) {
+      tenant = UUID.randomUUID().toString();
+      builder.tenantId(tenant);
+    }
+    this.tenantPath = "/" + tenant + "/";
+    builder.ssoUrl(baseUrl + tenantPath + "saml2");
+    this.entra = builder.build();
+    this.executor =
+        Executors.newFixedThreadPool(
+            4,
+            r -> {
+              Thread t = new Thread(r, "fake-entra-" + server.getAddress().getPort());
+              t.setDaemon(true);
+              return t;
+            });
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  /**
+   * Starts a server on {@code port} (0 = any free port) for the fake that {@code builder}
+   * configures. The builder's SSO URL is set to this server ({@code
+   * http://127.0.0.1:<port>/<tenant>/saml2}) and its tenant id fixed (random if unset).
+   *
+   * @throws UncheckedIOException if the port cannot be bound
+   */
+  public static FakeEntraServer start(FakeEntra.Builder builder, int port) {
+    Objects.requireNonNull(builder, "builder");
+    try {
+      return new FakeEntraServer(builder, port);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the fake Entra on port " + port, e);
+    }
+  }
+
+  /** The fake this server answers with. */
+  public FakeEntra entra() {
+    return entra;
+  }
+
+  /** {@code http://127.0.0.1:<port>}. */
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** The App Federation Metadata URL. */
+  public String metadataUrl() {
+    return baseUrl + tenantPath + "federationmetadata/2007-06/federationmetadata.xml";
+  }
+
+  /** The Login URL (same as {@code entra().ssoUrl()}). */
+  public String ssoUrl() {
+    return entra.ssoUrl();
+  }
+
+  /**
+   * Makes the next answer (and only that one) go through {@code variant} after the fake has preset
+   * it from the request and the chosen user, e.g. {@code answerNextWith(ResponseBuilder::expired)}.
+   */
+  public void answerNextWith(Consumer<ResponseBuilder> variant) {
+    nextAnswer.set(Objects.requireNonNull(variant, "variant"));
+  }
+
+  /** The AuthnRequests received and accepted for sign-in, oldest first (the last 100). */
+  public List<AuthnRequestInfo> receivedRequests() {
+    synchronized (received) {
+      return List.copyOf(received);
+    }
+  }
+
+  /** The most recent accepted AuthnRequest. */
+  public Optional<AuthnRequestInfo> lastRequest() {
+    synchronized (received) {
+      return Optional.ofNullable(received.peekLast());
+    }
+  }
+
+  /** Stops the server at once and frees the port. */
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  @Override
+  public String toString() {
+    return "FakeEntraServer[" + baseUrl + ", " + entra.entityId() + "]";
+  }
+
+  // ------------------------------------------------------------------ HTTP
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      String path = ex.getRequestURI().getRawPath();
+      String method = ex.getRequestMethod();
+      String rawQuery = ex.getRequestURI().getRawQuery();
+      if (rawQuery != null && rawQuery.length() > MAX_BODY) {
+        send(ex, 414, "text/plain; charset=utf-8", "request URI too long");
+        return;
+      }
+      if (path.equalsIgnoreCase(tenantPath + "federationmetadata/2007-06/federationmetadata.xml")
+          && method.equals("GET")) {
+        sendBytes(ex, 200, "text/xml; charset=utf-8", entra.metadata().withBom().bytes());
+      } else if (path.equals(tenantPath + "saml2") && method.equals("GET")) {
+        if (rawQuery == null || !Bindings.rawQueryParameters(rawQuery).containsKey("SAMLRequest")) {
+          error(
+              ex,
+              "AADSTS750054",
+              "SAMLRequest or SAMLResponse must be present as query string parameters in HTTP"
+                  + " request for SAML Redirect binding.");
+          return;
+        }
+        signIn(ex, () -> entra.parseRedirect(rawQuery));
+      } else if (path.equals(tenantPath + "saml2") && method.equals("POST")) {
+        Map<String, String> form = readForm(ex);
+        if (form == null) {
+          return;
+        }
+        String samlRequest = form.get("SAMLRequest");
+        if (samlRequest == null) {
+          error(ex, "AADSTS750054", "SAMLRequest must be present in the HTTP-POST form.");
+          return;
+        }
+        signIn(ex, () -> entra.parsePost(samlRequest, form.get("RelayState")));
+      } else if (path.equals(tenantPath + "saml2/login") && method.equals("POST")) {
+        Map<String, String> form = readForm(ex);
+        if (form != null) {
+          login(ex, form);
+        }
+      } else {
+        send(ex, 404, "text/plain; charset=utf-8", "not found");
+      }
+    } catch (RuntimeException e) {
+      send(ex, 500, "text/plain; charset=utf-8", "fake Entra failed: " + e.getClass().getName());
+    }
+  }
+
+  private interface RequestParser {
+    AuthnRequestInfo parse();
+  }
+
+  private void signIn(HttpExchange ex, RequestParser parser) throws IOException {
+    AuthnRequestInfo req;
+    try {
+      req = parser.parse();
+    } catch (IllegalArgumentException e) {
+      error(ex, "AADSTS75005", "The request is not a valid Saml2 protocol message.");
+      return;
+    }
+    List<String> replyUrls = entra.applications().get(req.issuer());
+    if (replyUrls == null && !entra.applications().isEmpty()) {
+      error(
+          ex,
+          "AADSTS700016",
+          "Application with identifier '"
+              + req.issuer()
+              + "' was not found in the directory '"
+              + entra.tenantId()
+              + "'. This can happen if the application has not been installed by the administrator"
+              + " of the tenant or consented to by any user in the tenant.");
+      return;
+    }
+    String acs = req.assertionConsumerServiceUrl();
+    if (replyUrls == null || (acs != null && !replyUrls.contains(acs))) {
+      error(
+          ex,
+          "AADSTS50011",
+          "The redirect URI '"
+              + (acs == null ? "" : acs)
+              + "' specified in the request does not match the redirect URIs configured for the"
+              + " application '"
+              + req.issuer()
+              + "'."
+              + (entra.applications().isEmpty()
+                  ? " (No application is registered: use FakeEntra.builder().application(identifier,"
+                      + " replyUrl).)"
+                  : ""));
+      return;
+    }
+    if (req.hasSubject()) {
+      error(
+          ex,
+          "AADSTS90011",
+          "The SAML authentication request property 'Subject' is not supported.");
+      return;
+    }
+    synchronized (received) {
+      received.addLast(req);
+      while (received.size() > MAX_RECORDED) {
+        received.removeFirst();
+      }
+    }
+    if (req.passive()) {
+      answer(
+          ex,
+          req,
+          entra.users().get(0),
+          b ->
+              b.errorStatus(
+                  "AADSTS50058", "A silent sign-in request was sent but no user is signed in."));
+      return;
+    }
+    String handle = newHandle();
+    synchronized (pending) {
+      pending.put(handle, req);
+      var it = pending.keySet().iterator();
+      while (pending.size() > MAX_PENDING && it.hasNext()) {
+        it.next();
+        it.remove();
+      }
+    }
+    send(ex, 200, "text/html; charset=utf-8", loginPage(req, handle));
+  }
+
+  private void login(HttpExchange ex, Map<String, String> form) throws IOException {
+    String handle = form.getOrDefault("flow", "");
+    AuthnRequestInfo req;
+    synchronized (pending) {
+      req = pending.remove(handle);
+    }
+    if (req == null) {
+      error(
+          ex,
+          "AADSTS90100",
+          "This sign-in has expired or was already completed. Start again from the application.");
+      return;
+    }
+    TestUser user;
+    String index = form.get("user");
+    String typed = form.getOrDefault("nameId", "").strip();
+    if (index != null) {
+      int i;
+      try {
+        i = Integer.parseInt(index);
+      } catch (NumberFormatException e) {
+        i = -1;
+      }
+      if (i < 0 || i >= entra.users().size()) {
+        error(ex, "AADSTS50034", "The user account does not exist in this directory.");
+        return;
+      }
+      user = entra.users().get(i);
+    } else if (!typed.isEmpty()) {
+      user = typedUser(typed);
+    } else {
+      error(ex, "AADSTS900144", "The request body must contain the following parameter: 'nameId'.");
+      return;
+    }
+    answer(ex, req, user, b -> {});
+  }
+
+  private TestUser typedUser(String nameId) {
+    for (TestUser u : entra.users()) {
+      if (u.nameId().equalsIgnoreCase(nameId)) {
+        return u;
+      }
+    }
+    TestUser.Builder b =
+        TestUser.builder()
+            .nameId(nameId)
+            .objectId(UUID.nameUUIDFromBytes(nameId.getBytes(StandardCharsets.UTF_8)).toString())
+            .displayName(nameId);
+    if (nameId.contains("@")) {
+      b.email(nameId);
+    }
+    return b.build();
+  }
+
+  private void answer(
+      HttpExchange ex, AuthnRequestInfo req, TestUser user, Consumer<ResponseBuilder> shape)
+      throws IOException {
+    ResponseBuilder rb = entra.respondTo(req).user(user);
+    shape.accept(rb);
+    Consumer<ResponseBuilder> variant = nextAnswer.getAndSet(null);
+    if (variant != null) {
+      variant.accept(rb);
+    }
+    String acs =
+        req.assertionConsumerServiceUrl() != null
+            ? req.assertionConsumerServiceUrl()
+            : entra.applications().get(req.issuer()).get(0);
+    send(ex, 200, "text/html; charset=utf-8", autoPost(acs, rb.build(), req.relayState()));
+  }
+
+  // ------------------------------------------------------------------ pages
+
+  private String loginPage(AuthnRequestInfo req, String handle) {
+    StringBuilder h = new StringBuilder(2048);
+    h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
+        .append("<title>Sign in to your account</title></head><body>")
+        .append("<h1>Fake Microsoft Entra ID</h1>")
+        .append("<p>Tenant <code id=\"tenant\">")
+        .append(Html.escape(entra.tenantId()))
+        .append("</code> &middot; signing in to <code id=\"issuer\">")
+        .append(Html.escape(req.issuer()))
+        .append("</code></p><h2>Pick an account</h2>")
+        .append("<form method=\"post\" action=\"")
+        .append(Html.escape(tenantPath + "saml2/login"))
+        .append("\" id=\"pick-user\">")
+        .append(hidden("flow", handle));
+    List<TestUser> users = entra.users();
+    for (int i = 0; i < users.size(); i++) {
+      TestUser u = users.get(i);
+      h.append("<p><button type=\"submit\" id=\"user-")
+          .append(i)
+          .append("\" name=\"user\" value=\"")
+          .append(i)
+          .append("\">")
+          .append(Html.escape(u.displayName().orElse(u.nameId())))
+          .append(" (")
+          .append(Html.escape(u.nameId()))
+          .append(")</button></p>");
+    }
+    h.append("</form><h2>Or another account</h2><form method=\"post\" action=\"")
+        .append(Html.escape(tenantPath + "saml2/login"))
+        .append("\" id=\"type-user\">")
+        .append(hidden("flow", handle))
+        .append("<label for=\"nameId\">NameID</label> ")
+        .append("<input type=\"text\" id=\"nameId\" name=\"nameId\" autocomplete=\"off\">")
+        .append(" <button type=\"submit\" id=\"sign-in\">Sign in</button></form>")
+        .append("</body></html>");
+    return h.toString();
+  }
+
+  /** Entra's auto-submitting form: script submits, noscript offers a button. */
+  private static String autoPost(String acs, String samlResponse, Optional<String> relayState) {
+    StringBuilder h = new StringBuilder(samlResponse.length() + 1024);
+    h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Working...</title></head>")
+        .append("<body><form method=\"POST\" name=\"hiddenform\" action=\"")
+        .append(Html.escape(acs))
+        .append("\">")
+        .append(hidden("SAMLResponse", samlResponse));
+    relayState.ifPresent(rs -> h.append(hidden("RelayState", rs)));
+    h.append("<noscript><p>Script is disabled. Click Submit to continue.</p>")
+        .append("<input type=\"submit\" id=\"submit\" value=\"Submit\"></noscript></form>")
+        .append("<script>document.forms[0].submit();</script></body></html>");
+    return h.toString();
+  }
+
+  private static String hidden(String name, String value) {
+    return "<input type=\"hidden\" name=\""
+        + Html.escape(name)
+        + "\" value=\""
+        + Html.escape(value)
+        + "\">";
+  }
+
+  private static void error(HttpExchange ex, String code, String message) throws IOException {
+    String page =
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            + "<title>Sign in to your account</title></head><body>"
+            + "<h1>Sorry, but we're having trouble signing you in.</h1>"
+            + "<p id=\"error\"><span id=\"error-code\">"
+            + Html.escape(code)
+            + "</span>: <span id=\"error-message\">"
+            + Html.escape(message)
+            + "</span></p></body></html>";
+    send(ex, 400, "text/html; charset=utf-8", page);
+  }
+
+  // ------------------------------------------------------------------ plumbing
+
+  private static String newHandle() {
+    byte[] b = new byte[16];
+    RANDOM.nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  /** The url-encoded form body, or null after answering 413/400 itself. */
+  private static Map<String, String> readForm(HttpExchange ex) throws IOException {
+    String type = ex.getRequestHeaders().getFirst("Content-Type");
+    if (type == null || !type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+      send(ex, 415, "text/plain; charset=utf-8", "expected application/x-www-form-urlencoded");
+      return null;
+    }
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    try (InputStream in = ex.getRequestBody()) {
+      byte[] buf = new byte[8192];
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        body.write(buf, 0, n);
+        if (body.size() > MAX_BODY) {
+          send(ex, 413, "text/plain; charset=utf-8", "request body too large");
+          return null;
+        }
+      }
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String pair : body.toString(StandardCharsets.US_ASCII).split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = Bindings.decode(eq < 0 ? pair : pair.substring(0, eq));
+      String value = eq < 0 ? "" : Bindings.decode(pair.substring(eq + 1));
+      if (out.putIfAbsent(name, value) != null) {
+        send(ex, 400, "text/plain; charset=utf-8", "a form field appears twice");
+        return null;
+      }
+    }
+    return out;
+  }
+
+  private static void send(HttpExchange ex, int status, String type, String body)
+      throws IOException {
+    sendBytes(ex, status, type, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void sendBytes(HttpExchange ex, int status, String type, byte[] body)
+      throws IOException {
+    var h = ex.getResponseHeaders();
+    h.set("Content-Type", type);
+    h.set("Cache-Control", "no-store");
+    h.set("X-Content-Type-Options", "nosniff");
+    h.set("Referrer-Policy", "no-referrer");
+    ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    if (body.length > 0) {
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+}
