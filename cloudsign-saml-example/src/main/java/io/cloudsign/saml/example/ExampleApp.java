@@ -1,0 +1,239 @@
+package io.cloudsign.saml.example;
+
+import io.cloudsign.saml.core.IdentityProvider;
+import io.cloudsign.saml.core.Registration;
+import io.cloudsign.saml.core.ServiceProvider;
+import io.cloudsign.saml.servlet.SamlSsoFilter;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.ByteArrayInputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.HttpCookie;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * The runnable example: a small Jetty 12 app behind {@link SamlSsoFilter}. Run with {@code --help}
+ * for the options. Without {@code --idp-metadata} it embeds a fake Entra with a login page, so the
+ * whole sign-in can be tried in a browser without a tenant.
+ */
+public final class ExampleApp implements AutoCloseable {
+  static final String LISTENING = "cloudsign-saml-example listening on ";
+
+  private final Server server;
+  private final EmbeddedFakeEntra fakeEntra;
+  private final int port;
+  private final String baseUrl;
+  private final String listeningUrl;
+  private final IdentityProvider idp;
+
+  private ExampleApp(
+      Server server,
+      EmbeddedFakeEntra fakeEntra,
+      int port,
+      String baseUrl,
+      String listeningUrl,
+      IdentityProvider idp) {
+    this.server = server;
+    this.fakeEntra = fakeEntra;
+    this.port = port;
+    this.baseUrl = baseUrl;
+    this.listeningUrl = listeningUrl;
+    this.idp = idp;
+  }
+
+  public static void main(String[] args) {
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("cloudsign-saml-example: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    if (options.help()) {
+      System.out.print(Options.HELP);
+      System.out.flush();
+      return;
+    }
+    ExampleApp app;
+    try {
+      app = start(options);
+    } catch (Exception e) {
+      System.err.println("cloudsign-saml-example: could not start: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(app::closeQuietly, "shutdown"));
+    PrintStream err = System.err;
+    err.println("Identifier (Entity ID): " + app.spEntityId);
+    err.println("Reply URL:              " + app.baseUrl + "/saml2/idpresponse");
+    err.println("Sign on URL:            " + app.baseUrl + "/login");
+    err.println("IdP:                    " + app.idp.entityId());
+    System.out.println(LISTENING + app.listeningUrl);
+    System.out.flush();
+    try {
+      app.server.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private String spEntityId;
+
+  /** Starts the app (and the embedded fake Entra if no metadata is given). */
+  static ExampleApp start(Options o) throws Exception {
+    Server server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    connector.setPort(o.port());
+    server.addConnector(connector);
+    connector.open();
+    int port = connector.getLocalPort();
+    try {
+      ServerConnector v6 = new ServerConnector(server);
+      v6.setHost("::1");
+      v6.setPort(port);
+      v6.open();
+      server.addConnector(v6);
+    } catch (Exception ipv6Unavailable) {
+      // IPv4 loopback only
+    }
+
+    String baseUrl = o.baseUrl().orElse("http://localhost:" + port);
+    String replyUrl = baseUrl + "/saml2/idpresponse";
+    String spEntityId = o.spEntityId().orElse(baseUrl + "/saml2/metadata");
+
+    EmbeddedFakeEntra fake = null;
+    IdentityProvider idp;
+    UserTable users;
+    if (o.idpMetadata().isPresent()) {
+      idp = loadIdp(o.idpMetadata().get());
+      users =
+          o.usersFile().isPresent()
+              ? UserTable.load(o.usersFile().get())
+              : UserTable.autoProvisioning();
+    } else {
+      fake = EmbeddedFakeEntra.start(spEntityId, replyUrl);
+      idp = IdentityProvider.fromMetadata(fake.metadataXml());
+      users = o.usersFile().isPresent() ? UserTable.load(o.usersFile().get()) : UserTable.seeded();
+    }
+
+    Registration registration =
+        Registration.builder("example")
+            .entityId(spEntityId)
+            .replyUrl(replyUrl)
+            .signOnUrl(baseUrl + "/login")
+            .identityProvider(idp)
+            .build();
+    ServiceProvider sp = ServiceProvider.builder().registration(registration).build();
+    SamlSsoFilter filter =
+        SamlSsoFilter.builder(sp, users)
+            .protectedPaths("/*")
+            .publicPaths("/", "/favicon.ico")
+            // The contract: GET /me without a session redirects to the IdP, whatever it accepts.
+            .redirectToSignIn(r -> isMe(r) || SamlSsoFilter.isBrowserNavigation(r))
+            .build();
+
+    ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
+    context.setContextPath("/");
+    context.setMaxFormContentSize(4 * sp.maxResponseBytes() + 8192);
+    context
+        .getSessionHandler()
+        .setSameSite(
+            "Strict".equals(o.sessionSameSite())
+                ? HttpCookie.SameSite.STRICT
+                : HttpCookie.SameSite.LAX);
+    context.getSessionHandler().setHttpOnly(true);
+    context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
+    context.addServlet(new ServletHolder(new Pages.Me()), "/me");
+    context.addServlet(new ServletHolder(new Pages.Profile()), "/profile");
+    context.addServlet(new ServletHolder(new Pages.Home()), "/");
+    server.setHandler(context);
+    try {
+      server.start();
+    } catch (Exception e) {
+      if (fake != null) {
+        fake.close();
+      }
+      throw e;
+    }
+    String host = URI.create(baseUrl).getHost();
+    String listeningHost =
+        host != null && (host.equals("127.0.0.1") || host.equals("[::1]")) ? host : "localhost";
+    ExampleApp app =
+        new ExampleApp(
+            server, fake, port, baseUrl, "http://" + listeningHost + ":" + port + "/", idp);
+    app.spEntityId = spEntityId;
+    return app;
+  }
+
+  private static boolean isMe(HttpServletRequest r) {
+    return "/me".equals(r.getRequestURI());
+  }
+
+  private static IdentityProvider loadIdp(String pathOrUrl) throws Exception {
+    if (pathOrUrl.startsWith("https://") || pathOrUrl.startsWith("http://")) {
+      HttpClient client =
+          HttpClient.newBuilder()
+              .followRedirects(HttpClient.Redirect.NORMAL)
+              .connectTimeout(Duration.ofSeconds(10))
+              .build();
+      HttpResponse<byte[]> r =
+          client.send(
+              HttpRequest.newBuilder(URI.create(pathOrUrl))
+                  .timeout(Duration.ofSeconds(30))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      if (r.statusCode() != 200) {
+        throw new IllegalArgumentException(
+            "--idp-metadata " + pathOrUrl + " answered HTTP " + r.statusCode());
+      }
+      return IdentityProvider.fromMetadata(new ByteArrayInputStream(r.body()));
+    }
+    return IdentityProvider.fromMetadata(Path.of(pathOrUrl));
+  }
+
+  int port() {
+    return port;
+  }
+
+  String baseUrl() {
+    return baseUrl;
+  }
+
+  String listeningUrl() {
+    return listeningUrl;
+  }
+
+  IdentityProvider identityProvider() {
+    return idp;
+  }
+
+  private void closeQuietly() {
+    try {
+      close();
+    } catch (Exception e) {
+      // shutting down
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    server.stop();
+    if (fakeEntra != null) {
+      fakeEntra.close();
+    }
+  }
+}
