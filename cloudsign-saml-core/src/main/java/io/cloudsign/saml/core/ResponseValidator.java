@@ -23,13 +23,10 @@ import org.opensaml.saml.saml2.core.AttributeStatement;
 import org.opensaml.saml.saml2.core.Audience;
 import org.opensaml.saml.saml2.core.AudienceRestriction;
 import org.opensaml.saml.saml2.core.AuthnStatement;
-import org.opensaml.saml.saml2.core.Condition;
 import org.opensaml.saml.saml2.core.Conditions;
 import org.opensaml.saml.saml2.core.Issuer;
 import org.opensaml.saml.saml2.core.NameID;
 import org.opensaml.saml.saml2.core.NameIDType;
-import org.opensaml.saml.saml2.core.OneTimeUse;
-import org.opensaml.saml.saml2.core.ProxyRestriction;
 import org.opensaml.saml.saml2.core.Response;
 import org.opensaml.saml.saml2.core.Status;
 import org.opensaml.saml.saml2.core.StatusCode;
@@ -38,6 +35,7 @@ import org.opensaml.saml.saml2.core.SubjectConfirmation;
 import org.opensaml.saml.saml2.core.SubjectConfirmationData;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import org.w3c.dom.Node;
 
 /**
  * Validates a Response by the rules of DESIGN §4, in order, on one parse. Identity data is read
@@ -45,6 +43,7 @@ import org.w3c.dom.Element;
  */
 final class ResponseValidator {
   private static final String PROTOCOL_NS = "urn:oasis:names:tc:SAML:2.0:protocol";
+  private static final String ASSERTION_NS = "urn:oasis:names:tc:SAML:2.0:assertion";
   private static final String BEARER = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
 
   private final ServiceProvider sp;
@@ -451,14 +450,19 @@ final class ResponseValidator {
               ErrorCode.EXPIRED,
               "Conditions NotOnOrAfter " + notOnOrAfter + " has passed (now " + now + ")"));
     }
-    for (Condition c : conditions.getConditions()) {
-      if (!(c instanceof AudienceRestriction)
-          && !(c instanceof OneTimeUse)
-          && !(c instanceof ProxyRestriction)) {
+    // SAML Core §2.5.1: a condition the SP does not understand makes the assertion invalid. The
+    // DOM is read because OpenSAML drops a Condition of an unknown xsi:type during unmarshalling.
+    for (Node c = conditions.getDOM().getFirstChild(); c != null; c = c.getNextSibling()) {
+      if (c.getNodeType() == Node.ELEMENT_NODE && !understood(c)) {
         failures.add(
             new ValidationFailure(
                 ErrorCode.UNSUPPORTED_CONDITION,
-                "unknown condition " + LogSafe.text(String.valueOf(c.getElementQName()))));
+                "unknown condition "
+                    + LogSafe.text(((Element) c).getTagName())
+                    + " "
+                    + LogSafe.text(
+                        ((Element) c)
+                            .getAttributeNS("http://www.w3.org/2001/XMLSchema-instance", "type"))));
       }
     }
     List<AudienceRestriction> restrictions = conditions.getAudienceRestrictions();
@@ -486,6 +490,14 @@ final class ResponseValidator {
       }
     }
     return notOnOrAfter != null ? notOnOrAfter : now;
+  }
+
+  private static boolean understood(Node condition) {
+    String name = condition.getLocalName();
+    return ASSERTION_NS.equals(condition.getNamespaceURI())
+        && (name.equals("AudienceRestriction")
+            || name.equals("OneTimeUse")
+            || name.equals("ProxyRestriction"));
   }
 
   private static NameID nameId(Subject subject, List<ValidationFailure> failures) {

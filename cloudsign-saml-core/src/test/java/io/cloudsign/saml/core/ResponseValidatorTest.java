@@ -480,6 +480,98 @@ class ResponseValidatorTest {
     assertThat(fx.sp.validate(response, flow.pending()).nameId()).isNotBlank();
   }
 
+  @Test
+  void validateWhenAssertionIsEncryptedThenRejectsWithEncryptedAssertionNotSupported() {
+    Fixture.Flow flow = fx.start();
+    assertThat(rejected(flow, fx.respond(flow).signResponse().encryptedAssertion().build()))
+        .isEqualTo(ErrorCode.ENCRYPTED_ASSERTION_NOT_SUPPORTED);
+  }
+
+  @Test
+  void validateWhenConditionsMissingThenRejectsWithInvalidAudience() {
+    Fixture.Flow flow = fx.start();
+    assertThat(rejected(flow, fx.respond(flow).withoutConditions().build()))
+        .isEqualTo(ErrorCode.INVALID_AUDIENCE);
+  }
+
+  @Test
+  void validateWhenConditionsHaveNoNotOnOrAfterThenRejectsWithExpired() {
+    Fixture.Flow flow = fx.start();
+    assertThat(rejected(flow, fx.respond(flow).withoutConditionsNotOnOrAfter().build()))
+        .isEqualTo(ErrorCode.EXPIRED);
+  }
+
+  @Test
+  void validateWhenUnknownConditionThenRejectsWithUnsupportedCondition() {
+    Fixture.Flow flow = fx.start();
+    assertThat(rejected(flow, fx.respond(flow).unknownCondition().build()))
+        .isEqualTo(ErrorCode.UNSUPPORTED_CONDITION);
+  }
+
+  @Test
+  void validateWhenNameIdMissingThenRejectsWithMissingNameId() {
+    Fixture.Flow flow = fx.start();
+    assertThat(rejected(flow, fx.respond(flow).withoutNameId().build()))
+        .isEqualTo(ErrorCode.MISSING_NAME_ID);
+  }
+
+  @Test
+  void validateWhenSubjectConfirmationIsNotBearerThenRejectsWithInvalidSubjectConfirmation() {
+    Fixture.Flow flow = fx.start();
+    assertThat(
+            rejected(
+                flow,
+                fx.respond(flow)
+                    .subjectConfirmationMethod("urn:oasis:names:tc:SAML:2.0:cm:holder-of-key")
+                    .build()))
+        .isEqualTo(ErrorCode.INVALID_SUBJECT_CONFIRMATION);
+  }
+
+  @Test
+  void
+      validateWhenSubjectConfirmationAnswersAnotherRequestThenRejectsWithInvalidSubjectConfirmation() {
+    Fixture.Flow flow = fx.start();
+    assertThat(rejected(flow, fx.respond(flow).subjectConfirmationInResponseTo("_other").build()))
+        .isEqualTo(ErrorCode.INVALID_SUBJECT_CONFIRMATION);
+  }
+
+  @Test
+  void validateWhenSubjectConfirmationHasNoNotOnOrAfterThenRejectsWithInvalidSubjectConfirmation() {
+    Fixture.Flow flow = fx.start();
+    assertThat(rejected(flow, fx.respond(flow).withoutSubjectConfirmationNotOnOrAfter().build()))
+        .isEqualTo(ErrorCode.INVALID_SUBJECT_CONFIRMATION);
+  }
+
+  @Test
+  void validateWhenSubjectConfirmationExpiredThenRejectsWithInvalidSubjectConfirmation() {
+    Fixture.Flow flow = fx.start();
+    assertThat(rejected(flow, fx.respond(flow).subjectConfirmationExpired().build()))
+        .isEqualTo(ErrorCode.INVALID_SUBJECT_CONFIRMATION);
+  }
+
+  @Test
+  void validateWhenAuthnStatementMissingThenRejectsWithMissingAuthnStatement() {
+    Fixture.Flow flow = fx.start();
+    assertThat(rejected(flow, fx.respond(flow).withoutAuthnStatement().build()))
+        .isEqualTo(ErrorCode.MISSING_AUTHN_STATEMENT);
+  }
+
+  @Test
+  void validateWhenSessionNotOnOrAfterPassedThenRejectsWithExpired() {
+    Fixture.Flow flow = fx.start();
+    Instant past = clock.instant().minus(fx.sp.clockSkew()).minusSeconds(1);
+    assertThat(rejected(flow, fx.respond(flow).sessionNotOnOrAfter(past).build()))
+        .isEqualTo(ErrorCode.EXPIRED);
+  }
+
+  @Test
+  void validateWhenSessionNotOnOrAfterPresentThenExposesIt() throws Exception {
+    Fixture.Flow flow = fx.start();
+    Instant end = clock.instant().plus(Duration.ofHours(8));
+    assertThat(fx.validate(flow, fx.respond(flow).sessionNotOnOrAfter(end)).sessionNotOnOrAfter())
+        .contains(end);
+  }
+
   // --- collected failures ------------------------------------------------------------------------
 
   @Test
