@@ -1,6 +1,7 @@
 package io.cloudsign.saml.core;
 
 import io.cloudsign.saml.core.internal.LogSafe;
+import io.cloudsign.saml.core.internal.OpenSaml;
 import io.cloudsign.saml.core.internal.SecureXml;
 import io.cloudsign.saml.core.internal.SignatureVerifier;
 import java.time.Duration;
@@ -50,6 +51,7 @@ final class ResponseValidator {
   private final Map<String, SignatureVerifier> verifiers = new HashMap<>();
 
   ResponseValidator(ServiceProvider sp) {
+    OpenSaml.get(); // fail at start-up, not at the first login, if OpenSAML cannot initialise
     this.sp = sp;
     for (Registration r : sp.registrations()) {
       verifiers.put(
