@@ -38,9 +38,10 @@ import java.util.function.Consumer;
  *       Metadata XML, with a UTF-8 BOM as Entra serves it ({@link #metadataUrl()});
  *   <li>{@code GET saml2?SAMLRequest=…} (HTTP-Redirect) and {@code POST saml2} (HTTP-POST): an
  *       AuthnRequest is checked as Entra does (a registered application's Identifier, else
- *       AADSTS700016; an ACS URL among its Reply URLs, else AADSTS50011; no Subject) and a login
- *       page is shown: one button per configured user ({@code id="user-<index>"}) and a form with a
- *       text input {@code id/name="nameId"} and a button {@code id="sign-in"} for any other NameID;
+ *       AADSTS700016; an ACS URL among its Reply URLs, else AADSTS50011; no Subject; an ID not
+ *       starting with a digit, else AADSTS7500529) and a login page is shown: one button per
+ *       configured user ({@code id="user-<index>"}) and a form with a text input {@code
+ *       id/name="nameId"} and a button {@code id="sign-in"} for any other NameID;
  *   <li>the login page then answers with an auto-submitting form (script plus a noscript button)
  *       that POSTs {@code SAMLResponse} and {@code RelayState} to the request's ACS URL. A request
  *       with {@code IsPassive="true"} is answered at once with Entra's AADSTS50058 NoPassive error.
@@ -121,6 +122,11 @@ public final class FakeEntraServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the fake Entra on port " + port, e);
     }
+  }
+
+  /** {@link #start(FakeEntra.Builder, int)} on any free port. */
+  public static FakeEntraServer start(FakeEntra.Builder builder) {
+    return start(builder, 0);
   }
 
   /** The fake this server answers with. */
@@ -239,6 +245,15 @@ public final class FakeEntraServer implements AutoCloseable {
       req = parser.parse();
     } catch (IllegalArgumentException e) {
       error(ex, "AADSTS75005", "The request is not a valid Saml2 protocol message.");
+      return;
+    }
+    if (!req.id().isEmpty() && Character.isDigit(req.id().charAt(0))) {
+      error(
+          ex,
+          "AADSTS7500529",
+          "The value '"
+              + req.id()
+              + "' is not a valid SAML ID. The ID must not begin with a number.");
       return;
     }
     List<String> replyUrls = entra.applications().get(req.issuer());

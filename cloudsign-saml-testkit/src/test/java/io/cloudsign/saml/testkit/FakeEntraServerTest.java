@@ -230,6 +230,13 @@ class FakeEntraServerTest {
   }
 
   @Test
+  void requestIdStartingWithADigitGetsAadsts7500529() throws Exception {
+    HttpResponse<String> r = get(redirectUrl(authnRequest("1abc", SP, ACS, ""), null));
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("AADSTS7500529");
+  }
+
+  @Test
   void garbageSamlRequestGetsAadsts75005() throws Exception {
     HttpResponse<String> r = get(SERVER.ssoUrl() + "?SAMLRequest=bm90IGRlZmxhdGU%3D");
     assertThat(r.statusCode()).isEqualTo(400);
@@ -291,7 +298,7 @@ class FakeEntraServerTest {
 
   @Test
   void closeFreesThePort() throws Exception {
-    FakeEntraServer s = FakeEntraServer.start(FakeEntra.builder(), 0);
+    FakeEntraServer s = FakeEntraServer.start(FakeEntra.builder());
     String url = s.metadataUrl();
     assertThat(get(url).statusCode()).isEqualTo(200);
     s.close();
