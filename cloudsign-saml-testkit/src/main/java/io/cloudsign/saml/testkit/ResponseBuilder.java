@@ -415,6 +415,33 @@ public final class ResponseBuilder {
   }
 
   /**
+   * HOSTILE (comment-split NameID, CVE-2017-11427 class): after signing, an empty XML comment is
+   * inserted into the NameID right after {@code visiblePrefix}. The signature stays valid
+   * (exclusive c14n drops comments); an SP must read the whole NameID, not the text before the
+   * comment. Use it with {@code
+   * nameId("admin@contoso.com.evil.example").commentSplitNameId("admin@contoso.com")}.
+   *
+   * @throws IllegalStateException at build time if the NameID does not start with {@code
+   *     visiblePrefix} or equals it
+   */
+  public ResponseBuilder commentSplitNameId(String visiblePrefix) {
+    Objects.requireNonNull(visiblePrefix, "visiblePrefix");
+    return afterSigningDom(
+        doc -> {
+          for (Element e : Xml.descendants(doc, ASSERTION_NS, "NameID")) {
+            String value = e.getTextContent();
+            if (!value.startsWith(visiblePrefix) || value.equals(visiblePrefix)) {
+              throw new IllegalStateException(
+                  "NameID '" + value + "' must start with, and be longer than, " + visiblePrefix);
+            }
+            e.setTextContent(visiblePrefix);
+            e.appendChild(doc.createComment(""));
+            e.appendChild(doc.createTextNode(value.substring(visiblePrefix.length())));
+          }
+        });
+  }
+
+  /**
    * Entra's token encryption: the signed Assertion becomes an {@code EncryptedAssertion} for {@code
    * spCertificate} (AES-256-GCM content, RSA-OAEP-MGF1P key transport, {@code EncryptedKey} inside
    * {@code KeyInfo}). A Response signature (if chosen) covers the EncryptedAssertion. Which AES

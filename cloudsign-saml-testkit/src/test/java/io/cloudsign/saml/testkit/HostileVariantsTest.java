@@ -262,6 +262,28 @@ class HostileVariantsTest {
   }
 
   @Test
+  void commentSplitNameIdKeepsTheSignatureValidAndTheWholeNameIdInTheText() {
+    String xml =
+        genuine()
+            .nameId("admin@contoso.com.evil.example")
+            .commentSplitNameId("admin@contoso.com")
+            .buildXml();
+    assertThat(xml).contains(">admin@contoso.com<!---->.evil.example</NameID>");
+    Document doc = Dsig.parse(xml);
+    Element nameId = Dsig.first(doc, Dsig.SAML_NS, "NameID");
+    assertThat(nameId.getFirstChild().getNodeValue()).isEqualTo("admin@contoso.com");
+    assertThat(nameId.getTextContent()).isEqualTo("admin@contoso.com.evil.example");
+    assertThat(Dsig.verifies(Dsig.assertion(doc), TRUSTED)).isTrue();
+  }
+
+  @Test
+  void commentSplitNameIdRefusesAPrefixTheNameIdDoesNotStartWith() {
+    assertThatThrownBy(() -> genuine().commentSplitNameId("root@").buildXml())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("root@");
+  }
+
+  @Test
   void afterSigningEditsTheFinalText() {
     String xml = genuine().afterSigning(s -> s.replace("B. Simon", "Mallory")).buildXml();
     assertThat(xml).contains(">Mallory<").doesNotContain("B. Simon");
