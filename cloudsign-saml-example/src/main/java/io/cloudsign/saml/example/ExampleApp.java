@@ -4,6 +4,9 @@ import io.cloudsign.saml.core.IdentityProvider;
 import io.cloudsign.saml.core.Registration;
 import io.cloudsign.saml.core.ServiceProvider;
 import io.cloudsign.saml.servlet.SamlSsoFilter;
+import io.cloudsign.saml.testkit.FakeEntra;
+import io.cloudsign.saml.testkit.FakeEntraServer;
+import io.cloudsign.saml.testkit.TestUser;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayInputStream;
@@ -15,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -30,8 +34,23 @@ import org.eclipse.jetty.server.ServerConnector;
 public final class ExampleApp implements AutoCloseable {
   static final String LISTENING = "cloudsign-saml-example listening on ";
 
+  /** The embedded fake Entra's users: one per outcome of linking against the seed table. */
+  static final List<TestUser> DEMO_USERS =
+      List.of(
+          TestUser.bSimon(),
+          TestUser.builder()
+              .nameId("Inactive.User@contoso.com")
+              .displayName("Inactive User")
+              .email("Inactive.User@contoso.com")
+              .build(),
+          TestUser.builder()
+              .nameId("New.User@contoso.com")
+              .displayName("New User (not provisioned)")
+              .email("New.User@contoso.com")
+              .build());
+
   private final Server server;
-  private final EmbeddedFakeEntra fakeEntra;
+  private final FakeEntraServer fakeEntra;
   private final int port;
   private final String baseUrl;
   private final String listeningUrl;
@@ -39,7 +58,7 @@ public final class ExampleApp implements AutoCloseable {
 
   private ExampleApp(
       Server server,
-      EmbeddedFakeEntra fakeEntra,
+      FakeEntraServer fakeEntra,
       int port,
       String baseUrl,
       String listeningUrl,
@@ -114,7 +133,7 @@ public final class ExampleApp implements AutoCloseable {
     String replyUrl = baseUrl + "/saml2/idpresponse";
     String spEntityId = o.spEntityId().orElse(baseUrl + "/saml2/metadata");
 
-    EmbeddedFakeEntra fake = null;
+    FakeEntraServer fake = null;
     IdentityProvider idp;
     UserTable users;
     if (o.idpMetadata().isPresent()) {
@@ -124,8 +143,15 @@ public final class ExampleApp implements AutoCloseable {
               ? UserTable.load(o.usersFile().get())
               : UserTable.autoProvisioning();
     } else {
-      fake = EmbeddedFakeEntra.start(spEntityId, replyUrl);
-      idp = IdentityProvider.fromMetadata(fake.metadataXml());
+      FakeEntra.Builder entra = FakeEntra.builder().application(spEntityId, replyUrl);
+      DEMO_USERS.forEach(entra::user);
+      fake = FakeEntraServer.start(entra, 0);
+      try {
+        idp = loadIdp(fake.metadataUrl()); // as from Entra's App Federation Metadata Url
+      } catch (Exception e) {
+        fake.close();
+        throw e;
+      }
       users = o.usersFile().isPresent() ? UserTable.load(o.usersFile().get()) : UserTable.seeded();
     }
 

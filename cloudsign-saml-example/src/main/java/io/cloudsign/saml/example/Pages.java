@@ -16,7 +16,11 @@ final class Pages {
   private Pages() {}
 
   static String esc(String s) {
-    return EmbeddedFakeEntra.esc(s);
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;")
+        .replace("'", "&#39;");
   }
 
   static void html(HttpServletResponse resp, int status, String title, String body)

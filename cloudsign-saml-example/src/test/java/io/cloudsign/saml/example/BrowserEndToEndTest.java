@@ -1,0 +1,99 @@
+package io.cloudsign.saml.example;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Headless Chromium signs in through the example app and the embedded fake Entra's login page (on
+ * 127.0.0.1, so cross-site to the app on localhost, as Entra is), with the app's session cookie
+ * {@code SameSite=Lax} and {@code SameSite=Strict}.
+ *
+ * <p>Needs Debian's {@code chromium} and {@code chromium-driver} ({@code apt-get install -y
+ * chromium chromium-driver}); Selenium Manager is never asked to download anything.
+ */
+class BrowserEndToEndTest {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  static final Duration WAIT = Duration.ofSeconds(60);
+
+  @BeforeAll
+  static void requireBrowser() {
+    assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
+        .as("install the browser: apt-get install -y chromium chromium-driver")
+        .isTrue();
+    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+  }
+
+  /** A fresh browser with its own driver process (quit() stops the driver service too). */
+  static WebDriver newBrowser() {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--no-first-run",
+        "--window-size=1200,900");
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+            .usingAnyFreePort()
+            .build();
+    return new ChromeDriver(service, options);
+  }
+
+  @ParameterizedTest(name = "session cookie SameSite={0}")
+  @ValueSource(strings = {"Lax", "Strict"})
+  void signInThroughFakeEntraLoginPageLandsOnProtectedPage(String sameSite) throws Exception {
+    try (ExampleApp app =
+        ExampleApp.start(Options.parse("--port", "0", "--session-same-site", sameSite))) {
+      String base = app.listeningUrl();
+      WebDriver driver = newBrowser();
+      try {
+        WebDriverWait wait = new WebDriverWait(driver, WAIT);
+        wait.withMessage(() -> "at " + driver.getCurrentUrl() + ":\n" + driver.getPageSource());
+
+        driver.get(base + "profile");
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("user-0")));
+        assertThat(driver.getCurrentUrl()).startsWith("http://127.0.0.1:");
+        driver.findElement(By.id("user-0")).click();
+
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("name-id")));
+        assertThat(driver.getCurrentUrl()).isEqualTo(base + "profile");
+        assertThat(driver.findElement(By.id("name-id")).getText()).isEqualTo("B.Simon@contoso.com");
+        assertThat(driver.findElement(By.id("local-user")).getText())
+            .isEqualToIgnoringCase("B.Simon@contoso.com");
+        Cookie session = driver.manage().getCookieNamed("JSESSIONID");
+        assertThat(session).isNotNull();
+        assertThat(session.getSameSite()).isEqualTo(sameSite);
+        assertThat(session.isHttpOnly()).isTrue();
+
+        driver.get(base + "me");
+        assertThat(driver.getPageSource()).contains("\"nameId\": \"B.Simon@contoso.com\"");
+
+        driver.get(base + "profile");
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("sign-out"))).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("sign-in")));
+        assertThat(driver.getCurrentUrl()).isEqualTo(base);
+      } finally {
+        driver.quit();
+      }
+    }
+  }
+}
