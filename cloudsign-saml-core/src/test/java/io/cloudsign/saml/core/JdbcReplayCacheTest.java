@@ -1,0 +1,120 @@
+package io.cloudsign.saml.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cloudsign.saml.testkit.FakeEntra;
+import io.cloudsign.saml.testkit.TestClock;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The shared replay cache against a real SQL database (H2, in memory, one per test). */
+class JdbcReplayCacheTest {
+  private final TestClock clock = TestClock.at(Instant.parse("2026-11-28T09:00:00Z"));
+  private JdbcDataSource db;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    db = new JdbcDataSource();
+    db.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(JdbcReplayCache.createTableSql(JdbcReplayCache.DEFAULT_TABLE));
+    }
+  }
+
+  private JdbcReplayCache node() {
+    return new JdbcReplayCache(db, JdbcReplayCache.DEFAULT_TABLE, clock);
+  }
+
+  @Test
+  void putIfAbsentWhenSecondNodeSeesSameKeyThenRefuses() {
+    Instant expiry = clock.instant().plusSeconds(60);
+    assertThat(node().putIfAbsent("issuer\n_a", expiry)).isTrue();
+    assertThat(node().putIfAbsent("issuer\n_a", expiry)).isFalse();
+    assertThat(node().putIfAbsent("issuer\n_b", expiry)).isTrue();
+  }
+
+  @Test
+  void putIfAbsentWhenEntryExpiredThenAcceptsTheKeyAgain() {
+    JdbcReplayCache cache = node();
+    cache.putIfAbsent("k", clock.instant().plusSeconds(60));
+    clock.advance(Duration.ofSeconds(60));
+    assertThat(cache.putIfAbsent("k", clock.instant().plusSeconds(60))).isTrue();
+  }
+
+  @Test
+  void putIfAbsentWhenNodesRaceOnOneKeyThenExactlyOneWins() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      for (int round = 0; round < 20; round++) {
+        String key = "k" + round;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Boolean>> results = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+          JdbcReplayCache cache = node();
+          results.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return cache.putIfAbsent(key, clock.instant().plusSeconds(60));
+                  }));
+        }
+        start.countDown();
+        int winners = 0;
+        for (Future<Boolean> f : results) {
+          winners += f.get(30, TimeUnit.SECONDS) ? 1 : 0;
+        }
+        assertThat(winners).as("round %d", round).isEqualTo(1);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void validateWhenTwoServiceProvidersShareTheDatabaseThenReplayOnOtherNodeIsRejected()
+      throws Exception {
+    FakeEntra entra = FakeEntra.builder().clock(clock).build();
+    Fixture nodeA = new Fixture(entra, clock, b -> b.replayCache(node()));
+    Fixture nodeB = new Fixture(entra, clock, b -> b.replayCache(node()));
+    Fixture.Flow flow = nodeA.start();
+    String response = nodeA.respond(flow).build();
+
+    assertThat(nodeA.sp.validate(response, flow.pending()).nameId()).isNotBlank();
+    assertThatThrownBy(() -> nodeB.sp.validate(response, flow.pending()))
+        .isInstanceOfSatisfying(
+            SamlValidationException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.REPLAYED_ASSERTION));
+  }
+
+  @Test
+  void putIfAbsentWhenTableMissingThenFailsClosed() throws Exception {
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("DROP TABLE " + JdbcReplayCache.DEFAULT_TABLE);
+    }
+    assertThatThrownBy(() -> node().putIfAbsent("k", clock.instant().plusSeconds(60)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("refusing the sign-in");
+  }
+
+  @Test
+  void constructorWhenTableNameIsNotAnIdentifierThenRejects() {
+    assertThatThrownBy(() -> new JdbcReplayCache(db, "t; DROP TABLE x", clock))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
