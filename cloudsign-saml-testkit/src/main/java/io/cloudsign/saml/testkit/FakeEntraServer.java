@@ -489,6 +489,11 @@ public final class FakeEntraServer implements AutoCloseable {
       while ((n = in.read(buf)) > 0) {
         body.write(buf, 0, n);
         if (body.size() > MAX_BODY) {
+          // Drop up to 8 MiB more so the client sees the 413 rather than a reset connection.
+          long dropped = 0;
+          while (dropped < 8L * 1024 * 1024 && (n = in.read(buf)) > 0) {
+            dropped += n;
+          }
           send(ex, 413, "text/plain; charset=utf-8", "request body too large");
           return null;
         }

@@ -535,34 +535,12 @@ public final class ResponseBuilder {
   }
 
   /**
-   * The Assertion is replaced by an {@code EncryptedAssertion} of Entra's shape (AES-256 data,
-   * RSA-OAEP key transport); the ciphertext is random bytes, enough to test an SP that must refuse
-   * or decrypt it.
+   * The Assertion is replaced by an {@code EncryptedAssertion} of Entra's shape, encrypted (after
+   * signing) for a throwaway certificate nobody holds: enough to test an SP that must refuse or
+   * cannot decrypt it. To encrypt for your SP, use {@link #encryptedAssertion(X509Certificate)}.
    */
   public ResponseBuilder encryptedAssertion() {
-    return beforeSigning(
-        x ->
-            x.replaceAll(
-                "<Assertion[\\s>].*?</Assertion>",
-                "<EncryptedAssertion xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\">"
-                    + "<xenc:EncryptedData xmlns:xenc=\"http://www.w3.org/2001/04/xmlenc#\""
-                    + " Type=\"http://www.w3.org/2001/04/xmlenc#Element\">"
-                    + "<xenc:EncryptionMethod"
-                    + " Algorithm=\"http://www.w3.org/2001/04/xmlenc#aes256-cbc\"/>"
-                    + "<KeyInfo xmlns=\"http://www.w3.org/2000/09/xmldsig#\"><xenc:EncryptedKey>"
-                    + "<xenc:EncryptionMethod"
-                    + " Algorithm=\"http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p\"/>"
-                    + "<xenc:CipherData><xenc:CipherValue>"
-                    + Base64.getEncoder()
-                        .encodeToString(
-                            UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII))
-                    + "</xenc:CipherValue></xenc:CipherData></xenc:EncryptedKey></KeyInfo>"
-                    + "<xenc:CipherData><xenc:CipherValue>"
-                    + Base64.getEncoder()
-                        .encodeToString(
-                            UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII))
-                    + "</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData>"
-                    + "</EncryptedAssertion>"));
+    return encryptedAssertion(Certificates.unknownRecipient().certificate());
   }
 
   /** Internal extension point for named attacks: edits the signed DOM before serialisation. */

@@ -71,6 +71,15 @@ public final class Certificates {
     static final SigningKey ATTACKER = generate(ENTRA_SUBJECT, Instant.now());
   }
 
+  private static final class UnknownRecipientHolder {
+    static final SigningKey UNKNOWN = generate("CN=unknown service provider", Instant.now());
+  }
+
+  /** A key pair nobody else holds, to encrypt for when the recipient does not matter. */
+  public static SigningKey unknownRecipient() {
+    return UnknownRecipientHolder.UNKNOWN;
+  }
+
   /**
    * One attacker key per JVM, with the same subject as Entra's certificates (a forger would copy
    * it).
