@@ -30,6 +30,7 @@ final class DefaultFailurePage implements FailureHandler {
     response.setStatus(failure.status());
     response.setContentType("text/html; charset=UTF-8");
     response.setHeader("Cache-Control", "no-store");
+    response.setHeader("X-Content-Type-Options", "nosniff");
     response.setHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
     response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
   }

@@ -480,8 +480,24 @@ public final class SamlSsoFilter implements Filter {
     String samlResponse;
     String relayState;
     try {
-      samlResponse = request.getParameter("SAMLResponse");
-      relayState = request.getParameter("RelayState");
+      String query = request.getQueryString();
+      String[] responses = request.getParameterValues("SAMLResponse");
+      String[] relays = request.getParameterValues("RelayState");
+      if ((query != null && query.contains("SAML"))
+          || (responses != null && responses.length > 1)
+          || (relays != null && relays.length > 1)) {
+        failValidation(
+            request,
+            response,
+            s,
+            ErrorCode.MALFORMED_RESPONSE,
+            "SAMLResponse and RelayState must arrive once each, in the POST body (HTTP-POST"
+                + " binding)",
+            cookiePath);
+        return;
+      }
+      samlResponse = responses == null ? null : responses[0];
+      relayState = relays == null ? null : relays[0];
     } catch (RuntimeException e) {
       failValidation(
           request,

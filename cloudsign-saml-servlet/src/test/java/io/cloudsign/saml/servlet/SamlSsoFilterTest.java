@@ -392,6 +392,42 @@ class SamlSsoFilterTest {
   }
 
   @Test
+  void replyUrlWhenFormLargerThanLimitsThen413ResponseTooLarge() throws Exception {
+    AuthnRequestInfo info = startAt(browser, "/inbox");
+    String relay = info.relayState().orElseThrow();
+
+    HttpResponse<String> overCore = post(browser, "A".repeat(300 * 1024), relay);
+    startAt(browser, "/inbox");
+    HttpResponse<String> overForm = post(browser, "A".repeat(900 * 1024), relay);
+
+    assertFailure(overCore, 413, "response_too_large");
+    assertFailure(overForm, 413, "response_too_large");
+  }
+
+  @Test
+  void replyUrlWhenSamlResponseInQueryOrTwiceThenMalformed() throws Exception {
+    AuthnRequestInfo info = startAt(browser, "/inbox");
+    String response = entra.respondTo(info).build();
+    String relay = info.relayState().orElseThrow();
+
+    HttpResponse<String> inQuery =
+        browser.post(
+            app.uri(ACS + "?SAMLResponse=" + URLEncoder.encode(response, StandardCharsets.UTF_8)),
+            Map.of("RelayState", relay));
+    startAt(browser, "/inbox");
+    HttpResponse<String> twice =
+        browser.postRaw(
+            app.uri(ACS),
+            "SAMLResponse=x&SAMLResponse="
+                + URLEncoder.encode(response, StandardCharsets.UTF_8)
+                + "&RelayState="
+                + relay);
+
+    assertFailure(inQuery, 400, "malformed_response");
+    assertFailure(twice, 400, "malformed_response");
+  }
+
+  @Test
   void replyUrlWhenUserNotProvisionedThen403UserNotProvisioned() throws Exception {
     AuthnRequestInfo info = startAt(browser, "/inbox");
 

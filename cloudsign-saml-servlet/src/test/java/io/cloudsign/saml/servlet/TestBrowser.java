@@ -70,6 +70,16 @@ final class TestBrowser {
     return client.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
+  HttpResponse<String> postRaw(URI uri, String body) throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofSeconds(20))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    return client.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
   Optional<HttpCookie> cookie(String name) {
     return jar.getCookieStore().getCookies().stream()
         .filter(c -> c.getName().equals(name))

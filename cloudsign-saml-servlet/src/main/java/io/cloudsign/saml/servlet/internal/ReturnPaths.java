@@ -83,10 +83,8 @@ public final class ReturnPaths {
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (c <= 0x20 || c == 0x7f || c == '\\' || (c >= 0x80 && Character.isISOControl(c))) {
-        return false;
-      }
-      if (Character.isWhitespace(c) || Character.getType(c) == Character.FORMAT) {
+      // printable ASCII only: a request URI is percent-encoded, and a Location header is ASCII
+      if (c <= 0x20 || c >= 0x7f || c == '\\') {
         return false;
       }
     }
