@@ -227,6 +227,24 @@ class ExampleAppContractTest {
     }
   }
 
+  @Test
+  void usersFileReplacesTheSeedTable(@TempDir Path dir) throws Exception {
+    Path users = dir.resolve("users.txt");
+    Files.writeString(users, "# local users\nB.Simon@contoso.com inactive\nNew.User@contoso.com\n");
+    try (ExampleProcess p = ExampleProcess.start("--port", "0", "--users", users.toString())) {
+      URI base = p.awaitListening();
+      TestBrowser b = new TestBrowser();
+      String idp = b.get(base.resolve("/login")).headers().firstValue("Location").orElseThrow();
+      HttpResponse<String> bSimon = signInAt(b, idp, "0");
+      idp = b.get(base.resolve("/login")).headers().firstValue("Location").orElseThrow();
+      HttpResponse<String> newUser = signInAt(b, idp, "2");
+
+      assertThat(bSimon.statusCode()).isEqualTo(403);
+      assertThat(bSimon.body()).contains("user_inactive");
+      assertThat(newUser.statusCode()).isIn(302, 303);
+    }
+  }
+
   /** With --idp-metadata: a real tenant's metadata file, every vouched-for user provisioned. */
   @Test
   void idpMetadataFileWithEntityIdAndBaseUrlThenAutoProvisions(@TempDir Path dir) throws Exception {

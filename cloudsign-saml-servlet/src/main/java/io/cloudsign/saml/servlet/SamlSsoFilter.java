@@ -87,7 +87,9 @@ import org.slf4j.LoggerFactory;
  * then answers that navigation (recognised by {@code Sec-Fetch-Site: cross-site}) with a page that
  * reloads the same URL as a same-site navigation.
  *
- * <p>The container's form size limit must admit the {@code SAMLResponse} (Jetty's default is 200
+ * <p>Map the filter to {@code /*} (it must see the Reply URL, sign-on, logout and metadata paths)
+ * for the {@code REQUEST} dispatcher. The container's form size limit must admit the {@code
+ * SAMLResponse} (Jetty's default is 200
  * kB; raise it to a little more than the ServiceProvider's {@code maxResponseBytes}).
  *
  * <p>Thread-safe once initialised.
