@@ -8,7 +8,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -106,6 +109,45 @@ public final class IdentityProvider {
       throw new SamlMetadataException(
           "could not read the federation metadata file " + file + ": " + e, e);
     }
+  }
+
+  /** Smallest RSA signing key trusted (NIST SP 800-131A; Entra's certificates are 2048-bit). */
+  static final int MIN_RSA_KEY_BITS = 2048;
+
+  /** Smallest EC signing key trusted. */
+  static final int MIN_EC_KEY_BITS = 256;
+
+  /**
+   * Why {@code cert}'s key is too weak to trust for signature verification, or {@code null}. A
+   * trusted RSA-1024 key is within reach of factoring: whoever factors it signs as the IdP.
+   */
+  static String weakKeyProblem(X509Certificate cert) {
+    PublicKey key = cert.getPublicKey();
+    int bits = -1;
+    int min = 0;
+    if (key instanceof RSAPublicKey rsa) {
+      bits = rsa.getModulus().bitLength();
+      min = MIN_RSA_KEY_BITS;
+    } else if (key instanceof ECPublicKey ec) {
+      bits = ec.getParams().getCurve().getField().getFieldSize();
+      min = MIN_EC_KEY_BITS;
+    }
+    if (bits >= min) {
+      return null;
+    }
+    return "signing certificate "
+        + cert.getSubjectX500Principal().getName()
+        + " (serial "
+        + cert.getSerialNumber().toString(16)
+        + ") has a "
+        + key.getAlgorithm()
+        + (bits > 0 ? "-" + bits : "")
+        + " key; at least RSA-"
+        + MIN_RSA_KEY_BITS
+        + " or EC-"
+        + MIN_EC_KEY_BITS
+        + " is required: create a new SAML signing certificate in Entra (2048-bit) and remove"
+        + " the weak one";
   }
 
   static IdentityProvider of(
@@ -215,6 +257,12 @@ public final class IdentityProvider {
       if (certificates.isEmpty()) {
         throw new IllegalArgumentException(
             "at least one certificate is required: download Entra's 'Certificate (Base64)'");
+      }
+      for (X509Certificate c : certificates) {
+        String weak = weakKeyProblem(c);
+        if (weak != null) {
+          throw new IllegalArgumentException(weak);
+        }
       }
       Map<Binding, URI> sso = new EnumMap<>(Binding.class);
       sso.put(Binding.HTTP_REDIRECT, loginUrl);

@@ -138,6 +138,10 @@ final class MetadataParser {
         for (X509Certificate c : data.getX509Certificates()) {
           try {
             java.security.cert.X509Certificate cert = Certificates.parse(c.getValue());
+            String weak = IdentityProvider.weakKeyProblem(cert);
+            if (weak != null) {
+              throw new SamlMetadataException("the metadata's " + weak);
+            }
             if (!out.contains(cert)) {
               out.add(cert);
             }

@@ -1,6 +1,7 @@
 package io.cloudsign.saml.testkit;
 
 import io.cloudsign.saml.testkit.internal.AssertionEncryptor;
+import io.cloudsign.saml.testkit.internal.Attacks;
 import io.cloudsign.saml.testkit.internal.Certificates;
 import io.cloudsign.saml.testkit.internal.Claims;
 import io.cloudsign.saml.testkit.internal.EnvelopedSigner;
@@ -547,6 +548,591 @@ public final class ResponseBuilder {
   ResponseBuilder afterSigningDom(Consumer<Document> edit) {
     domEdits.add(Objects.requireNonNull(edit, "edit"));
     return this;
+  }
+
+  // ---------------------------------------------------------------- named attacks (corpus)
+  // Each call below builds one known attack on an otherwise genuine Response, for negative tests
+  // of an SP. The DOM surgery lives in internal.Attacks.
+
+  /** XML Signature Wrapping shapes, as SAML Raider's XSW helper builds them. */
+  public enum Xsw {
+    /** Response signed: evil Response (new ID) whose Signature holds the genuine Response. */
+    XSW1,
+    /** Response signed: the genuine Response is a sibling before the evil Response's Signature. */
+    XSW2,
+    /** Assertion signed: an unsigned evil Assertion (new ID) before the genuine one. */
+    XSW3,
+    /** Assertion signed: an unsigned evil Assertion (new ID) containing the genuine one. */
+    XSW4,
+    /** Assertion signed: the signed Assertion becomes evil (new ID); a genuine copy at the end. */
+    XSW5,
+    /** As XSW5, the genuine copy inside the evil Assertion's Signature. */
+    XSW6,
+    /** Assertion signed: an evil copy (same ID) in an {@code Extensions} of no namespace. */
+    XSW7,
+    /** As XSW5 with the same ID, the genuine copy in a {@code ds:Object} of the Signature. */
+    XSW8
+  }
+
+  /**
+   * HOSTILE (XML signature wrapping): {@code variant} as SAML Raider builds it, without changing
+   * any content. XSW1–2 need a Response signature ({@link #signResponse()}), XSW3–8 an Assertion
+   * signature (the default); {@link #build()} throws otherwise.
+   */
+  public ResponseBuilder xsw(Xsw variant) {
+    Objects.requireNonNull(variant, "variant");
+    return afterSigningDom(doc -> Attacks.xsw(doc, variant.ordinal() + 1, null));
+  }
+
+  /** HOSTILE: as {@link #xsw(Xsw)}, the element the attacker wants read says {@code evilNameId}. */
+  public ResponseBuilder xsw(Xsw variant, String evilNameId) {
+    Objects.requireNonNull(variant, "variant");
+    Objects.requireNonNull(evilNameId, "evilNameId");
+    return afterSigningDom(doc -> Attacks.xsw(doc, variant.ordinal() + 1, evilNameId));
+  }
+
+  /**
+   * HOSTILE (wrapping, extra wrapper): the signed Assertion gets a new ID and {@code evilNameId}
+   * but keeps the genuine Signature; an unsigned genuine copy (original ID) sits in an element of
+   * an unknown namespace at the end of the Response, so the Reference resolves to matching content.
+   */
+  public ResponseBuilder xswInUnknownWrapper(String evilNameId) {
+    Objects.requireNonNull(evilNameId, "evilNameId");
+    return afterSigningDom(doc -> Attacks.xswUnknownWrapper(doc, evilNameId));
+  }
+
+  /** HOSTILE: the Assertion's genuine Signature is moved onto the Response (Assertion unsigned). */
+  public ResponseBuilder assertionSignatureMovedToResponse() {
+    return afterSigningDom(Attacks::moveAssertionSignatureToResponse);
+  }
+
+  /**
+   * HOSTILE: neither Response nor Assertion is signed; the Subject carries an {@code ID} and a
+   * genuine signature of this fake's key.
+   */
+  public ResponseBuilder onlySubjectSigned() {
+    this.signing = Signing.NONE;
+    return afterSigningDom(
+        doc ->
+            Attacks.signSubject(
+                doc, algorithm, entra.activeKey().privateKey(), entra.activeKey().certificate()));
+  }
+
+  /**
+   * HOSTILE: unsigned Response and Assertion; the fake's genuinely signed federation metadata sits
+   * in the Response's {@code samlp:Extensions}.
+   */
+  public ResponseBuilder signedMetadataInExtensions() {
+    this.signing = Signing.NONE;
+    return afterSigningDom(
+        doc ->
+            Attacks.addToExtensions(
+                doc,
+                (Element)
+                    doc.importNode(
+                        Xml.parseUntrusted(Xml.utf8(entra.metadataXml().replace("\uFEFF", "")))
+                            .getDocumentElement(),
+                        true)));
+  }
+
+  /**
+   * HOSTILE: unsigned Response and Assertion; a LogoutResponse genuinely signed by this fake sits
+   * in the Response's {@code samlp:StatusDetail}.
+   */
+  public ResponseBuilder signedLogoutResponseInStatusDetail() {
+    this.signing = Signing.NONE;
+    return afterSigningDom(
+        doc -> {
+          Element response = doc.getDocumentElement();
+          Attacks.addToStatusDetail(
+              doc,
+              Attacks.signedLogoutResponse(
+                  doc,
+                  entra.entityId(),
+                  response.getAttribute("Destination"),
+                  response.getAttribute("IssueInstant"),
+                  algorithm,
+                  entra.activeKey().privateKey(),
+                  entra.activeKey().certificate()));
+        });
+  }
+
+  /** Where {@link #commentSplit} and {@link #cdataSplit} inject. */
+  public enum Injected {
+    NAME_ID,
+    /** The first AttributeValue that continues after the prefix. */
+    ATTRIBUTE_VALUE,
+    AUDIENCE,
+    /** Every Issuer (Response's and Assertion's) that continues after the prefix. */
+    ISSUER,
+    /**
+     * SubjectConfirmationData's Recipient: an attribute, so the markup lands inside the attribute
+     * value and the document is no longer well-formed.
+     */
+    RECIPIENT
+  }
+
+  /**
+   * HOSTILE (comment injection, the 2018 SAML CVEs): after signing, an empty comment is inserted
+   * right after {@code visiblePrefix} in every value at {@code where} that continues after it (at
+   * least one must); the signature stays valid. An SP that reads only the first text node sees
+   * {@code visiblePrefix}.
+   */
+  public ResponseBuilder commentSplit(Injected where, String visiblePrefix) {
+    return split(where, visiblePrefix, false);
+  }
+
+  /** HOSTILE: as {@link #commentSplit}, the rest of the value becomes a CDATA section. */
+  public ResponseBuilder cdataSplit(Injected where, String visiblePrefix) {
+    return split(where, visiblePrefix, true);
+  }
+
+  private ResponseBuilder split(Injected where, String prefix, boolean cdata) {
+    Objects.requireNonNull(where, "where");
+    Objects.requireNonNull(prefix, "visiblePrefix");
+    if (where == Injected.RECIPIENT) {
+      String markup = cdata ? "<![CDATA[]]>" : "<!---->";
+      String attr = " Recipient=\"" + Xml.escape(prefix);
+      return afterSigning(
+          x -> {
+            if (!x.contains(attr)) {
+              throw new IllegalStateException("Recipient does not start with " + prefix);
+            }
+            return x.replace(attr, attr + markup);
+          });
+    }
+    return afterSigningDom(
+        doc -> {
+          List<Element> candidates =
+              switch (where) {
+                case NAME_ID -> Xml.descendants(doc, ASSERTION_NS, "NameID");
+                case AUDIENCE -> Xml.descendants(doc, ASSERTION_NS, "Audience");
+                case ISSUER -> Xml.descendants(doc, ASSERTION_NS, "Issuer");
+                case ATTRIBUTE_VALUE -> Xml.descendants(doc, ASSERTION_NS, "AttributeValue");
+                case RECIPIENT -> throw new AssertionError();
+              };
+          List<Element> targets =
+              candidates.stream()
+                  .filter(
+                      e ->
+                          e.getTextContent().startsWith(prefix)
+                              && e.getTextContent().length() > prefix.length())
+                  .limit(where == Injected.ATTRIBUTE_VALUE ? 1 : Long.MAX_VALUE)
+                  .toList();
+          if (targets.isEmpty()) {
+            throw new IllegalStateException(
+                "no " + where + " starts with, and is longer than, " + prefix);
+          }
+          for (Element e : targets) {
+            Attacks.split(e, prefix, cdata);
+          }
+        });
+  }
+
+  /** The Assertion's Issuer value (Entra: the tenant's {@code https://sts.windows.net/…/}). */
+  public ResponseBuilder assertionIssuer(String issuer) {
+    Objects.requireNonNull(issuer, "issuer");
+    return beforeSigning(
+        x ->
+            x.replace(
+                "<Issuer>" + Xml.escape(entra.entityId()) + "</Issuer>",
+                "<Issuer>" + Xml.escape(issuer) + "</Issuer>"));
+  }
+
+  /** The Response's Issuer value. */
+  public ResponseBuilder responseIssuer(String issuer) {
+    Objects.requireNonNull(issuer, "issuer");
+    return beforeSigning(
+        x ->
+            x.replace(
+                "\">" + Xml.escape(entra.entityId()) + "</Issuer>",
+                "\">" + Xml.escape(issuer) + "</Issuer>"));
+  }
+
+  /** HOSTILE: the Response has no Destination. */
+  public ResponseBuilder withoutDestination() {
+    return beforeSigning(x -> x.replaceFirst(" Destination=\"[^\"]*\"", ""));
+  }
+
+  /** HOSTILE: SubjectConfirmationData has no Recipient. */
+  public ResponseBuilder withoutRecipient() {
+    return beforeSigning(x -> x.replaceFirst(" Recipient=\"[^\"]*\"", ""));
+  }
+
+  /** HOSTILE: the AudienceRestriction has no Audience. */
+  public ResponseBuilder withoutAudience() {
+    return beforeSigning(x -> x.replaceAll("<Audience>[^<]*</Audience>", ""));
+  }
+
+  /** HOSTILE: the Assertion has no Issuer. */
+  public ResponseBuilder withoutAssertionIssuer() {
+    return beforeSigning(x -> x.replaceAll("<Issuer>[^<]*</Issuer>", ""));
+  }
+
+  /** The Response has no Issuer (optional in SAML; an SP still accepts it). */
+  public ResponseBuilder withoutResponseIssuer() {
+    return beforeSigning(x -> x.replaceFirst("<Issuer xmlns=\"[^\"]*\">[^<]*</Issuer>", ""));
+  }
+
+  /**
+   * HOSTILE (XXE): a DOCTYPE declares an external entity at {@code url}; the NameID refers to it.
+   */
+  public ResponseBuilder externalEntity(String url) {
+    Objects.requireNonNull(url, "url");
+    return withDoctype(
+        "<!DOCTYPE samlp:Response [<!ENTITY xxe SYSTEM \"" + Xml.escape(url) + "\">]>", "&xxe;");
+  }
+
+  /** HOSTILE (XXE): an external parameter entity at {@code url} is referenced in the DTD. */
+  public ResponseBuilder externalParameterEntity(String url) {
+    Objects.requireNonNull(url, "url");
+    return withDoctype(
+        "<!DOCTYPE samlp:Response [<!ENTITY % p SYSTEM \"" + Xml.escape(url) + "\"> %p;]>", null);
+  }
+
+  /** HOSTILE: the DOCTYPE names an external DTD at {@code url}. */
+  public ResponseBuilder externalDtd(String url) {
+    Objects.requireNonNull(url, "url");
+    return withDoctype("<!DOCTYPE samlp:Response SYSTEM \"" + Xml.escape(url) + "\">", null);
+  }
+
+  /** HOSTILE (billion laughs): nested entities expanding to 10^9 "lol"s in the NameID. */
+  public ResponseBuilder billionLaughs() {
+    StringBuilder dtd = new StringBuilder("<!DOCTYPE samlp:Response [<!ENTITY lol0 \"lol\">");
+    for (int i = 1; i <= 9; i++) {
+      dtd.append("<!ENTITY lol").append(i).append(" \"");
+      for (int j = 0; j < 10; j++) {
+        dtd.append("&lol").append(i - 1).append(';');
+      }
+      dtd.append("\">");
+    }
+    return withDoctype(dtd.append("]>").toString(), "&lol9;");
+  }
+
+  /**
+   * HOSTILE: an ATTLIST default gives SubjectConfirmationData a Recipient that is not in the signed
+   * bytes (the signed one is removed before signing).
+   */
+  public ResponseBuilder attlistDefault(String recipientUrl) {
+    Objects.requireNonNull(recipientUrl, "recipientUrl");
+    withoutRecipient();
+    return afterSigning(
+        x ->
+            "<!DOCTYPE samlp:Response [<!ATTLIST SubjectConfirmationData Recipient CDATA \""
+                + Xml.escape(recipientUrl)
+                + "\">]>"
+                + x);
+  }
+
+  /** HOSTILE: the Assertion's ID is spelled through an internal entity. */
+  public ResponseBuilder entityBuiltId() {
+    return afterSigning(
+        x -> {
+          int a = x.indexOf("<Assertion ID=\"") + "<Assertion ID=\"".length();
+          String id = x.substring(a, x.indexOf('"', a));
+          return "<!DOCTYPE samlp:Response [<!ENTITY id \""
+              + id
+              + "\">]>"
+              + x.substring(0, a)
+              + "&id;"
+              + x.substring(a + id.length());
+        });
+  }
+
+  private ResponseBuilder withDoctype(String doctype, String nameIdReplacement) {
+    return afterSigning(
+        x -> {
+          String body = x;
+          if (nameIdReplacement != null) {
+            body =
+                body.replaceFirst(
+                    "(<NameID[^>]*>)[^<]*(</NameID>)", "$1" + nameIdReplacement + "$2");
+          }
+          return doctype + body;
+        });
+  }
+
+  /** HOSTILE (XInclude): after signing, the NameID's text becomes an xi:include of {@code url}. */
+  public ResponseBuilder xinclude(String url) {
+    Objects.requireNonNull(url, "url");
+    return afterSigning(
+        x ->
+            x.replaceFirst(
+                "(<NameID[^>]*>)[^<]*(</NameID>)",
+                "$1<xi:include xmlns:xi=\"http://www.w3.org/2001/XInclude\" href=\""
+                    + Xml.escape(url).replace("$", "\\$")
+                    + "\" parse=\"text\"/>$2"));
+  }
+
+  /** HOSTILE: junk text before the root element. */
+  public ResponseBuilder junkBeforeRoot() {
+    return afterSigning(x -> "junk" + x);
+  }
+
+  /** HOSTILE: junk text after the root element. */
+  public ResponseBuilder junkAfterRoot() {
+    return afterSigning(x -> x + "junk");
+  }
+
+  /** HOSTILE: a second root element (a copy of the Response) after the first. */
+  public ResponseBuilder secondRoot() {
+    return afterSigning(x -> x + x);
+  }
+
+  /** How {@link #signatureDefect} damages the signature (the Assertion's, else the Response's). */
+  public enum SignatureDefect {
+    /** The Signature element is removed. */
+    REMOVED,
+    NO_SIGNED_INFO,
+    EMPTY_SIGNATURE_VALUE,
+    /** Reference to an ID that does not exist; SignedInfo re-signed with the IdP key. */
+    REFERENCE_TO_MISSING_ID,
+    TWO_SIGNED_INFO,
+    TWO_SIGNATURE_VALUES,
+    /** A second, identical Reference; SignedInfo re-signed with the IdP key. */
+    TWO_REFERENCES,
+    /** NameID changed; its digest in a comment before the genuine DigestValue. */
+    COMMENT_IN_DIGEST_VALUE,
+    /** {@code URI="#xpointer(id('…'))"}; SignedInfo re-signed with the IdP key. */
+    REFERENCE_URI_XPOINTER_QUOTED,
+    /** {@code URI="<ID>"} without {@code #}; SignedInfo re-signed with the IdP key. */
+    REFERENCE_URI_WITHOUT_HASH,
+    /** {@code URI=""} (whole document) with its genuine digest; re-signed with the IdP key. */
+    REFERENCE_URI_EMPTY
+  }
+
+  /** HOSTILE (signature exclusion): the signature is damaged as {@code defect} says. */
+  public ResponseBuilder signatureDefect(SignatureDefect defect) {
+    Objects.requireNonNull(defect, "defect");
+    return afterSigningDom(
+        doc -> {
+          Element signature = Attacks.targetSignature(doc);
+          Attacks.defect(
+              (Element) signature.getParentNode(),
+              signature,
+              Attacks.Defect.valueOf(defect.name()),
+              entra.activeKey().privateKey(),
+              null);
+        });
+  }
+
+  /** Transforms an SP must not run (see {@link #extraTransform}). */
+  public enum Transform {
+    /** A stylesheet that fetches a URL with {@code document()}. */
+    XSLT,
+    XPATH,
+    /** Subtracts the NameID from the digest, then changes the NameID to {@code admin@…}. */
+    XPATH_FILTER2,
+    BASE64
+  }
+
+  /**
+   * HOSTILE: a transform beyond enveloped + exc-c14n is added first to the signature's Reference
+   * and SignedInfo is re-signed with this fake's key (the worst case: a signature the IdP made).
+   * {@code canaryUrl} is what an XSLT stylesheet fetches.
+   */
+  public ResponseBuilder extraTransform(Transform transform, String canaryUrl) {
+    Objects.requireNonNull(transform, "transform");
+    Objects.requireNonNull(canaryUrl, "canaryUrl");
+    return afterSigningDom(
+        doc -> {
+          Element signature = Attacks.targetSignature(doc);
+          Attacks.extraTransform(
+              (Element) signature.getParentNode(),
+              signature,
+              Attacks.ExtraTransform.valueOf(transform.name()),
+              canaryUrl,
+              entra.activeKey().privateKey(),
+              null);
+        });
+  }
+
+  /**
+   * HOSTILE: signed with an attacker key whose certificate clones the fake's (same subject, issuer,
+   * serial, validity), placed in KeyInfo.
+   */
+  public ResponseBuilder signedWithClonedCertificate() {
+    return resignedBy(() -> Attacks.clone(entra.activeKey().certificate()), false);
+  }
+
+  /** HOSTILE: signed with an attacker key given as RSAKeyValue in KeyInfo (no certificate). */
+  public ResponseBuilder signedWithUnknownKeyAsKeyValue() {
+    return resignedBy(Certificates::attacker, true);
+  }
+
+  /** HOSTILE: signed with an attacker's RSA-1024 key (certificate in KeyInfo). */
+  public ResponseBuilder signedWithUnknownRsa1024Key() {
+    return resignedBy(() -> Attacks.rsaKey(1024), false);
+  }
+
+  private ResponseBuilder resignedBy(
+      java.util.function.Supplier<SigningKey> attacker, boolean asKeyValue) {
+    return afterSigningDom(
+        doc -> {
+          SigningKey k = attacker.get();
+          Element signature = Attacks.targetSignature(doc);
+          Attacks.resign(signature, k.privateKey());
+          if (asKeyValue) {
+            Attacks.keyValueInsteadOfCertificate(
+                signature, (java.security.interfaces.RSAPublicKey) k.certificate().getPublicKey());
+          } else {
+            for (Element c : Xml.descendants(signature, Attacks.DSIG_NS, "X509Certificate")) {
+              c.setTextContent(Certificates.base64(k.certificate()));
+            }
+          }
+        });
+  }
+
+  /** Genuine signature without KeyInfo (it is not signed; an SP must still accept it). */
+  public ResponseBuilder withoutKeyInfo() {
+    return afterSigningDom(doc -> Attacks.removeKeyInfo(Attacks.targetSignature(doc)));
+  }
+
+  /** HOSTILE (weak): RSA-SHA256 SignatureMethod, but a SHA-1 DigestMethod (genuinely signed). */
+  public ResponseBuilder sha1DigestUnderRsaSha256() {
+    return afterSigningDom(
+        doc -> {
+          Element signature = Attacks.targetSignature(doc);
+          Attacks.sha1Digest(
+              (Element) signature.getParentNode(), signature, entra.activeKey().privateKey());
+        });
+  }
+
+  /**
+   * HOSTILE (algorithm confusion): an HMAC-SHA256 "signature" keyed with the DER of the fake's
+   * public key; with {@code outputBits} non-null an {@code HMACOutputLength} truncates it.
+   */
+  public ResponseBuilder hmacKeyedWithPublicKey(Integer outputBits) {
+    return afterSigningDom(
+        doc ->
+            Attacks.hmac(
+                Attacks.targetSignature(doc),
+                entra.activeKey().certificate().getPublicKey().getEncoded(),
+                outputBits));
+  }
+
+  /**
+   * HOSTILE: an unsigned Assertion (new ID, NameID {@code nameId}) is placed before ({@code
+   * before}) or after the genuine signed one.
+   */
+  public ResponseBuilder unsignedAssertion(String nameId, boolean before) {
+    Objects.requireNonNull(nameId, "nameId");
+    return afterSigningDom(
+        doc -> {
+          Element genuine = Attacks.assertion(doc);
+          Element evil = Attacks.unsignedCopy(genuine, nameId);
+          doc.getDocumentElement().insertBefore(evil, before ? genuine : genuine.getNextSibling());
+        });
+  }
+
+  /** Where {@link #genuineAssertionIn} hides the signed Assertion. */
+  public enum Container {
+    /** The Advice of the unsigned Assertion that takes its place. */
+    ADVICE,
+    /** The Response's {@code samlp:Extensions}. */
+    EXTENSIONS,
+    /** A {@code samlp:StatusDetail} of the Response's Status. */
+    STATUS_DETAIL
+  }
+
+  /**
+   * HOSTILE: the genuine signed Assertion moves into {@code container}; an unsigned Assertion with
+   * {@code evilNameId} takes its place.
+   */
+  public ResponseBuilder genuineAssertionIn(Container container, String evilNameId) {
+    Objects.requireNonNull(container, "container");
+    Objects.requireNonNull(evilNameId, "evilNameId");
+    return afterSigningDom(
+        doc ->
+            Attacks.hideGenuineAssertion(
+                doc, Attacks.Container.valueOf(container.name()), evilNameId));
+  }
+
+  /**
+   * HOSTILE: an unsigned Assertion with {@code nameId} in the Response's {@code samlp:Extensions}
+   * (or StatusDetail), next to the genuine signed one.
+   */
+  public ResponseBuilder extraAssertionIn(Container container, String nameId) {
+    Objects.requireNonNull(container, "container");
+    Objects.requireNonNull(nameId, "nameId");
+    return afterSigningDom(
+        doc -> {
+          Element evil = Attacks.unsignedCopy(Attacks.assertion(doc), nameId);
+          switch (container) {
+            case EXTENSIONS -> Attacks.addToExtensions(doc, evil);
+            case STATUS_DETAIL -> Attacks.addToStatusDetail(doc, evil);
+            case ADVICE -> {
+              Element genuine = Attacks.assertion(doc);
+              Element advice = doc.createElementNS(ASSERTION_NS, "Advice");
+              advice.appendChild(evil);
+              genuine.insertBefore(
+                  advice, Attacks.child(genuine, ASSERTION_NS, "Conditions").getNextSibling());
+            }
+          }
+        });
+  }
+
+  /** HOSTILE: an EncryptedAssertion (random ciphertext) after the genuine plain Assertion. */
+  public ResponseBuilder encryptedAssertionNextToPlain() {
+    return afterSigningDom(
+        doc ->
+            doc.getDocumentElement()
+                .appendChild(Attacks.fragment(doc, fakeEncryptedAssertion(Attacks.filler(64)))));
+  }
+
+  /** HOSTILE (size): an EncryptedAssertion with a CipherValue of {@code chars} characters. */
+  public ResponseBuilder oversizedCipherValue(int chars) {
+    return afterSigningDom(
+        doc -> {
+          Element genuine = Attacks.assertion(doc);
+          doc.getDocumentElement()
+              .replaceChild(
+                  Attacks.fragment(doc, fakeEncryptedAssertion(Attacks.filler(chars))), genuine);
+        });
+  }
+
+  private static String fakeEncryptedAssertion(String cipherValue) {
+    return "<EncryptedAssertion xmlns=\""
+        + ASSERTION_NS
+        + "\"><xenc:EncryptedData xmlns:xenc=\"http://www.w3.org/2001/04/xmlenc#\""
+        + " Type=\"http://www.w3.org/2001/04/xmlenc#Element\"><xenc:EncryptionMethod"
+        + " Algorithm=\"http://www.w3.org/2009/xmlenc11#aes256-gcm\"/><xenc:CipherData>"
+        + "<xenc:CipherValue>"
+        + cipherValue
+        + "</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData></EncryptedAssertion>";
+  }
+
+  /** HOSTILE (size): the KeyInfo certificate is replaced by {@code chars} base64 characters. */
+  public ResponseBuilder oversizedKeyInfoCertificate(int chars) {
+    return afterSigningDom(
+        doc -> {
+          for (Element c :
+              Xml.descendants(Attacks.targetSignature(doc), Attacks.DSIG_NS, "X509Certificate")) {
+            c.setTextContent(Attacks.filler(chars));
+          }
+        });
+  }
+
+  /** HOSTILE (size): an element nested {@code depth} deep in the Response's Extensions. */
+  public ResponseBuilder nestedElements(int depth) {
+    return afterSigningDom(doc -> Attacks.addToExtensions(doc, Attacks.fragment(doc, "<x/>")))
+        .afterSigning(x -> x.replace("<x/>", Attacks.nested(depth)));
+  }
+
+  /** HOSTILE (size): an element with {@code count} attributes in the Response's Extensions. */
+  public ResponseBuilder manyAttributes(int count) {
+    return afterSigningDom(doc -> Attacks.addToExtensions(doc, Attacks.fragment(doc, "<x/>")))
+        .afterSigning(x -> x.replace("<x/>", Attacks.manyAttributes(count)));
+  }
+
+  /** HOSTILE (size): {@code chars} characters of text in the Response's Extensions. */
+  public ResponseBuilder padding(int chars) {
+    return afterSigningDom(doc -> Attacks.addToExtensions(doc, Attacks.fragment(doc, "<x/>")))
+        .afterSigning(
+            x ->
+                x.replace(
+                    "<x/>",
+                    "<p:Pad xmlns:p=\"urn:attacker:pad\">" + Attacks.filler(chars) + "</p:Pad>"));
   }
 
   // ---------------------------------------------------------------- output

@@ -1,0 +1,55 @@
+package io.cloudsign.saml.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cloudsign.saml.testkit.ResponseBuilder;
+import io.cloudsign.saml.testkit.ResponseBuilder.Transform;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Transforms other than enveloped-signature + exclusive c14n, in a SignedInfo genuinely signed with
+ * the IdP key (the worst case). The XSLT stylesheet would fetch the loopback canary; the
+ * XPath-Filter2 variant subtracts the NameID from the digest and changes it, so it verifies for a
+ * verifier that runs the transform. The profile rule rejects all of them before any transform runs.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class TransformAttackTest extends AttackTestSupport {
+  private Canary canary;
+
+  @BeforeEach
+  void openCanary() throws IOException {
+    canary = new Canary();
+  }
+
+  @AfterEach
+  void closeCanary() throws IOException {
+    canary.close();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transform.class)
+  void validateWhenAssertionReferenceHasExtraTransformThenRejectsWithInvalidSignature(
+      Transform transform) throws IOException {
+    assertThat(rejectedCode(b -> b, b -> b.extraTransform(transform, canary.url("xslt"))))
+        .isEqualTo(ErrorCode.INVALID_SIGNATURE);
+    assertThat(canary.connections()).isZero();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Transform.class)
+  void validateWhenResponseReferenceHasExtraTransformThenRejectsWithInvalidSignature(
+      Transform transform) throws IOException {
+    assertThat(
+            rejectedCode(
+                ResponseBuilder::signResponse,
+                b -> b.extraTransform(transform, canary.url("xslt"))))
+        .isEqualTo(ErrorCode.INVALID_SIGNATURE);
+    assertThat(canary.connections()).isZero();
+  }
+}
