@@ -89,8 +89,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Map the filter to {@code /*} (it must see the Reply URL, sign-on, logout and metadata paths)
  * for the {@code REQUEST} dispatcher. The container's form size limit must admit the {@code
- * SAMLResponse} (Jetty's default is 200
- * kB; raise it to a little more than the ServiceProvider's {@code maxResponseBytes}).
+ * SAMLResponse} (Jetty's default is 200 kB; raise it to a little more than the ServiceProvider's
+ * {@code maxResponseBytes}).
  *
  * <p>Thread-safe once initialised.
  *
@@ -733,7 +733,9 @@ public final class SamlSsoFilter implements Filter {
       Throwable error,
       String clearCookiePath)
       throws IOException {
-    String correlationId = randomToken(9);
+    byte[] id = new byte[8];
+    RANDOM.nextBytes(id);
+    String correlationId = java.util.HexFormat.of().formatHex(id);
     if (error != null) {
       log.error(
           "SAML sign-in failed [{}] {} {}: {}",

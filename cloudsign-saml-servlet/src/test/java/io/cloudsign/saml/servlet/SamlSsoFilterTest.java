@@ -122,7 +122,7 @@ class SamlSsoFilterTest {
   static void assertFailure(HttpResponse<String> r, int status, String code) {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
     assertThat(r.body()).contains("<code id=\"error-code\">" + code + "</code>");
-    assertThat(r.body()).containsPattern("<code id=\"correlation-id\">[A-Za-z0-9_-]{12}</code>");
+    assertThat(r.body()).containsPattern("<code id=\"correlation-id\">[0-9a-f]{16}</code>");
     assertThat(r.body()).doesNotContain("Exception").doesNotContain("at io.cloudsign");
     assertThat(r.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("JSESSIONID"));
   }
