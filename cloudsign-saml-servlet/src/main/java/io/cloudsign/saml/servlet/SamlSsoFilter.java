@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -735,7 +736,7 @@ public final class SamlSsoFilter implements Filter {
       throws IOException {
     byte[] id = new byte[8];
     RANDOM.nextBytes(id);
-    String correlationId = java.util.HexFormat.of().formatHex(id);
+    String correlationId = HexFormat.of().formatHex(id);
     if (error != null) {
       log.error(
           "SAML sign-in failed [{}] {} {}: {}",
