@@ -260,7 +260,7 @@ final class ResponseValidator {
   private static Response parse(String samlResponse) throws SamlValidationException {
     byte[] xml;
     try {
-      xml = Base64.getMimeDecoder().decode(stripWhitespace(samlResponse));
+      xml = decodeBase64(samlResponse);
     } catch (IllegalArgumentException e) {
       throw new SamlValidationException(ErrorCode.MALFORMED_RESPONSE, "SAMLResponse is not base64");
     }
@@ -288,6 +288,20 @@ final class ResponseValidator {
       return response;
     } catch (SecureXml.RejectedXmlException e) {
       throw new SamlValidationException(ErrorCode.MALFORMED_RESPONSE, e.getMessage());
+    }
+  }
+
+  /**
+   * Base64 in a form field may be wrapped; anything else that is not base64 is rejected. Fast path
+   * (performance): browsers post one unwrapped line, which the strict basic decoder takes as is. It
+   * accepts only input that the checked path below accepts too, with the same bytes; everything
+   * else (line breaks, junk) goes the checked path, so results and errors are unchanged.
+   */
+  private static byte[] decodeBase64(String s) {
+    try {
+      return Base64.getDecoder().decode(s);
+    } catch (IllegalArgumentException notPlainBase64) {
+      return Base64.getMimeDecoder().decode(stripWhitespace(s));
     }
   }
 

@@ -1,0 +1,197 @@
+package io.cloudsign.saml.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * Runs every benchmark of {@link SamlBenchmarks} in one JMH run with {@code -prof gc}, then the
+ * {@link ColdStart} driver, and prints the Markdown table of BENCHMARKS.md with the ratios and
+ * targets of issue 5. JMH options given on the command line override the defaults (e.g. {@code -i
+ * 10}); {@code -Dbench.coldRuns=N} sets the number of cold starts (default 7).
+ *
+ * <pre>
+ * java -cp cloudsign-saml-bench/target/benchmarks.jar io.cloudsign.saml.bench.Report
+ * </pre>
+ */
+public final class Report {
+  private Report() {}
+
+  public static void main(String[] args) throws Exception {
+    String loadBefore = loadAverage();
+    CommandLineOptions cli = new CommandLineOptions(args);
+    OptionsBuilder builder = new OptionsBuilder();
+    builder.parent(cli);
+    if (cli.getIncludes().isEmpty()) {
+      builder.include(SamlBenchmarks.class.getName() + "\\..*");
+    }
+    if (cli.getProfilers().isEmpty()) {
+      builder.addProfiler(GCProfiler.class);
+    }
+    Options options = builder.build();
+    Collection<RunResult> results = new Runner(options).run();
+
+    int coldRuns = Integer.getInteger("bench.coldRuns", 7);
+    ColdStart.Result cold = coldRuns > 0 ? ColdStart.measure(coldRuns, List.of()) : null;
+    String loadAfter = loadAverage();
+
+    String table = table(results, cold, coldRuns, loadBefore, loadAfter);
+    System.out.println();
+    System.out.println(table);
+    Path out = Path.of("cloudsign-saml-bench", "target", "benchmarks-result.md");
+    if (Files.isDirectory(out.getParent())) {
+      Files.writeString(out, table);
+      System.out.println("(also written to " + out + ")");
+    }
+  }
+
+  /** Per benchmark method name: score (ops/s), error, threads, bytes/op. */
+  record Row(String name, int threads, double opsPerSecond, double error, double bytesPerOp) {
+    double microsPerOp() {
+      return threads * 1_000_000.0 / opsPerSecond;
+    }
+  }
+
+  static String table(
+      Collection<RunResult> results,
+      ColdStart.Result cold,
+      int coldRuns,
+      String loadBefore,
+      String loadAfter) {
+    Map<String, Row> rows = new LinkedHashMap<>();
+    for (RunResult r : results) {
+      BenchmarkParams p = r.getParams();
+      String label = p.getBenchmark();
+      String name = label.substring(label.lastIndexOf('.') + 1);
+      Result<?> primary = r.getPrimaryResult();
+      double bytes =
+          r.getSecondaryResults().entrySet().stream()
+              .filter(e -> e.getKey().endsWith("gc.alloc.rate.norm"))
+              .map(e -> e.getValue().getScore())
+              .findFirst()
+              .orElse(Double.NaN);
+      rows.put(
+          name, new Row(name, p.getThreads(), primary.getScore(), primary.getScoreError(), bytes));
+    }
+
+    StringBuilder sb = new StringBuilder();
+    sb.append("Run ")
+        .append(
+            ZonedDateTime.now(ZoneOffset.UTC)
+                .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)))
+        .append("; ")
+        .append(cpu())
+        .append(", ")
+        .append(Runtime.getRuntime().availableProcessors())
+        .append(" cores (shared); JDK ")
+        .append(System.getProperty("java.vm.name"))
+        .append(' ')
+        .append(System.getProperty("java.vm.version"))
+        .append("; load average before/after: ")
+        .append(loadBefore)
+        .append(" / ")
+        .append(loadAfter)
+        .append(".\n\n");
+    sb.append("| benchmark | threads | ops/s | µs/op | B/op |\n");
+    sb.append("|---|--:|--:|--:|--:|\n");
+    for (Row row : rows.values()) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %,.0f ± %,.0f | %,.1f | %,.0f |%n",
+              row.name(),
+              row.threads(),
+              row.opsPerSecond(),
+              row.error(),
+              row.microsPerOp(),
+              row.bytesPerOp()));
+    }
+    sb.append('\n');
+    Optional<Row> validate = Optional.ofNullable(rows.get("cloudsign_validate"));
+    Optional<Row> floor = Optional.ofNullable(rows.get("floor_jdkDsig"));
+    Optional<Row> peer = Optional.ofNullable(rows.get("javasaml_validate"));
+    Optional<Row> twoThreads = Optional.ofNullable(rows.get("cloudsign_validate_2threads"));
+    sb.append("| measure | value | target | met |\n|---|--:|--:|:-:|\n");
+    validate.ifPresent(
+        v -> {
+          floor.ifPresent(
+              f -> ratio(sb, "cloudsign_validate / floor_jdkDsig (throughput)", v, f, 0.8));
+          peer.ifPresent(
+              j -> ratio(sb, "cloudsign_validate / javasaml_validate (throughput)", v, j, 30));
+          sb.append(
+              String.format(
+                  Locale.ROOT,
+                  "| cloudsign_validate allocation | %,.0f B/op | ≤ 122,880 B/op | %s |%n",
+                  v.bytesPerOp(),
+                  v.bytesPerOp() <= 120 * 1024 ? "yes" : "**no**"));
+          twoThreads.ifPresent(
+              t -> ratio(sb, "2 threads / 1 thread (cloudsign_validate)", t, v, 1.7));
+        });
+    if (cold != null) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| cold start, JVM start → first validation (median of %d) | %,.0f ms | ≤ 600 ms"
+                  + " | %s |%n",
+              coldRuns,
+              cold.medianMillis(),
+              cold.medianMillis() <= 600 ? "yes" : "**no**"));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| of which JVM start → main (median) | %,.0f ms | | |%n",
+              cold.medianMainMillis()));
+    }
+    return sb.toString();
+  }
+
+  private static void ratio(StringBuilder sb, String label, Row a, Row b, double target) {
+    double r = a.opsPerSecond() / b.opsPerSecond();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "| %s | %.2f× | ≥ %s× | %s |%n",
+            label,
+            r,
+            target == Math.rint(target) ? String.valueOf((int) target) : String.valueOf(target),
+            r >= target ? "yes" : "**no**"));
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1];
+    } catch (IOException | RuntimeException e) {
+      return "n/a";
+    }
+  }
+
+  private static String cpu() {
+    try {
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .findFirst()
+          .orElse("unknown CPU");
+    } catch (IOException | RuntimeException e) {
+      return "unknown CPU";
+    }
+  }
+}

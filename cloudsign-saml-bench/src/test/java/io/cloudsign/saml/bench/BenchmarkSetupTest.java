@@ -1,0 +1,63 @@
+package io.cloudsign.saml.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Smoke test, no timing: every benchmark's setup proves its input is accepted and a tampered copy
+ * rejected, and each benchmark method runs once successfully. The benchmarks themselves never run
+ * during the build.
+ */
+class BenchmarkSetupTest {
+  private final SamlBenchmarks benchmarks = new SamlBenchmarks();
+
+  @Test
+  void floorRsaVerifyWhenSetUpThenVerifies() throws Exception {
+    SamlBenchmarks.RsaState s = new SamlBenchmarks.RsaState();
+    s.setUp();
+    assertTrue(benchmarks.floor_rsaVerify(s));
+  }
+
+  @Test
+  void floorJdkDsigWhenSetUpThenVerifies() throws Exception {
+    SamlBenchmarks.JdkDsigState s = new SamlBenchmarks.JdkDsigState();
+    s.setUp();
+    assertTrue(benchmarks.floor_jdkDsig(s));
+  }
+
+  @Test
+  void cloudsignValidateWhenPoolCyclesThenEveryCallValidates() throws Exception {
+    SamlBenchmarks.ValidateState s = new SamlBenchmarks.ValidateState();
+    s.poolSize = 4;
+    s.setUp();
+    for (int i = 0; i < 3 * s.poolSize; i++) { // three rounds: the replay cache forgets per round
+      assertEquals("B.Simon@contoso.com", benchmarks.cloudsign_validate(s).nameId());
+    }
+  }
+
+  @Test
+  void cloudsignStartSignOnWhenSetUpThenBuildsRedirect() throws Exception {
+    SamlBenchmarks.StartSignOnState s = new SamlBenchmarks.StartSignOnState();
+    s.setUp();
+    assertTrue(benchmarks.cloudsign_startSignOn(s).getRawQuery().contains("SAMLRequest="));
+  }
+
+  @Test
+  void javasamlValidateWhenSetUpThenAcceptsSameResponse() throws Exception {
+    SamlBenchmarks.JavaSamlState s = new SamlBenchmarks.JavaSamlState();
+    s.setUp();
+    assertNotNull(benchmarks.javasaml_validate(s));
+  }
+
+  @Test
+  void coldStartFixtureWhenWrittenThenValidatesInFreshServiceProvider(@TempDir Path dir)
+      throws Exception {
+    ColdStart.writeFixture(dir);
+    assertEquals("B.Simon@contoso.com", ColdStartChild.validateFixture(dir).nameId());
+  }
+}
