@@ -158,6 +158,50 @@ class SamlSsoFilterConfigurationTest {
     }
   }
 
+  @Test
+  void contextPathWhenAppDeployedBelowRootThenPathsAndReturnPathIncludeIt() throws Exception {
+    try (TestApp app =
+        TestApp.start(
+            base ->
+                SamlSsoFilter.builder(
+                        ServiceProvider.builder()
+                            .registration(
+                                Registration.builder("contoso")
+                                    .entityId(ENTITY_ID)
+                                    .replyUrl(base + ACS)
+                                    .identityProvider(idp(contoso))
+                                    .build())
+                            .build(),
+                        SamlSsoFilterConfigurationTest::anyone)
+                    .publicPaths("/public/*")
+                    .build(),
+            org.eclipse.jetty.http.HttpCookie.SameSite.LAX,
+            "/app")) {
+      TestBrowser browser = new TestBrowser();
+      assertThat(browser.get(app.uri("/app/saml2/metadata")).body())
+          .contains("Location=\"" + app.uri("/app" + ACS) + "\"");
+      HttpResponse<String> start = browser.getPage(app.uri("/app/inbox?x=1"));
+      AuthnRequestInfo info =
+          contoso.parseRedirect(start.headers().firstValue("Location").orElseThrow());
+
+      HttpResponse<String> acs =
+          post(
+              browser,
+              app.uri("/app" + ACS),
+              contoso.respondTo(info).build(),
+              info.relayState().orElseThrow());
+      HttpResponse<String> inbox = browser.getPage(app.uri("/app/inbox"));
+      HttpResponse<String> login = browser.getPage(app.uri("/app/login?return_to=%2Fapp%2Flogin"));
+      HttpResponse<String> out = browser.getPage(app.uri("/app/logout"));
+
+      assertThat(acs.statusCode()).isEqualTo(303);
+      assertThat(acs.headers().firstValue("Location")).hasValue("/app/inbox?x=1");
+      assertThat(inbox.body()).contains("user=B.Simon").contains("path=/app/inbox");
+      assertThat(login.statusCode()).isEqualTo(302);
+      assertThat(out.headers().firstValue("Location")).hasValue("/app/");
+    }
+  }
+
   /** Used by the web.xml test through the factory init-param. */
   public static final class WebXmlFactory implements SamlSsoFilterFactory {
     static volatile String baseUrl;

@@ -40,6 +40,17 @@ final class TestApp implements AutoCloseable {
   static TestApp start(
       Function<String, SamlSsoFilter> filterForBaseUrl, HttpCookie.SameSite sameSite)
       throws Exception {
+    return start(filterForBaseUrl, sameSite, "/");
+  }
+
+  /**
+   * @param filterForBaseUrl gets {@code http://localhost:PORT} plus the context path
+   */
+  static TestApp start(
+      Function<String, SamlSsoFilter> filterForBaseUrl,
+      HttpCookie.SameSite sameSite,
+      String contextPath)
+      throws Exception {
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
@@ -47,10 +58,10 @@ final class TestApp implements AutoCloseable {
     server.addConnector(connector);
     connector.open();
     int port = connector.getLocalPort();
-    String baseUrl = "http://localhost:" + port;
+    String baseUrl = "http://localhost:" + port + (contextPath.equals("/") ? "" : contextPath);
 
     ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
-    context.setContextPath("/");
+    context.setContextPath(contextPath);
     context.setMaxFormContentSize(1024 * 1024);
     context.getSessionHandler().setSameSite(sameSite);
     context.addFilter(
