@@ -61,7 +61,7 @@ final class AuthnRequests {
         destination,
         samlRequest,
         null,
-        postForm(destination, samlRequest, relayState));
+        postForm(destination, samlRequest, relayState, null));
   }
 
   /** "_" + 128 random bits in hex: an NCName that never starts with a digit (Entra requires it). */
@@ -164,12 +164,16 @@ final class AuthnRequests {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
-  private static String postForm(URI destination, String samlRequest, String relayState) {
+  /**
+   * The auto-submitting form. Without a nonce the submit runs from an inline {@code onload}
+   * handler; with one, from a {@code <script nonce>} that a strict Content-Security-Policy allows.
+   */
+  static String postForm(URI destination, String samlRequest, String relayState, String nonce) {
     StringBuilder sb =
         new StringBuilder(1024)
             .append("<!DOCTYPE html><html><head><meta charset=\"utf-8\">")
             .append("<title>Signing in…</title></head>")
-            .append("<body onload=\"document.forms[0].submit()\">")
+            .append(nonce == null ? "<body onload=\"document.forms[0].submit()\">" : "<body>")
             .append("<form method=\"post\" action=\"")
             .append(XmlText.escape(destination.toString()))
             .append("\"><input type=\"hidden\" name=\"SAMLRequest\" value=\"")
@@ -180,8 +184,12 @@ final class AuthnRequests {
           .append(XmlText.escape(relayState))
           .append("\">");
     }
-    return sb.append("<noscript><button type=\"submit\">Continue</button></noscript>")
-        .append("</form></body></html>")
-        .toString();
+    sb.append("<noscript><button type=\"submit\">Continue</button></noscript></form>");
+    if (nonce != null) {
+      sb.append("<script nonce=\"")
+          .append(XmlText.escape(nonce))
+          .append("\">document.forms[0].submit()</script>");
+    }
+    return sb.append("</body></html>").toString();
   }
 }

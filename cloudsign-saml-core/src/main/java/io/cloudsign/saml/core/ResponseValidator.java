@@ -253,6 +253,7 @@ final class ResponseValidator {
         authn.getSessionNotOnOrAfter(),
         notOnOrAfter,
         authnContextClassRefs(assertion),
+        request.requestId(),
         request.relayState(),
         registration.claimMapping());
   }

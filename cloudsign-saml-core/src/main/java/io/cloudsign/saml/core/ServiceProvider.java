@@ -137,7 +137,8 @@ public final class ServiceProvider {
     return r;
   }
 
-  Clock clock() {
+  /** The clock every time check uses; give the same one to components that issue state. */
+  public Clock clock() {
     return clock;
   }
 

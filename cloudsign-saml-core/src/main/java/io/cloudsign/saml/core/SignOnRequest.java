@@ -71,6 +71,23 @@ public final class SignOnRequest {
   }
 
   /**
+   * As {@link #postForm()}, but the page submits itself from a {@code <script nonce="cspNonce">}
+   * instead of an inline event handler, for pages served with a strict {@code
+   * Content-Security-Policy: script-src 'nonce-…'}.
+   *
+   * @throws IllegalStateException if {@link #binding()} is HTTP-Redirect
+   */
+  public String postForm(String cspNonce) {
+    java.util.Objects.requireNonNull(cspNonce, "cspNonce");
+    if (!cspNonce.matches("[A-Za-z0-9+/=_-]{16,128}")) {
+      throw new IllegalArgumentException("cspNonce must be 16-128 base64 characters");
+    }
+    postForm(); // binding check
+    return AuthnRequests.postForm(
+        destination, samlRequest, pending.relayState().orElse(null), cspNonce);
+  }
+
+  /**
    * A complete HTML page that POSTs the request to the IdP as soon as it loads (and offers a button
    * when scripts are off). Serve it with {@code Content-Type: text/html; charset=UTF-8}.
    *

@@ -31,6 +31,7 @@ public final class VerifiedAssertion {
   private final Instant sessionNotOnOrAfter;
   private final Instant notOnOrAfter;
   private final List<String> authnContextClassRefs;
+  private final String inResponseTo;
   private final Optional<String> relayState;
   private final ClaimMapping claims;
 
@@ -46,6 +47,7 @@ public final class VerifiedAssertion {
       Instant sessionNotOnOrAfter,
       Instant notOnOrAfter,
       List<String> authnContextClassRefs,
+      String inResponseTo,
       Optional<String> relayState,
       ClaimMapping claims) {
     this.registrationId = Objects.requireNonNull(registrationId);
@@ -61,6 +63,7 @@ public final class VerifiedAssertion {
     this.sessionNotOnOrAfter = sessionNotOnOrAfter;
     this.notOnOrAfter = Objects.requireNonNull(notOnOrAfter);
     this.authnContextClassRefs = List.copyOf(authnContextClassRefs);
+    this.inResponseTo = Objects.requireNonNull(inResponseTo);
     this.relayState = relayState;
     this.claims = Objects.requireNonNull(claims);
   }
@@ -178,6 +181,11 @@ public final class VerifiedAssertion {
   /** AuthnContextClassRef values of the AuthnStatements. */
   public List<String> authnContextClassRefs() {
     return authnContextClassRefs;
+  }
+
+  /** The ID of the pending request (AuthnRequest) this Response answered. */
+  public String inResponseTo() {
+    return inResponseTo;
   }
 
   /** The RelayState of the pending request this Response answered. */

@@ -138,6 +138,22 @@ class AuthnRequestTest {
   }
 
   @Test
+  void postFormWhenCspNonceGivenThenSubmitsFromNoncedScriptWithoutInlineHandler() throws Exception {
+    ServiceProvider sp = sp(registration().requestBinding(Binding.HTTP_POST).build());
+    SignOnRequest request = sp.startSignOn("contoso", null);
+
+    String page = request.postForm("r4nd0mN0nceValue123");
+
+    assertThat(page)
+        .contains("<script nonce=\"r4nd0mN0nceValue123\">document.forms[0].submit()</script>")
+        .doesNotContain("onload=")
+        .contains("value=\"" + request.samlRequest() + "\"");
+    assertThat(request.postForm()).contains("onload=");
+    assertThatThrownBy(() -> request.postForm("\"><script>"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void startSignOnWhenRelayStateLongerThan80BytesThenRejects() throws Exception {
     ServiceProvider sp = sp(registration().build());
     assertThatThrownBy(() -> sp.startSignOn("contoso", "x".repeat(81)))

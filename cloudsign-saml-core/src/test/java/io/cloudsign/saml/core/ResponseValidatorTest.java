@@ -57,6 +57,7 @@ class ResponseValidatorTest {
     assertThat(a.email()).isPresent();
     assertThat(a.sessionIndex()).contains(a.assertionId());
     assertThat(a.relayState()).contains("relay-1");
+    assertThat(a.inResponseTo()).isEqualTo(flow.pending().requestId());
     assertThat(a.notOnOrAfter()).isAfter(clock.instant());
     assertThat(a.attributes()).isNotEmpty();
   }
