@@ -580,7 +580,7 @@ public final class SamlSsoFilter implements Filter {
     Entry matched = null;
     for (Entry e : entries) {
       if (e.registrationId().equals(identity.registrationId())
-          && identity.relayState().map(e.relayKey()::equals).orElse(false)) {
+          && e.requestId().equals(identity.inResponseTo())) {
         matched = e;
       }
     }
@@ -929,11 +929,12 @@ public final class SamlSsoFilter implements Filter {
     private Predicate<HttpServletRequest> redirectToSignIn = SamlSsoFilter::isBrowserNavigation;
     private byte[] stateKey;
     private String stateCookieName = "cloudsign_saml_state";
-    private Clock clock = Clock.systemUTC();
+    private Clock clock;
 
     private Builder(ServiceProvider serviceProvider, UserLinker userLinker) {
       this.serviceProvider = Objects.requireNonNull(serviceProvider, "serviceProvider");
       this.userLinker = Objects.requireNonNull(userLinker, "userLinker");
+      this.clock = serviceProvider.clock();
     }
 
     /**
@@ -1021,8 +1022,8 @@ public final class SamlSsoFilter implements Filter {
     }
 
     /**
-     * The clock for the filter's own time checks (state cookie pruning, SessionNotOnOrAfter); use
-     * the ServiceProvider's clock. Default system UTC.
+     * The clock for the filter's own time checks (state cookie pruning, SessionNotOnOrAfter).
+     * Default: the ServiceProvider's clock.
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
