@@ -4,6 +4,7 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
+import org.apache.xml.security.algorithms.MessageDigestAlgorithm;
 import org.apache.xml.security.exceptions.XMLSecurityException;
 import org.apache.xml.security.signature.Reference;
 import org.apache.xml.security.signature.SignedInfo;
@@ -115,7 +116,9 @@ public final class SignatureVerifier {
             Outcome.INVALID, "expected exactly one Reference, found " + signedInfo.getLength());
       }
       Reference reference = signedInfo.item(0);
-      String digestMethod = reference.getMessageDigestAlgorithm().getAlgorithmURI();
+      // Santuario returns null when the Reference has no DigestMethod (found by ResponseFuzzTest).
+      MessageDigestAlgorithm digest = reference.getMessageDigestAlgorithm();
+      String digestMethod = digest == null ? null : digest.getAlgorithmURI();
       if (!allowedDigestMethod(digestMethod)) {
         return new Result(
             Outcome.DISALLOWED_ALGORITHM,
@@ -161,6 +164,11 @@ public final class SignatureVerifier {
         return Result.VALID;
       } catch (SignatureException e) {
         // try the next trusted certificate
+      } catch (IllegalArgumentException e) {
+        // Santuario decodes SignatureValue with java.util.Base64, which throws on bad input
+        // (found by ResponseFuzzTest): no key can make that verify.
+        return new Result(
+            Outcome.INVALID, "unreadable SignatureValue: " + LogSafe.text(e.getMessage()));
       }
     }
     return new Result(
@@ -194,10 +202,12 @@ public final class SignatureVerifier {
   }
 
   private boolean allowedSignatureMethod(String uri) {
-    return SECURE_SIGNATURE_METHODS.contains(uri) || (allowSha1 && RSA_SHA1.equals(uri));
+    // Set.of(...).contains(null) throws: a missing Algorithm is simply not allowed.
+    return uri != null
+        && (SECURE_SIGNATURE_METHODS.contains(uri) || (allowSha1 && RSA_SHA1.equals(uri)));
   }
 
   private boolean allowedDigestMethod(String uri) {
-    return SECURE_DIGEST_METHODS.contains(uri) || (allowSha1 && SHA1.equals(uri));
+    return uri != null && (SECURE_DIGEST_METHODS.contains(uri) || (allowSha1 && SHA1.equals(uri)));
   }
 }
