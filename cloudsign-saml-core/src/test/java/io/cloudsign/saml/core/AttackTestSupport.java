@@ -7,16 +7,20 @@ import io.cloudsign.saml.testkit.FakeEntraExtension;
 import io.cloudsign.saml.testkit.ResponseBuilder;
 import io.cloudsign.saml.testkit.TestClock;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Shared shape of the named attack corpus (issue 4): every case starts from a fresh, genuine
  * Response of the fake Entra, applies one named attack of the testkit and asserts the exact error
  * code; the same builder without the attack is accepted first (positive control under the same
- * configuration), so a case cannot pass because the base Response was broken.
+ * configuration), so a case cannot pass because the base Response was broken. The timeout
+ * (inherited by every family) only guards against a hang; no case asserts a duration.
  */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 abstract class AttackTestSupport {
   @RegisterExtension static final FakeEntraExtension FAKE = FakeEntraExtension.create();
 
