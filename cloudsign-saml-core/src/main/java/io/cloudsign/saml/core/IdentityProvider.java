@@ -37,8 +37,8 @@ import java.util.Optional;
  * <p>Security guarantees: only certificates from {@code use="signing"} (or unspecified) key
  * descriptors of the SAML 2.0 {@code IDPSSODescriptor} are kept; WS-Federation role descriptors are
  * ignored. The metadata is parsed without DOCTYPE or external entities. A signing certificate with
- * an RSA key under 2048 bits (EC under 256) is refused, from metadata and from the builder alike:
- * a trusted key that can be factored lets anyone sign as the IdP.
+ * an RSA key under 2048 bits (EC under 256) is refused, from metadata and from the builder alike: a
+ * trusted key that can be factored lets anyone sign as the IdP.
  */
 public final class IdentityProvider {
   private final String entityId;

@@ -72,6 +72,14 @@ class SignatureWrappingAttackTest extends AttackTestSupport {
   }
 
   @Test
+  void validateWhenGenuineResponseCopySitsInUnknownWrapperThenRejectsWithInvalidSignature() {
+    assertThat(
+            rejectedCode(
+                ResponseBuilder::signResponse, b -> b.xswResponseInUnknownWrapper(EVIL_NAME_ID)))
+        .isEqualTo(ErrorCode.INVALID_SIGNATURE);
+  }
+
+  @Test
   void validateWhenAssertionSignatureMovedToResponseThenRejectsWithInvalidSignature() {
     assertThat(rejectedCode(b -> b, ResponseBuilder::assertionSignatureMovedToResponse))
         .isEqualTo(ErrorCode.INVALID_SIGNATURE);

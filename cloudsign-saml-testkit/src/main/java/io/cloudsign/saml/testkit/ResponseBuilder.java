@@ -601,6 +601,17 @@ public final class ResponseBuilder {
     return afterSigningDom(doc -> Attacks.xswUnknownWrapper(doc, evilNameId));
   }
 
+  /**
+   * HOSTILE (wrapping, extra wrapper, Response level): needs {@link #signResponse()}. The Response
+   * and its Assertion get new IDs and the Assertion {@code evilNameId}, the genuine Response
+   * Signature stays; an unsigned genuine copy of the Response (original IDs) sits in an element of
+   * an unknown namespace at the end, so the Reference resolves to matching content.
+   */
+  public ResponseBuilder xswResponseInUnknownWrapper(String evilNameId) {
+    Objects.requireNonNull(evilNameId, "evilNameId");
+    return afterSigningDom(doc -> Attacks.xswResponseUnknownWrapper(doc, evilNameId));
+  }
+
   /** HOSTILE: the Assertion's genuine Signature is moved onto the Response (Assertion unsigned). */
   public ResponseBuilder assertionSignatureMovedToResponse() {
     return afterSigningDom(Attacks::moveAssertionSignatureToResponse);

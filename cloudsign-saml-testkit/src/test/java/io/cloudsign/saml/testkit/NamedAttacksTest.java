@@ -109,6 +109,15 @@ class NamedAttacksTest {
   }
 
   @Test
+  void xswResponseInUnknownWrapperCarriesACryptographicallyValidResponseSignature() {
+    Document d = doc(genuine().signResponse().xswResponseInUnknownWrapper(EVIL));
+    Element evil = d.getDocumentElement();
+    assertThat(nameId(topLevelAssertions(d).get(0))).isEqualTo(EVIL);
+    assertThat(naivelyVerifies(Dsig.signatureOf(evil), TRUSTED.getPublicKey(), true)).isTrue();
+    assertThat(Dsig.verifies(evil, TRUSTED)).as("with the #ID-of-parent rule").isFalse();
+  }
+
+  @Test
   void xswVariantsRequireTheSignatureTheyWrap() {
     assertThatThrownBy(() -> genuine().xsw(Xsw.XSW1).buildXml())
         .isInstanceOf(IllegalStateException.class)

