@@ -232,6 +232,24 @@ class NamedAttacksTest {
   }
 
   @Test
+  void acceptedVariantsReallyChangeTheResponse() {
+    Document noIssuer = doc(genuine().withoutResponseIssuer());
+    assertThat(Dsig.children(noIssuer.getDocumentElement(), Dsig.SAML_NS, "Issuer")).isEmpty();
+    assertThat(Dsig.verifies(topLevelAssertions(noIssuer).get(0), TRUSTED)).isTrue();
+
+    Document inExtensions =
+        doc(genuine().extraAssertionIn(ResponseBuilder.Container.EXTENSIONS, EVIL));
+    Element extensions = Dsig.first(inExtensions, Dsig.SAMLP_NS, "Extensions");
+    assertThat(nameId(Dsig.children(extensions, Dsig.SAML_NS, "Assertion").get(0))).isEqualTo(EVIL);
+
+    Document inDetail =
+        doc(genuine().extraAssertionIn(ResponseBuilder.Container.STATUS_DETAIL, EVIL));
+    Element detail = Dsig.first(inDetail, Dsig.SAMLP_NS, "StatusDetail");
+    assertThat(nameId(Dsig.children(detail, Dsig.SAML_NS, "Assertion").get(0))).isEqualTo(EVIL);
+    assertThat(Dsig.verifies(topLevelAssertions(inDetail).get(0), TRUSTED)).isTrue();
+  }
+
+  @Test
   void genuineAssertionHiddenInAdviceKeepsItsValidSignature() {
     Document d = doc(genuine().genuineAssertionIn(ResponseBuilder.Container.ADVICE, EVIL));
     Element evil = topLevelAssertions(d).get(0);
