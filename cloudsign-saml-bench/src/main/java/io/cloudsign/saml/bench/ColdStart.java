@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * generated once into a directory first, so generating it is not measured.
  *
  * <pre>
- * java -cp benchmarks.jar io.cloudsign.saml.bench.ColdStart [runs] [-- extra JVM options]
+ * java -cp benchmarks.jar io.cloudsign.saml.bench.ColdStart [runs] [--appcds] [-- JVM options]
  * </pre>
  *
  * <p>The time is taken by the driver's wall clock just before starting the child process and by the
@@ -39,15 +39,20 @@ public final class ColdStart {
 
   public static void main(String[] args) throws Exception {
     int runs = 7;
+    boolean appCds = false;
     List<String> jvmOptions = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--appcds")) {
+        appCds = true;
+        continue;
+      }
       if (args[i].equals("--")) {
         jvmOptions.addAll(Arrays.asList(args).subList(i + 1, args.length));
         break;
       }
       runs = Integer.parseInt(args[i]);
     }
-    Result r = measure(runs, jvmOptions);
+    Result r = measure(runs, jvmOptions, appCds);
     System.out.printf(
         "cold start (JVM start -> first validation), median of %d: %.0f ms (JVM start -> main:"
             + " %.0f ms)%n",
@@ -59,10 +64,32 @@ public final class ColdStart {
   }
 
   static Result measure(int runs, List<String> jvmOptions) throws Exception {
+    return measure(runs, jvmOptions, false);
+  }
+
+  /**
+   * As {@link #measure(int, List)} with an application class-data-sharing archive: one unmeasured
+   * training run writes it ({@code -XX:ArchiveClassesAtExit}), the measured runs map it ({@code
+   * -XX:SharedArchiveFile}). This is what an application gets by adding those two JVM options.
+   */
+  static Result measureWithAppCds(int runs) throws Exception {
+    return measure(runs, List.of(), true);
+  }
+
+  private static Result measure(int runs, List<String> jvmOptions, boolean appCds)
+      throws Exception {
     Path dir = Files.createTempDirectory("cloudsign-coldstart");
+    Path archive = dir.resolve("app.jsa");
     try {
       writeFixture(dir);
       List<Run> results = new ArrayList<>();
+      if (appCds) {
+        List<String> dump = new ArrayList<>(jvmOptions);
+        dump.add("-XX:ArchiveClassesAtExit=" + archive);
+        runChild(dir, dump);
+        jvmOptions = new ArrayList<>(jvmOptions);
+        jvmOptions.add("-XX:SharedArchiveFile=" + archive);
+      }
       runChild(dir, jvmOptions); // one unmeasured run warms the OS file cache
       for (int i = 0; i < runs; i++) {
         results.add(runChild(dir, jvmOptions));
@@ -120,7 +147,7 @@ public final class ColdStart {
     try (InputStream in = process.getInputStream()) {
       output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+    if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
       throw new IllegalStateException("cold-start child failed:\n" + output);
     }
     String line =
