@@ -2,13 +2,13 @@ package io.cloudsign.saml.core.internal;
 
 import java.util.HashMap;
 import java.util.Map;
-import net.shibboleth.utilities.java.support.component.ComponentInitializationException;
-import net.shibboleth.utilities.java.support.xml.BasicParserPool;
-import org.opensaml.core.config.InitializationException;
-import org.opensaml.core.config.Initializer;
 import javax.xml.XMLConstants;
 import javax.xml.namespace.QName;
+import net.shibboleth.utilities.java.support.component.ComponentInitializationException;
+import net.shibboleth.utilities.java.support.xml.BasicParserPool;
 import org.opensaml.core.config.ConfigurationService;
+import org.opensaml.core.config.InitializationException;
+import org.opensaml.core.config.Initializer;
 import org.opensaml.core.xml.config.AbstractXMLObjectProviderInitializer;
 import org.opensaml.core.xml.config.XMLObjectProviderRegistry;
 import org.opensaml.core.xml.config.XMLObjectProviderRegistrySupport;
@@ -93,18 +93,19 @@ public final class OpenSaml {
    * assertions, protocol, metadata and XML-DSig/Enc.
    *
    * <p>Cold start: all in one {@code XMLConfigurator}, which compiles its config schema once per
-   * instance; and no {@code GlobalParserPoolInitializer}, {@code GlobalAlgorithmRegistryInitializer}
-   * or {@code GlobalSecurityConfigurationInitializer}: they serve OpenSAML's own parsing, signing,
-   * encryption and trust engines, which this library does not use (it parses with {@link
-   * #parserPool()}, builds requests from a template and verifies signatures through Santuario and
-   * OpenSAML's {@code SignatureValidator}, which need neither). About a sixth of
-   * the initialisation CPU time.
+   * instance; and no {@code GlobalParserPoolInitializer}, {@code
+   * GlobalAlgorithmRegistryInitializer} or {@code GlobalSecurityConfigurationInitializer}: they
+   * serve OpenSAML's own parsing, signing, encryption and trust engines, which this library does
+   * not use (it parses with {@link #parserPool()}, builds requests from a template and verifies
+   * signatures through Santuario and OpenSAML's {@code SignatureValidator}, which need neither).
+   * About a sixth of the initialisation CPU time.
    */
   private static final class ProviderConfigs extends AbstractXMLObjectProviderInitializer {
     @Override
     public void init() throws InitializationException {
       super.init();
-      XMLObjectProviderRegistry registry = ConfigurationService.get(XMLObjectProviderRegistry.class);
+      XMLObjectProviderRegistry registry =
+          ConfigurationService.get(XMLObjectProviderRegistry.class);
       registry.registerIDAttribute(new QName(XMLConstants.XML_NS_URI, "id"));
     }
 
