@@ -471,6 +471,7 @@ public final class SamlSsoFilter implements Filter {
     String cookiePath = s.cookiePath(registrations.get(0));
     long length = request.getContentLengthLong();
     if (length > s.maxFormBytes) {
+      discardBody(request, response, length);
       failValidation(
           request,
           response,
@@ -641,6 +642,32 @@ public final class SamlSsoFilter implements Filter {
     response.setStatus(HttpServletResponse.SC_SEE_OTHER);
     response.setHeader("Location", matched.returnPath());
     response.setHeader("Cache-Control", "no-store");
+  }
+
+  /** Bodies up to this size are read and dropped before a 413, so the client sees the page. */
+  private static final long DISCARD_LIMIT = 8L * 1024 * 1024;
+
+  /**
+   * Reads and drops an over-limit body (never parsing it) so the browser receives the error page
+   * instead of a connection reset; a body larger than {@link #DISCARD_LIMIT} is not read and the
+   * connection is closed after the answer.
+   */
+  private static void discardBody(
+      HttpServletRequest request, HttpServletResponse response, long length) {
+    if (length > DISCARD_LIMIT) {
+      response.setHeader("Connection", "close");
+      return;
+    }
+    try (java.io.InputStream in = request.getInputStream()) {
+      byte[] buffer = new byte[16 * 1024];
+      long left = length;
+      int n;
+      while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0) {
+        left -= n;
+      }
+    } catch (IOException e) {
+      response.setHeader("Connection", "close");
+    }
   }
 
   private void handleMetadata(
