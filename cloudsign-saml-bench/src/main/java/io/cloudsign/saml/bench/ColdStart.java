@@ -32,10 +32,11 @@ public final class ColdStart {
   private ColdStart() {}
 
   /** One run's times, in milliseconds from process start. */
-  record Run(double mainEntered, double validated) {}
+  record Run(double mainEntered, double validated, double cpu) {}
 
   /** The median of the runs and the runs themselves. */
-  record Result(double medianMillis, double medianMainMillis, List<Run> runs) {}
+  record Result(
+      double medianMillis, double medianMainMillis, double medianCpuMillis, List<Run> runs) {}
 
   public static void main(String[] args) throws Exception {
     int runs = 7;
@@ -55,11 +56,12 @@ public final class ColdStart {
     Result r = measure(runs, jvmOptions, appCds);
     System.out.printf(
         "cold start (JVM start -> first validation), median of %d: %.0f ms (JVM start -> main:"
-            + " %.0f ms)%n",
-        runs, r.medianMillis(), r.medianMainMillis());
+            + " %.0f ms; CPU time used by then, all threads: %.0f ms)%n",
+        runs, r.medianMillis(), r.medianMainMillis(), r.medianCpuMillis());
     for (Run run : r.runs()) {
       System.out.printf(
-          "  run: main at %.0f ms, validated at %.0f ms%n", run.mainEntered(), run.validated());
+          "  run: main at %.0f ms, validated at %.0f ms, CPU %.0f ms%n",
+          run.mainEntered(), run.validated(), run.cpu());
     }
   }
 
@@ -96,7 +98,8 @@ public final class ColdStart {
       }
       double[] total = results.stream().mapToDouble(Run::validated).sorted().toArray();
       double[] main = results.stream().mapToDouble(Run::mainEntered).sorted().toArray();
-      return new Result(median(total), median(main), results);
+      double[] cpu = results.stream().mapToDouble(Run::cpu).sorted().toArray();
+      return new Result(median(total), median(main), median(cpu), results);
     } finally {
       try (var files = Files.list(dir)) {
         for (Path p : files.toList()) {
@@ -159,7 +162,8 @@ public final class ColdStart {
     String[] parts = line.substring(ColdStartChild.PREFIX.length()).trim().split(" ");
     long main = Long.parseLong(parts[0]);
     long validated = Long.parseLong(parts[1]);
-    return new Run((main - start) / 1000.0, (validated - start) / 1000.0);
+    long cpu = Long.parseLong(parts[2]);
+    return new Run((main - start) / 1000.0, (validated - start) / 1000.0, cpu / 1000.0);
   }
 
   static long epochMicros() {

@@ -18,7 +18,8 @@ import java.util.Properties;
  * One cold start, in its own JVM: loads the fixture {@link ColdStart} wrote, builds the service
  * provider as an application would (metadata, registration, OpenSAML bootstrap), validates the
  * Response once and prints the wall-clock instants (epoch µs) at which {@code main} was entered and
- * the validation succeeded. Uses only core's public API (no testkit class is loaded).
+ * the validation succeeded, and the CPU time the process had used by then (all threads: JIT, GC).
+ * Uses only core's public API (no testkit class is loaded).
  */
 public final class ColdStartChild {
   static final String PREFIX = "COLDSTART ";
@@ -32,7 +33,9 @@ public final class ColdStartChild {
     if (!nameId.equals("B.Simon@contoso.com")) {
       throw new IllegalStateException("unexpected NameID " + nameId);
     }
-    System.out.println(PREFIX + main + " " + validated);
+    long cpuMicros =
+        ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1000).orElse(-1L);
+    System.out.println(PREFIX + main + " " + validated + " " + cpuMicros);
   }
 
   static long epochMicros() {

@@ -160,6 +160,12 @@ public final class Report {
               Locale.ROOT,
               "| of which JVM start → main (median) | %,.0f ms | | |%n",
               cold.medianMainMillis()));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| CPU time used by then, all threads (median; independent of other load) | %,.0f ms"
+                  + " | | |%n",
+              cold.medianCpuMillis()));
     }
     if (coldCds != null) {
       sb.append(
