@@ -23,8 +23,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * Runs every benchmark of {@link SamlBenchmarks} in one JMH run with {@code -prof gc}, then the
- * {@link ColdStart} driver, and prints the Markdown table of BENCHMARKS.md with the ratios and
- * targets of issue 5. JMH options given on the command line override the defaults (e.g. {@code -i
+ * {@link ColdStart} driver and the {@link CpuTimeRatios} cross-check, and prints the Markdown tables
+ * of BENCHMARKS.md with the ratios and targets of issue 5. JMH options given on the command line override the defaults (e.g. {@code -i
  * 10}); {@code -Dbench.coldRuns=N} sets the number of cold starts (default 7).
  *
  * <pre>
@@ -51,9 +51,13 @@ public final class Report {
     int coldRuns = Integer.getInteger("bench.coldRuns", 7);
     ColdStart.Result cold = coldRuns > 0 ? ColdStart.measure(coldRuns, List.of()) : null;
     ColdStart.Result coldCds = coldRuns > 0 ? ColdStart.measureWithAppCds(coldRuns) : null;
+    CpuTimeRatios.Result cpu = CpuTimeRatios.measure(Integer.getInteger("bench.cpuRounds", 15));
     String loadAfter = loadAverage();
 
-    String table = table(results, cold, coldCds, coldRuns, loadBefore, loadAfter);
+    String table =
+        table(results, cold, coldCds, coldRuns, loadBefore, loadAfter)
+            + "\n"
+            + CpuTimeRatios.table(cpu);
     System.out.println();
     System.out.println(table);
     Path out = Path.of("cloudsign-saml-bench", "target", "benchmarks-result.md");
