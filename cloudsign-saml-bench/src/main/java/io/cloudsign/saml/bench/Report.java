@@ -23,9 +23,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * Runs every benchmark of {@link SamlBenchmarks} in one JMH run with {@code -prof gc}, then the
- * {@link ColdStart} driver and the {@link CpuTimeRatios} cross-check, and prints the Markdown tables
- * of BENCHMARKS.md with the ratios and targets of issue 5. JMH options given on the command line override the defaults (e.g. {@code -i
- * 10}); {@code -Dbench.coldRuns=N} sets the number of cold starts (default 7).
+ * {@link ColdStart} driver and the {@link CpuTimeRatios} cross-check, and prints the Markdown
+ * tables of BENCHMARKS.md with the ratios and targets of issue 5. JMH options given on the command
+ * line override the defaults (e.g. {@code -i 10}); {@code -Dbench.coldRuns=N} sets the number of
+ * cold starts (default 7).
  *
  * <pre>
  * java -cp cloudsign-saml-bench/target/benchmarks.jar io.cloudsign.saml.bench.Report
