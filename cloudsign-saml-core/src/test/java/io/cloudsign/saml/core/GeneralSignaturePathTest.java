@@ -22,8 +22,9 @@ import org.apache.xml.security.signature.XMLSignature;
 import org.apache.xml.security.transforms.Transforms;
 import org.apache.xml.security.transforms.params.InclusiveNamespaces;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -54,8 +55,12 @@ class GeneralSignaturePathTest {
     fx = new Fixture(entra, clock); // also initialises OpenSAML and Santuario
   }
 
-  /** Signs the Assertion with an InclusiveNamespaces prefix list; {@code edit} runs afterwards. */
-  private String signedWithPrefixList(Fixture.Flow flow, String nameIdAfterSigning)
+  /**
+   * Signs the Assertion with an InclusiveNamespaces prefix list on the Reference's exclusive-c14n
+   * transform, or on SignedInfo's CanonicalizationMethod; then optionally changes the NameID.
+   */
+  private String signedWithPrefixList(
+      Fixture.Flow flow, boolean onCanonicalizationMethod, String nameIdAfterSigning)
       throws Exception {
     String xml = fx.respond(flow).unsigned().buildXml();
     DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
@@ -77,9 +82,22 @@ class GeneralSignaturePathTest {
     assertion.insertBefore(signature.getElement(), issuer.getNextSibling());
     Transforms transforms = new Transforms(doc);
     transforms.addTransform(Transforms.TRANSFORM_ENVELOPED_SIGNATURE);
-    transforms.addTransform(
-        Transforms.TRANSFORM_C14N_EXCL_OMIT_COMMENTS,
-        new InclusiveNamespaces(doc, "xs").getElement());
+    if (onCanonicalizationMethod) {
+      transforms.addTransform(Transforms.TRANSFORM_C14N_EXCL_OMIT_COMMENTS);
+      Element c14n =
+          (Element)
+              signature
+                  .getSignedInfo()
+                  .getElement()
+                  .getElementsByTagNameNS(
+                      "http://www.w3.org/2000/09/xmldsig#", "CanonicalizationMethod")
+                  .item(0);
+      c14n.appendChild(new InclusiveNamespaces(doc, "xs").getElement());
+    } else {
+      transforms.addTransform(
+          Transforms.TRANSFORM_C14N_EXCL_OMIT_COMMENTS,
+          new InclusiveNamespaces(doc, "xs").getElement());
+    }
     signature.addDocument(
         "#" + assertion.getAttribute("ID"), transforms, "http://www.w3.org/2001/04/xmlenc#sha256");
     signature.sign(keys.getPrivate());
@@ -97,20 +115,24 @@ class GeneralSignaturePathTest {
     return Base64.getEncoder().encodeToString(out.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  @Test
-  void validateWhenSignatureHasInclusiveNamespacesThenTheGeneralPathAccepts() throws Exception {
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void validateWhenSignatureHasInclusiveNamespacesThenTheGeneralPathAccepts(
+      boolean onCanonicalizationMethod) throws Exception {
     Fixture.Flow flow = fx.start();
 
-    VerifiedAssertion a = fx.sp.validate(signedWithPrefixList(flow, null), flow.pending());
+    VerifiedAssertion a =
+        fx.sp.validate(signedWithPrefixList(flow, onCanonicalizationMethod, null), flow.pending());
 
     assertThat(a.nameId()).isNotBlank();
   }
 
-  @Test
-  void validateWhenSuchASignatureCoversChangedContentThenRejectsWithInvalidSignature()
-      throws Exception {
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void validateWhenSuchASignatureCoversChangedContentThenRejectsWithInvalidSignature(
+      boolean onCanonicalizationMethod) throws Exception {
     Fixture.Flow flow = fx.start();
-    String tampered = signedWithPrefixList(flow, "mallory@contoso.com");
+    String tampered = signedWithPrefixList(flow, onCanonicalizationMethod, "mallory@contoso.com");
 
     SamlValidationException e =
         catchThrowableOfType(
