@@ -21,7 +21,9 @@ import javax.xml.transform.stream.StreamResult;
 import org.apache.xml.security.signature.XMLSignature;
 import org.apache.xml.security.transforms.Transforms;
 import org.apache.xml.security.transforms.params.InclusiveNamespaces;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,17 +41,24 @@ class GeneralSignaturePathTest {
 
   private static final String ASSERTION_NS = "urn:oasis:names:tc:SAML:2.0:assertion";
 
-  private KeyPair keys;
+  /** One IdP key for the class: RSA key generation is the slow part of this test. */
+  private static KeyPair keys;
+
+  private static X509Certificate certificate;
   private Fixture fx;
+
+  @BeforeAll
+  static void generateIdpKey() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    keys = generator.generateKeyPair();
+    certificate = TestCertificates.selfSigned(keys, "CN=Fake Entra general path");
+  }
 
   @BeforeEach
   void setUp() throws Exception {
     TestClock clock = fake.clock();
     clock.set(Instant.parse("2026-11-28T09:00:00Z"));
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-    generator.initialize(2048);
-    keys = generator.generateKeyPair();
-    X509Certificate certificate = TestCertificates.selfSigned(keys, "CN=Fake Entra general path");
     FakeEntra entra =
         FakeEntra.builder().clock(clock).signingKey(keys.getPrivate(), certificate).build();
     fx = new Fixture(entra, clock); // also initialises OpenSAML and Santuario
@@ -61,6 +70,21 @@ class GeneralSignaturePathTest {
    */
   private String signedWithPrefixList(
       Fixture.Flow flow, boolean onCanonicalizationMethod, String nameIdAfterSigning)
+      throws Exception {
+    return sign(
+        flow,
+        "http://www.w3.org/2001/10/xml-exc-c14n#",
+        onCanonicalizationMethod,
+        nameIdAfterSigning,
+        false);
+  }
+
+  private String sign(
+      Fixture.Flow flow,
+      String signedInfoCanonicalization,
+      boolean onCanonicalizationMethod,
+      String nameIdAfterSigning,
+      boolean duplicateSignature)
       throws Exception {
     String xml = fx.respond(flow).unsigned().buildXml();
     DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
@@ -75,10 +99,7 @@ class GeneralSignaturePathTest {
 
     XMLSignature signature =
         new XMLSignature(
-            doc,
-            "",
-            XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA256,
-            "http://www.w3.org/2001/10/xml-exc-c14n#");
+            doc, "", XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA256, signedInfoCanonicalization);
     assertion.insertBefore(signature.getElement(), issuer.getNextSibling());
     Transforms transforms = new Transforms(doc);
     transforms.addTransform(Transforms.TRANSFORM_ENVELOPED_SIGNATURE);
@@ -101,6 +122,9 @@ class GeneralSignaturePathTest {
     signature.addDocument(
         "#" + assertion.getAttribute("ID"), transforms, "http://www.w3.org/2001/04/xmlenc#sha256");
     signature.sign(keys.getPrivate());
+    if (duplicateSignature) {
+      assertion.insertBefore(signature.getElement().cloneNode(true), signature.getElement());
+    }
     if (nameIdAfterSigning != null) {
       assertion
           .getElementsByTagNameNS(ASSERTION_NS, "NameID")
@@ -137,6 +161,35 @@ class GeneralSignaturePathTest {
     SamlValidationException e =
         catchThrowableOfType(
             SamlValidationException.class, () -> fx.sp.validate(tampered, flow.pending()));
+
+    assertThat(e).isNotNull();
+    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SIGNATURE);
+  }
+
+  @Test
+  void validateWhenSignedInfoUsesInclusiveCanonicalizationThenRejectsWithInvalidSignature()
+      throws Exception {
+    Fixture.Flow flow = fx.start();
+    String value =
+        sign(flow, "http://www.w3.org/TR/2001/REC-xml-c14n-20010315", false, null, false);
+
+    SamlValidationException e =
+        catchThrowableOfType(
+            SamlValidationException.class, () -> fx.sp.validate(value, flow.pending()));
+
+    assertThat(e).isNotNull();
+    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SIGNATURE);
+  }
+
+  @Test
+  void validateWhenAssertionCarriesTheGenuineSignatureTwiceThenRejectsWithInvalidSignature()
+      throws Exception {
+    Fixture.Flow flow = fx.start();
+    String value = sign(flow, "http://www.w3.org/2001/10/xml-exc-c14n#", false, null, true);
+
+    SamlValidationException e =
+        catchThrowableOfType(
+            SamlValidationException.class, () -> fx.sp.validate(value, flow.pending()));
 
     assertThat(e).isNotNull();
     assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SIGNATURE);
