@@ -306,6 +306,25 @@ class SamlSsoFilterTest {
   }
 
   @Test
+  void replyUrlWhenDeflateBombSentByGetThen405WithoutInflating() throws Exception {
+    // 4 MiB of zeros deflate to about 4 KB: a Redirect-binding "Response" that would inflate 1000x.
+    java.util.zip.Deflater deflater = new java.util.zip.Deflater(9, true);
+    deflater.setInput(new byte[4 * 1024 * 1024]);
+    deflater.finish();
+    byte[] buffer = new byte[64 * 1024];
+    int length = deflater.deflate(buffer);
+    deflater.end();
+    String bomb =
+        URLEncoder.encode(
+            java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer, length)),
+            StandardCharsets.UTF_8);
+
+    HttpResponse<String> r = browser.getPage(app.uri(ACS + "?SAMLResponse=" + bomb));
+
+    assertFailure(r, 405, "method_not_allowed");
+  }
+
+  @Test
   void metadataWhenGetThenSpMetadataWithIdentifierAndReplyUrl() throws Exception {
     HttpResponse<String> r = browser.get(app.uri("/saml2/metadata"));
 
