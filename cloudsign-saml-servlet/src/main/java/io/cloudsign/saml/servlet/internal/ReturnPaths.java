@@ -24,7 +24,7 @@ public final class ReturnPaths {
     if (candidate == null || candidate.isEmpty() || candidate.length() > MAX_LENGTH) {
       return "/";
     }
-    if (!isSafe(candidate)) {
+    if (!isSafe(candidate, false)) {
       return "/";
     }
     // Undo up to three rounds of percent-encoding: a path that decodes to a dangerous shape is
@@ -40,7 +40,7 @@ public final class ReturnPaths {
       if (next.equals(decoded)) {
         break;
       }
-      if (!isSafeDecoded(next)) {
+      if (!isSafe(next, true)) {
         return "/";
       }
       decoded = next;
@@ -58,7 +58,12 @@ public final class ReturnPaths {
     return candidate;
   }
 
-  private static boolean isSafeDecoded(String s) {
+  /**
+   * A path on this origin: starts with one {@code /} (not {@code //} or {@code /\}), no backslash.
+   * As received ({@code decoded == false}) only printable ASCII is allowed, since a request URI is
+   * percent-encoded and a Location header is ASCII; after percent-decoding, no control character.
+   */
+  private static boolean isSafe(String s, boolean decoded) {
     if (s.isEmpty() || s.charAt(0) != '/') {
       return false;
     }
@@ -67,24 +72,8 @@ public final class ReturnPaths {
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (c < 0x20 || c == 0x7f || c == '\\' || Character.isISOControl(c)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean isSafe(String s) {
-    if (s.isEmpty() || s.charAt(0) != '/') {
-      return false;
-    }
-    if (s.length() > 1 && (s.charAt(1) == '/' || s.charAt(1) == '\\')) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      // printable ASCII only: a request URI is percent-encoded, and a Location header is ASCII
-      if (c <= 0x20 || c >= 0x7f || c == '\\') {
+      boolean bad = c == '\\' || (decoded ? Character.isISOControl(c) : c <= 0x20 || c >= 0x7f);
+      if (bad) {
         return false;
       }
     }
