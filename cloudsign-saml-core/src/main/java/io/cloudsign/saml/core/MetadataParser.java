@@ -62,7 +62,7 @@ final class MetadataParser {
             "the federation metadata is not signed but a trusted signer was given");
       }
       SignatureVerifier.Result r =
-          new SignatureVerifier(List.of(trustedSigner), false).verify(entity);
+          new SignatureVerifier(List.of(trustedSigner), false).verify(entity.getDOM());
       if (r.outcome() != SignatureVerifier.Outcome.VALID) {
         throw new SamlMetadataException(
             "the federation metadata signature is not valid with the pinned certificate: "

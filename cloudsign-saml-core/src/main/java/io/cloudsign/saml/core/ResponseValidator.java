@@ -1,7 +1,16 @@
 package io.cloudsign.saml.core;
 
+import io.cloudsign.saml.core.SamlResponse.Assertion;
+import io.cloudsign.saml.core.SamlResponse.AuthnStatement;
+import io.cloudsign.saml.core.SamlResponse.Conditions;
+import io.cloudsign.saml.core.SamlResponse.Confirmation;
+import io.cloudsign.saml.core.SamlResponse.ConfirmationData;
+import io.cloudsign.saml.core.SamlResponse.Issuer;
+import io.cloudsign.saml.core.SamlResponse.NameId;
+import io.cloudsign.saml.core.SamlResponse.Status;
 import io.cloudsign.saml.core.internal.LogSafe;
 import io.cloudsign.saml.core.internal.OpenSaml;
+import io.cloudsign.saml.core.internal.SamlDom;
 import io.cloudsign.saml.core.internal.SecureXml;
 import io.cloudsign.saml.core.internal.SignatureVerifier;
 import java.time.Duration;
@@ -9,42 +18,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.opensaml.core.xml.XMLObject;
-import org.opensaml.core.xml.schema.XSAny;
-import org.opensaml.core.xml.schema.XSString;
-import org.opensaml.core.xml.schema.XSURI;
-import org.opensaml.saml.common.SAMLVersion;
-import org.opensaml.saml.saml2.core.Assertion;
-import org.opensaml.saml.saml2.core.Attribute;
-import org.opensaml.saml.saml2.core.AttributeStatement;
-import org.opensaml.saml.saml2.core.Audience;
-import org.opensaml.saml.saml2.core.AudienceRestriction;
-import org.opensaml.saml.saml2.core.AuthnStatement;
-import org.opensaml.saml.saml2.core.Conditions;
-import org.opensaml.saml.saml2.core.Issuer;
-import org.opensaml.saml.saml2.core.NameID;
-import org.opensaml.saml.saml2.core.NameIDType;
-import org.opensaml.saml.saml2.core.Response;
-import org.opensaml.saml.saml2.core.Status;
-import org.opensaml.saml.saml2.core.StatusCode;
-import org.opensaml.saml.saml2.core.Subject;
-import org.opensaml.saml.saml2.core.SubjectConfirmation;
-import org.opensaml.saml.saml2.core.SubjectConfirmationData;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 
 /**
  * Validates a Response by the rules of DESIGN §4, in order, on one parse. Identity data is read
- * only from the Assertion object whose covering signature verified. Thread-safe.
+ * only from the Assertion element whose covering signature verified ({@link SamlResponse} keeps
+ * each assertion's element). Thread-safe.
  */
 final class ResponseValidator {
-  private static final String PROTOCOL_NS = "urn:oasis:names:tc:SAML:2.0:protocol";
-  private static final String ASSERTION_NS = "urn:oasis:names:tc:SAML:2.0:assertion";
+  private static final String ENTITY = "urn:oasis:names:tc:SAML:2.0:nameid-format:entity";
+  private static final String SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success";
   private static final String BEARER = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
 
   private final ServiceProvider sp;
@@ -80,12 +66,12 @@ final class ResponseValidator {
     }
 
     // 2. One parse; exactly one samlp:Response root, Version 2.0.
-    Response response = parse(samlResponse);
+    SamlResponse response = parse(samlResponse);
     List<ValidationFailure> failures = new ArrayList<>();
 
     // 4. InResponseTo selects this browser's pending request (and so the registration).
     PendingRequest request = null;
-    String inResponseTo = response.getInResponseTo();
+    String inResponseTo = response.inResponseTo();
     if (inResponseTo == null || inResponseTo.isEmpty()) {
       failures.add(
           new ValidationFailure(
@@ -136,31 +122,31 @@ final class ResponseValidator {
     String replyUrl = registration.replyUrl().toString();
 
     // 3. Destination is the configured Reply URL (never the Host header).
-    if (!replyUrl.equals(response.getDestination())) {
+    if (!replyUrl.equals(response.destination())) {
       failures.add(
           new ValidationFailure(
               ErrorCode.INVALID_DESTINATION,
               "Destination is "
-                  + LogSafe.text(response.getDestination())
+                  + LogSafe.text(response.destination())
                   + ", expected the Reply URL "
                   + LogSafe.text(replyUrl)));
     }
 
     // 5. Response Issuer, when present.
-    if (response.getIssuer() != null) {
-      checkIssuer("Response", response.getIssuer(), idpEntityId, failures);
+    if (response.issuer() != null) {
+      checkIssuer("Response", response.issuer(), idpEntityId, failures);
     }
 
     // 6. Status Success; otherwise Entra's AADSTS message goes to the log.
-    String statusProblem = statusProblem(response.getStatus());
+    String statusProblem = statusProblem(response.status());
     if (statusProblem != null) {
       failures.add(new ValidationFailure(ErrorCode.IDP_ERROR_STATUS, statusProblem));
       throw new SamlValidationException(failures);
     }
 
     // 7. Exactly one Assertion, no EncryptedAssertion.
-    int plain = response.getAssertions().size();
-    int encrypted = response.getEncryptedAssertions().size();
+    int plain = response.assertions().size();
+    int encrypted = response.encryptedAssertions();
     if (encrypted > 0 && plain == 0 && encrypted == 1) {
       failures.add(
           new ValidationFailure(
@@ -175,7 +161,7 @@ final class ResponseValidator {
               "found " + plain + " Assertion(s) and " + encrypted + " EncryptedAssertion(s)"));
       throw new SamlValidationException(failures);
     }
-    Assertion assertion = response.getAssertions().get(0);
+    Assertion assertion = response.assertions().get(0);
 
     // 8. Signatures: every present signature must verify; one must cover the assertion. A failure
     // here stops processing and leads the report.
@@ -186,40 +172,40 @@ final class ResponseValidator {
     }
 
     // From here on the assertion is authentic; check what it says.
-    if (assertion.getVersion() != SAMLVersion.VERSION_20) {
+    if (!"2.0".equals(assertion.version())) {
       failures.add(
           new ValidationFailure(ErrorCode.MALFORMED_RESPONSE, "Assertion Version is not 2.0"));
     }
     // 5. Assertion Issuer is required.
-    if (assertion.getIssuer() == null) {
+    if (assertion.issuer() == null) {
       failures.add(new ValidationFailure(ErrorCode.INVALID_ISSUER, "the Assertion has no Issuer"));
     } else {
-      checkIssuer("Assertion", assertion.getIssuer(), idpEntityId, failures);
+      checkIssuer("Assertion", assertion.issuer(), idpEntityId, failures);
     }
 
     // 12. Freshness of both IssueInstants (OpenSAML 4.0.1 does not check it).
-    checkIssueInstant("Response", response.getIssueInstant(), now, skew, failures);
-    checkIssueInstant("Assertion", assertion.getIssueInstant(), now, skew, failures);
+    checkIssueInstant("Response", response.issueInstant(), now, skew, failures);
+    checkIssueInstant("Assertion", assertion.issueInstant(), now, skew, failures);
 
     // 10. Conditions: time window, audience, nothing unknown.
     Instant notOnOrAfter =
-        checkConditions(assertion.getConditions(), registration, now, skew, failures);
+        checkConditions(assertion.conditions(), registration, now, skew, failures);
 
     // 11. Subject: NameID and a bearer confirmation for this request at this Reply URL.
-    NameID nameId = nameId(assertion.getSubject(), failures);
+    NameId nameId = nameId(assertion.nameId(), failures);
     Instant confirmationExpiry =
         checkSubjectConfirmation(
-            assertion.getSubject(), replyUrl, inResponseTo, now, skew, failures);
+            assertion.confirmations(), replyUrl, inResponseTo, now, skew, failures);
 
     // 14. AuthnStatement.
     AuthnStatement authn = null;
-    if (assertion.getAuthnStatements().isEmpty()) {
+    if (assertion.authnStatements().isEmpty()) {
       failures.add(
           new ValidationFailure(
               ErrorCode.MISSING_AUTHN_STATEMENT, "the Assertion has no AuthnStatement"));
     } else {
-      authn = assertion.getAuthnStatements().get(0);
-      Instant sessionEnd = authn.getSessionNotOnOrAfter();
+      authn = assertion.authnStatements().get(0);
+      Instant sessionEnd = authn.sessionNotOnOrAfter();
       if (sessionEnd != null && !now.minus(skew).isBefore(sessionEnd)) {
         failures.add(
             new ValidationFailure(
@@ -235,22 +221,22 @@ final class ResponseValidator {
     // 13. Replay: last, so that a rejected Response never consumes its assertion ID.
     Instant keepUntil =
         (confirmationExpiry.isAfter(notOnOrAfter) ? confirmationExpiry : notOnOrAfter).plus(skew);
-    if (!sp.replayCache().putIfAbsent(idpEntityId + "\n" + assertion.getID(), keepUntil)) {
+    if (!sp.replayCache().putIfAbsent(idpEntityId + "\n" + assertion.id(), keepUntil)) {
       throw new SamlValidationException(
           ErrorCode.REPLAYED_ASSERTION,
-          "assertion " + LogSafe.text(assertion.getID()) + " was already used");
+          "assertion " + LogSafe.text(assertion.id()) + " was already used");
     }
 
     return new VerifiedAssertion(
         registration.id(),
         idpEntityId,
-        assertion.getID(),
-        nameId.getValue(),
-        nameId.getFormat(),
-        attributes(assertion),
-        authn.getSessionIndex(),
-        authn.getAuthnInstant(),
-        authn.getSessionNotOnOrAfter(),
+        assertion.id(),
+        nameId.value(),
+        nameId.format(),
+        assertion.attributes(),
+        authn.sessionIndex(),
+        authn.authnInstant(),
+        authn.sessionNotOnOrAfter(),
         notOnOrAfter,
         authnContextClassRefs(assertion),
         request.requestId(),
@@ -258,7 +244,7 @@ final class ResponseValidator {
         registration.claimMapping());
   }
 
-  private static Response parse(String samlResponse) throws SamlValidationException {
+  private static SamlResponse parse(String samlResponse) throws SamlValidationException {
     byte[] xml;
     try {
       xml = decodeBase64(samlResponse);
@@ -268,7 +254,7 @@ final class ResponseValidator {
     try {
       Document doc = SecureXml.parse(xml);
       Element root = doc.getDocumentElement();
-      if (!PROTOCOL_NS.equals(root.getNamespaceURI()) || !"Response".equals(root.getLocalName())) {
+      if (!SamlDom.is(root, SamlDom.PROTOCOL_NS, "Response")) {
         throw new SamlValidationException(
             ErrorCode.MALFORMED_RESPONSE,
             "the root element is " + LogSafe.text(root.getTagName()) + ", not samlp:Response");
@@ -278,11 +264,8 @@ final class ResponseValidator {
         throw new SamlValidationException(
             ErrorCode.DUPLICATE_ID, "the ID " + LogSafe.text(duplicate) + " occurs twice");
       }
-      XMLObject object = SecureXml.unmarshall(root);
-      if (!(object instanceof Response response)) {
-        throw new SamlValidationException(ErrorCode.MALFORMED_RESPONSE, "not a SAML 2.0 Response");
-      }
-      if (response.getVersion() != SAMLVersion.VERSION_20) {
+      SamlResponse response = SamlResponse.read(root);
+      if (!"2.0".equals(response.version())) {
         throw new SamlValidationException(
             ErrorCode.MALFORMED_RESPONSE, "Response Version is not 2.0");
       }
@@ -345,58 +328,57 @@ final class ResponseValidator {
 
   private static void checkIssuer(
       String where, Issuer issuer, String expected, List<ValidationFailure> failures) {
-    if (issuer.getFormat() != null && !NameIDType.ENTITY.equals(issuer.getFormat())) {
+    if (issuer.format() != null && !ENTITY.equals(issuer.format())) {
       failures.add(
           new ValidationFailure(
               ErrorCode.INVALID_ISSUER,
-              where + " Issuer Format is " + LogSafe.text(issuer.getFormat()) + ", not entity"));
-    } else if (!expected.equals(issuer.getValue())) {
+              where + " Issuer Format is " + LogSafe.text(issuer.format()) + ", not entity"));
+    } else if (!expected.equals(issuer.value())) {
       failures.add(
           new ValidationFailure(
               ErrorCode.INVALID_ISSUER,
               where
                   + " Issuer is "
-                  + LogSafe.text(issuer.getValue())
+                  + LogSafe.text(issuer.value())
                   + ", expected the IdP entity ID "
                   + LogSafe.text(expected)));
     }
   }
 
   private static String statusProblem(Status status) {
-    if (status == null || status.getStatusCode() == null) {
+    if (status == null || status.codes().isEmpty()) {
       return "the Response has no Status";
     }
-    StatusCode code = status.getStatusCode();
-    if (StatusCode.SUCCESS.equals(code.getValue()) && code.getStatusCode() == null) {
+    if (status.codes().size() == 1 && SUCCESS.equals(status.codes().get(0))) {
       return null;
     }
     StringBuilder sb = new StringBuilder("status ");
-    for (StatusCode c = code; c != null; c = c.getStatusCode()) {
-      sb.append(c == code ? "" : " / ").append(LogSafe.text(c.getValue()));
+    for (int i = 0; i < status.codes().size(); i++) {
+      sb.append(i == 0 ? "" : " / ").append(LogSafe.text(status.codes().get(i)));
     }
-    if (status.getStatusMessage() != null) {
-      sb.append(", message ").append(LogSafe.text(status.getStatusMessage().getValue()));
+    if (status.message() != null) {
+      sb.append(", message ").append(LogSafe.text(status.message()));
     }
     return sb.toString();
   }
 
   private ValidationFailure checkSignatures(
-      Response response, Assertion assertion, Registration registration) {
-    boolean responseSigned = response.getSignature() != null;
-    boolean assertionSigned = assertion.getSignature() != null;
+      SamlResponse response, Assertion assertion, Registration registration) {
+    boolean responseSigned = response.signed();
+    boolean assertionSigned = assertion.signed();
     if (!responseSigned && !assertionSigned) {
       return new ValidationFailure(
           ErrorCode.MISSING_SIGNATURE, "neither the Response nor the Assertion is signed");
     }
     SignatureVerifier verifier = verifiers.get(registration.id());
     if (responseSigned) {
-      ValidationFailure f = signatureFailure("Response", verifier.verify(response));
+      ValidationFailure f = signatureFailure("Response", verifier.verify(response.element()));
       if (f != null) {
         return f;
       }
     }
     if (assertionSigned) {
-      return signatureFailure("Assertion", verifier.verify(assertion));
+      return signatureFailure("Assertion", verifier.verify(assertion.element()));
     }
     return null;
   }
@@ -451,14 +433,14 @@ final class ResponseValidator {
               "the Assertion has no Conditions, so no AudienceRestriction"));
       return now;
     }
-    Instant notBefore = conditions.getNotBefore();
+    Instant notBefore = conditions.notBefore();
     if (notBefore != null && notBefore.isAfter(now.plus(skew))) {
       failures.add(
           new ValidationFailure(
               ErrorCode.NOT_YET_VALID,
               "Conditions NotBefore " + notBefore + " is in the future (now " + now + ")"));
     }
-    Instant notOnOrAfter = conditions.getNotOnOrAfter();
+    Instant notOnOrAfter = conditions.notOnOrAfter();
     if (notOnOrAfter == null) {
       failures.add(new ValidationFailure(ErrorCode.EXPIRED, "Conditions has no NotOnOrAfter"));
     } else if (!now.minus(skew).isBefore(notOnOrAfter)) {
@@ -467,41 +449,32 @@ final class ResponseValidator {
               ErrorCode.EXPIRED,
               "Conditions NotOnOrAfter " + notOnOrAfter + " has passed (now " + now + ")"));
     }
-    // SAML Core §2.5.1: a condition the SP does not understand makes the assertion invalid. The
-    // DOM is read because OpenSAML drops a Condition of an unknown xsi:type during unmarshalling.
-    for (Node c = conditions.getDOM().getFirstChild(); c != null; c = c.getNextSibling()) {
-      if (c.getNodeType() == Node.ELEMENT_NODE && !understood(c)) {
-        failures.add(
-            new ValidationFailure(
-                ErrorCode.UNSUPPORTED_CONDITION,
-                "unknown condition "
-                    + LogSafe.text(((Element) c).getTagName())
-                    + " "
-                    + LogSafe.text(
-                        ((Element) c)
-                            .getAttributeNS("http://www.w3.org/2001/XMLSchema-instance", "type"))));
-      }
+    // SAML Core §2.5.1: a condition the SP does not understand makes the assertion invalid.
+    for (Element c : conditions.unknown()) {
+      failures.add(
+          new ValidationFailure(
+              ErrorCode.UNSUPPORTED_CONDITION,
+              "unknown condition "
+                  + LogSafe.text(c.getTagName())
+                  + " "
+                  + LogSafe.text(
+                      c.getAttributeNS("http://www.w3.org/2001/XMLSchema-instance", "type"))));
     }
-    List<AudienceRestriction> restrictions = conditions.getAudienceRestrictions();
+    List<List<String>> restrictions = conditions.audienceRestrictions();
     if (restrictions.isEmpty()) {
       failures.add(
           new ValidationFailure(
               ErrorCode.INVALID_AUDIENCE, "the Assertion has no AudienceRestriction"));
     }
     // SAML Core §2.5.1.4: every AudienceRestriction must be satisfied.
-    for (AudienceRestriction r : restrictions) {
-      boolean found = false;
-      List<String> seen = new ArrayList<>();
-      for (Audience a : r.getAudiences()) {
-        seen.add(a.getURI());
-        found |= registration.entityId().equals(a.getURI());
-      }
-      if (!found) {
+    for (List<String> audiences : restrictions) {
+      if (!audiences.contains(registration.entityId())) {
         failures.add(
             new ValidationFailure(
                 ErrorCode.INVALID_AUDIENCE,
                 "Audience is "
-                    + LogSafe.text(String.join(", ", seen.stream().map(String::valueOf).toList()))
+                    + LogSafe.text(
+                        String.join(", ", audiences.stream().map(String::valueOf).toList()))
                     + ", expected the Identifier (Entity ID) "
                     + LogSafe.text(registration.entityId())));
       }
@@ -509,17 +482,8 @@ final class ResponseValidator {
     return notOnOrAfter != null ? notOnOrAfter : now;
   }
 
-  private static boolean understood(Node condition) {
-    String name = condition.getLocalName();
-    return ASSERTION_NS.equals(condition.getNamespaceURI())
-        && (name.equals("AudienceRestriction")
-            || name.equals("OneTimeUse")
-            || name.equals("ProxyRestriction"));
-  }
-
-  private static NameID nameId(Subject subject, List<ValidationFailure> failures) {
-    NameID nameId = subject == null ? null : subject.getNameID();
-    if (nameId == null || nameId.getValue() == null || nameId.getValue().isBlank()) {
+  private static NameId nameId(NameId nameId, List<ValidationFailure> failures) {
+    if (nameId == null || nameId.value() == null || nameId.value().isBlank()) {
       failures.add(
           new ValidationFailure(
               ErrorCode.MISSING_NAME_ID, "the Assertion's Subject has no (plain) NameID"));
@@ -533,43 +497,41 @@ final class ResponseValidator {
    * URL as Recipient, answers this request and has not expired. Returns its NotOnOrAfter.
    */
   private static Instant checkSubjectConfirmation(
-      Subject subject,
+      List<Confirmation> confirmations,
       String replyUrl,
       String inResponseTo,
       Instant now,
       Duration skew,
       List<ValidationFailure> failures) {
     List<String> reasons = new ArrayList<>();
-    if (subject != null) {
-      for (SubjectConfirmation sc : subject.getSubjectConfirmations()) {
-        if (!BEARER.equals(sc.getMethod())) {
-          reasons.add("method " + LogSafe.text(sc.getMethod()) + " is not bearer");
-          continue;
-        }
-        SubjectConfirmationData data = sc.getSubjectConfirmationData();
-        if (data == null) {
-          reasons.add("bearer confirmation without SubjectConfirmationData");
-        } else if (!replyUrl.equals(data.getRecipient())) {
-          reasons.add(
-              "Recipient is "
-                  + LogSafe.text(data.getRecipient())
-                  + ", expected the Reply URL "
-                  + LogSafe.text(replyUrl));
-        } else if (inResponseTo == null || !inResponseTo.equals(data.getInResponseTo())) {
-          reasons.add(
-              "InResponseTo is "
-                  + LogSafe.text(data.getInResponseTo())
-                  + ", expected "
-                  + LogSafe.text(inResponseTo));
-        } else if (data.getNotOnOrAfter() == null) {
-          reasons.add("no NotOnOrAfter");
-        } else if (!now.minus(skew).isBefore(data.getNotOnOrAfter())) {
-          reasons.add("NotOnOrAfter " + data.getNotOnOrAfter() + " has passed (now " + now + ")");
-        } else if (data.getNotBefore() != null && data.getNotBefore().isAfter(now.plus(skew))) {
-          reasons.add("NotBefore " + data.getNotBefore() + " is in the future");
-        } else {
-          return data.getNotOnOrAfter();
-        }
+    for (Confirmation sc : confirmations) {
+      if (!BEARER.equals(sc.method())) {
+        reasons.add("method " + LogSafe.text(sc.method()) + " is not bearer");
+        continue;
+      }
+      ConfirmationData data = sc.data();
+      if (data == null) {
+        reasons.add("bearer confirmation without SubjectConfirmationData");
+      } else if (!replyUrl.equals(data.recipient())) {
+        reasons.add(
+            "Recipient is "
+                + LogSafe.text(data.recipient())
+                + ", expected the Reply URL "
+                + LogSafe.text(replyUrl));
+      } else if (inResponseTo == null || !inResponseTo.equals(data.inResponseTo())) {
+        reasons.add(
+            "InResponseTo is "
+                + LogSafe.text(data.inResponseTo())
+                + ", expected "
+                + LogSafe.text(inResponseTo));
+      } else if (data.notOnOrAfter() == null) {
+        reasons.add("no NotOnOrAfter");
+      } else if (!now.minus(skew).isBefore(data.notOnOrAfter())) {
+        reasons.add("NotOnOrAfter " + data.notOnOrAfter() + " has passed (now " + now + ")");
+      } else if (data.notBefore() != null && data.notBefore().isAfter(now.plus(skew))) {
+        reasons.add("NotBefore " + data.notBefore() + " is in the future");
+      } else {
+        return data.notOnOrAfter();
       }
     }
     failures.add(
@@ -581,45 +543,12 @@ final class ResponseValidator {
     return now;
   }
 
-  private static Map<String, List<String>> attributes(Assertion assertion) {
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    for (AttributeStatement statement : assertion.getAttributeStatements()) {
-      for (Attribute attribute : statement.getAttributes()) {
-        if (attribute.getName() == null) {
-          continue;
-        }
-        List<String> values = out.computeIfAbsent(attribute.getName(), k -> new ArrayList<>());
-        for (XMLObject v : attribute.getAttributeValues()) {
-          String text = text(v);
-          if (text != null) {
-            values.add(text);
-          }
-        }
-      }
-    }
-    return out;
-  }
-
-  private static String text(XMLObject value) {
-    if (value instanceof XSString s) {
-      return s.getValue();
-    }
-    if (value instanceof XSAny a) {
-      return a.getTextContent();
-    }
-    if (value instanceof XSURI u) {
-      return u.getURI();
-    }
-    return value.getDOM() != null ? value.getDOM().getTextContent() : null;
-  }
-
   private static List<String> authnContextClassRefs(Assertion assertion) {
-    List<String> refs = new ArrayList<>();
-    for (AuthnStatement s : assertion.getAuthnStatements()) {
-      Optional.ofNullable(s.getAuthnContext())
-          .map(c -> c.getAuthnContextClassRef())
-          .map(r -> r.getURI())
-          .ifPresent(refs::add);
+    List<String> refs = new ArrayList<>(1);
+    for (AuthnStatement s : assertion.authnStatements()) {
+      if (s.classRef() != null) {
+        refs.add(s.classRef());
+      }
     }
     return refs;
   }

@@ -96,7 +96,7 @@ class MalformedSignatureTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"<SignatureMethod/>", "<SignatureMethod Algorithm=\"\"/>"})
-  void validateWhenSignatureMethodHasNoAlgorithmThenRejectsWithMalformedResponse(
+  void validateWhenSignatureMethodHasNoAlgorithmThenRejectsWithDisallowedSignatureAlgorithm(
       String signatureMethod) {
     Fixture.Flow flow = fx.start();
     String response =
@@ -107,7 +107,8 @@ class MalformedSignatureTest {
     Throwable thrown = catchThrowable(() -> fx.sp.validate(response, flow.pending()));
 
     assertThat(thrown).isInstanceOf(SamlValidationException.class);
-    // Santuario already refuses to unmarshal such a Signature.
-    assertThat(((SamlValidationException) thrown).code()).isEqualTo(ErrorCode.MALFORMED_RESPONSE);
+    // No algorithm is not an allowed algorithm (as for DigestMethod above).
+    assertThat(((SamlValidationException) thrown).code())
+        .isEqualTo(ErrorCode.DISALLOWED_SIGNATURE_ALGORITHM);
   }
 }

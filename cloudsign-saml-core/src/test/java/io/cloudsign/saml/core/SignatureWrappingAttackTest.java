@@ -31,7 +31,7 @@ class SignatureWrappingAttackTest extends AttackTestSupport {
     "XSW3, INVALID_ASSERTION_COUNT",
     "XSW4, MISSING_SIGNATURE",
     "XSW5, INVALID_ASSERTION_COUNT",
-    "XSW6, MALFORMED_RESPONSE",
+    "XSW6, INVALID_SIGNATURE",
     "XSW7, DUPLICATE_ID",
     "XSW8, DUPLICATE_ID"
   })
@@ -47,7 +47,7 @@ class SignatureWrappingAttackTest extends AttackTestSupport {
     "XSW3, INVALID_ASSERTION_COUNT",
     "XSW4, MISSING_SIGNATURE",
     "XSW5, INVALID_ASSERTION_COUNT",
-    "XSW6, MALFORMED_RESPONSE",
+    "XSW6, INVALID_SIGNATURE",
     "XSW7, DUPLICATE_ID",
     "XSW8, DUPLICATE_ID"
   })

@@ -1,16 +1,17 @@
 package io.cloudsign.saml.core.internal;
 
+import static io.cloudsign.saml.core.internal.SamlDom.firstElement;
+import static io.cloudsign.saml.core.internal.SamlDom.nextElement;
+
 import java.io.OutputStream;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PublicKey;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.apache.xml.security.c14n.implementations.Canonicalizer20010315ExclOmitComments;
-import org.apache.xml.security.signature.Reference;
-import org.apache.xml.security.signature.XMLSignature;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 
 /**
  * Performance path of {@link SignatureVerifier} for the one signature shape Entra produces: RSA
@@ -22,13 +23,13 @@ import org.w3c.dom.Node;
  *
  * <p>Only called after {@link SignatureVerifier} has checked everything else (algorithm allowlist,
  * one Reference whose URI is {@code #ID} of the signed element, the signature a child of that
- * element, the SAML signature profile); duplicate IDs were rejected before unmarshalling, which is
+ * element, the SAML signature profile); duplicate IDs were rejected right after the parse, which is
  * what Santuario's resolver checks for a {@code #ID} reference. Any other shape, or anything
- * unexpected, returns {@code null} and the caller takes Santuario's general path, so outcomes are
- * unchanged. Not API.
+ * unexpected (such as base64 with characters Santuario's lenient decoder would skip), returns
+ * {@code null} and the caller takes Santuario's general path, so outcomes are unchanged. Not API.
  */
 final class EnvelopedRsaCheck {
-  private static final String DSIG_NS = "http://www.w3.org/2000/09/xmldsig#";
+  private static final String DSIG_NS = SamlDom.DSIG_NS;
   private static final String EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#";
   private static final String ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
 
@@ -55,62 +56,60 @@ final class EnvelopedRsaCheck {
    *
    * @param signed the signed element (its ID is the Reference target)
    * @param signature the ds:Signature element, a child of {@code signed}
-   * @param xmlSignature Santuario's reading of {@code signature} (for the decoded values)
-   * @param reference the only Reference of {@code xmlSignature}
    */
-  static Boolean verify(
-      Element signed,
-      Element signature,
-      XMLSignature xmlSignature,
-      Reference reference,
-      List<PublicKey> keys) {
-    Element signedInfo = firstChild(signature);
+  static Boolean verify(Element signed, Element signature, List<PublicKey> keys) {
+    Element signedInfo = firstElement(signature);
     if (!isDsig(signedInfo, "SignedInfo")) {
       return null;
     }
-    Element c14nMethod = firstChild(signedInfo);
-    Element signatureMethod = next(c14nMethod);
-    Element referenceElement = next(signatureMethod);
+    Element c14nMethod = firstElement(signedInfo);
+    Element signatureMethod = nextElement(c14nMethod);
+    Element referenceElement = nextElement(signatureMethod);
     if (!isDsig(c14nMethod, "CanonicalizationMethod")
         || !EXC_C14N.equals(c14nMethod.getAttributeNS(null, "Algorithm"))
-        || firstChild(c14nMethod) != null
+        || firstElement(c14nMethod) != null
         || !isDsig(signatureMethod, "SignatureMethod")
-        || firstChild(signatureMethod) != null
+        || firstElement(signatureMethod) != null
         || !isDsig(referenceElement, "Reference")
-        || next(referenceElement) != null) {
+        || nextElement(referenceElement) != null) {
       return null;
     }
     String jcaSignature = RSA.get(signatureMethod.getAttributeNS(null, "Algorithm"));
-    Element transforms = firstChild(referenceElement);
-    Element digestMethod = next(transforms);
-    Element digestValue = next(digestMethod);
+    Element transforms = firstElement(referenceElement);
+    Element digestMethod = nextElement(transforms);
+    Element digestValue = nextElement(digestMethod);
+    Element signatureValue = nextElement(signedInfo);
     if (jcaSignature == null
         || !isDsig(transforms, "Transforms")
         || !isDsig(digestMethod, "DigestMethod")
-        || firstChild(digestMethod) != null
+        || firstElement(digestMethod) != null
         || !isDsig(digestValue, "DigestValue")
-        || next(digestValue) != null) {
+        || nextElement(digestValue) != null
+        || !isDsig(signatureValue, "SignatureValue")) {
       return null;
     }
     String jcaDigest = DIGESTS.get(digestMethod.getAttributeNS(null, "Algorithm"));
-    Element enveloped = firstChild(transforms);
-    Element c14n = next(enveloped);
+    Element enveloped = firstElement(transforms);
+    Element c14n = nextElement(enveloped);
     if (jcaDigest == null
         || !isTransform(enveloped, ENVELOPED)
         || !isTransform(c14n, EXC_C14N)
-        || next(c14n) != null) {
+        || nextElement(c14n) != null) {
       return null;
     }
     try {
-      byte[] expectedDigest = reference.getDigestValue();
-      byte[] signatureValue = xmlSignature.getSignatureValue();
+      byte[] expectedDigest = base64(digestValue);
+      byte[] signatureBytes = base64(signatureValue);
+      if (expectedDigest == null || signatureBytes == null) {
+        return null;
+      }
       Sink signedInfoBytes = new Sink(null);
       new Canonicalizer20010315ExclOmitComments()
           .engineCanonicalizeSubTree(signedInfo, signedInfoBytes);
       signedInfoBytes.flush();
       boolean signatureValid = false;
       for (PublicKey key : keys) {
-        if (rsaVerifies(jcaSignature, key, signedInfoBytes, signatureValue)) {
+        if (rsaVerifies(jcaSignature, key, signedInfoBytes, signatureBytes)) {
           signatureValid = true;
           break;
         }
@@ -130,6 +129,32 @@ final class EnvelopedRsaCheck {
     }
   }
 
+  /**
+   * The base64 text of {@code e} (XML whitespace between the characters allowed, nothing else), or
+   * {@code null}: anything unusual is left to Santuario's general path.
+   */
+  private static byte[] base64(Element e) {
+    if (firstElement(e) != null) {
+      return null;
+    }
+    String text = e.getTextContent();
+    StringBuilder sb = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+      if (space && sb == null) {
+        sb = new StringBuilder(text.length()).append(text, 0, i);
+      } else if (!space && sb != null) {
+        sb.append(c);
+      }
+    }
+    try {
+      return Base64.getDecoder().decode(sb == null ? text : sb.toString());
+    } catch (IllegalArgumentException notBase64) {
+      return null;
+    }
+  }
+
   private static boolean rsaVerifies(
       String algorithm, PublicKey key, Sink signedInfo, byte[] signatureValue) {
     try {
@@ -145,27 +170,11 @@ final class EnvelopedRsaCheck {
   private static boolean isTransform(Element e, String algorithm) {
     return isDsig(e, "Transform")
         && algorithm.equals(e.getAttributeNS(null, "Algorithm"))
-        && firstChild(e) == null;
+        && firstElement(e) == null;
   }
 
   private static boolean isDsig(Element e, String localName) {
     return e != null && localName.equals(e.getLocalName()) && DSIG_NS.equals(e.getNamespaceURI());
-  }
-
-  private static Element firstChild(Node parent) {
-    return parent == null ? null : element(parent.getFirstChild());
-  }
-
-  private static Element next(Node node) {
-    return node == null ? null : element(node.getNextSibling());
-  }
-
-  /** {@code n} or its next sibling that is an element; text (whitespace) is skipped. */
-  private static Element element(Node n) {
-    while (n != null && n.getNodeType() != Node.ELEMENT_NODE) {
-      n = n.getNextSibling();
-    }
-    return (Element) n;
   }
 
   /** Collects bytes ({@code digest == null}) or feeds them to a digest through a small buffer. */

@@ -1,23 +1,58 @@
 package io.cloudsign.saml.core.internal;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Map;
 import javax.xml.XMLConstants;
 import javax.xml.namespace.QName;
 import net.shibboleth.utilities.java.support.component.ComponentInitializationException;
 import net.shibboleth.utilities.java.support.xml.BasicParserPool;
-import net.shibboleth.utilities.java.support.xml.XMLParserException;
 import org.opensaml.core.config.ConfigurationService;
 import org.opensaml.core.config.InitializationException;
-import org.opensaml.core.config.Initializer;
-import org.opensaml.core.xml.config.XMLConfigurationException;
-import org.opensaml.core.xml.config.XMLConfigurator;
 import org.opensaml.core.xml.config.XMLObjectProviderRegistry;
 import org.opensaml.core.xml.config.XMLObjectProviderRegistrySupport;
 import org.opensaml.core.xml.io.UnmarshallerFactory;
+import org.opensaml.core.xml.schema.impl.XSAnyBuilder;
+import org.opensaml.core.xml.schema.impl.XSAnyMarshaller;
+import org.opensaml.core.xml.schema.impl.XSAnyUnmarshaller;
+import org.opensaml.core.xml.schema.impl.XSBase64BinaryMarshaller;
+import org.opensaml.core.xml.schema.impl.XSBase64BinaryUnmarshaller;
+import org.opensaml.saml.saml2.metadata.EntitiesDescriptor;
+import org.opensaml.saml.saml2.metadata.EntityDescriptor;
+import org.opensaml.saml.saml2.metadata.IDPSSODescriptor;
+import org.opensaml.saml.saml2.metadata.KeyDescriptor;
+import org.opensaml.saml.saml2.metadata.SingleLogoutService;
+import org.opensaml.saml.saml2.metadata.SingleSignOnService;
+import org.opensaml.saml.saml2.metadata.impl.EndpointMarshaller;
+import org.opensaml.saml.saml2.metadata.impl.EndpointUnmarshaller;
+import org.opensaml.saml.saml2.metadata.impl.EntitiesDescriptorBuilder;
+import org.opensaml.saml.saml2.metadata.impl.EntitiesDescriptorMarshaller;
+import org.opensaml.saml.saml2.metadata.impl.EntitiesDescriptorUnmarshaller;
+import org.opensaml.saml.saml2.metadata.impl.EntityDescriptorBuilder;
+import org.opensaml.saml.saml2.metadata.impl.EntityDescriptorMarshaller;
+import org.opensaml.saml.saml2.metadata.impl.EntityDescriptorUnmarshaller;
+import org.opensaml.saml.saml2.metadata.impl.IDPSSODescriptorBuilder;
+import org.opensaml.saml.saml2.metadata.impl.IDPSSODescriptorMarshaller;
+import org.opensaml.saml.saml2.metadata.impl.IDPSSODescriptorUnmarshaller;
+import org.opensaml.saml.saml2.metadata.impl.KeyDescriptorBuilder;
+import org.opensaml.saml.saml2.metadata.impl.KeyDescriptorMarshaller;
+import org.opensaml.saml.saml2.metadata.impl.KeyDescriptorUnmarshaller;
+import org.opensaml.saml.saml2.metadata.impl.SingleLogoutServiceBuilder;
+import org.opensaml.saml.saml2.metadata.impl.SingleSignOnServiceBuilder;
 import org.opensaml.xmlsec.config.impl.ApacheXMLSecurityInitializer;
+import org.opensaml.xmlsec.signature.KeyInfo;
+import org.opensaml.xmlsec.signature.Signature;
+import org.opensaml.xmlsec.signature.X509Certificate;
+import org.opensaml.xmlsec.signature.X509Data;
+import org.opensaml.xmlsec.signature.impl.KeyInfoBuilder;
+import org.opensaml.xmlsec.signature.impl.KeyInfoMarshaller;
+import org.opensaml.xmlsec.signature.impl.KeyInfoUnmarshaller;
+import org.opensaml.xmlsec.signature.impl.SignatureBuilder;
+import org.opensaml.xmlsec.signature.impl.SignatureMarshaller;
+import org.opensaml.xmlsec.signature.impl.SignatureUnmarshaller;
+import org.opensaml.xmlsec.signature.impl.X509CertificateBuilder;
+import org.opensaml.xmlsec.signature.impl.X509DataBuilder;
+import org.opensaml.xmlsec.signature.impl.X509DataMarshaller;
+import org.opensaml.xmlsec.signature.impl.X509DataUnmarshaller;
 
 /**
  * Initialises exactly the OpenSAML parts this library uses, once per class loader, and owns the
@@ -58,10 +93,8 @@ public final class OpenSaml {
   private static State initialise() {
     try {
       BasicParserPool parserPool = parserPool();
-      for (Initializer i :
-          new Initializer[] {new ProviderConfigs(parserPool), new ApacheXMLSecurityInitializer()}) {
-        i.init();
-      }
+      registerMetadataProviders();
+      new ApacheXMLSecurityInitializer().init();
       return new State(parserPool, XMLObjectProviderRegistrySupport.getUnmarshallerFactory(), null);
     } catch (InitializationException | ComponentInitializationException | RuntimeException e) {
       return new State(null, null, e);
@@ -92,76 +125,85 @@ public final class OpenSaml {
   }
 
   /**
-   * The XML object providers: XML schema types (what OpenSAML's {@code
-   * XMLObjectProviderInitializer} loads, with its {@code xml:id} ID attribute) and SAML 2.0
-   * assertions, protocol, metadata and XML-DSig/Enc.
+   * The XML object providers of the only elements this library unmarshals with OpenSAML: those of
+   * IdP metadata that {@code MetadataParser} reads, and the default provider (any other element
+   * becomes an {@code XSAny}, which the metadata unmarshallers ignore). Responses are not
+   * unmarshalled at all ({@code SamlResponse} reads the DOM of the one parse).
    *
-   * <p>Cold start: all in one {@code XMLConfigurator}, which compiles its config schema once per
-   * instance; and no {@code GlobalParserPoolInitializer}, {@code
-   * GlobalAlgorithmRegistryInitializer} or {@code GlobalSecurityConfigurationInitializer}: they
-   * serve OpenSAML's own parsing, signing, encryption and trust engines, which this library does
-   * not use (it parses with {@link #parserPool()}, builds requests from a template and verifies
-   * signatures through Santuario and OpenSAML's {@code SignatureValidator}, which need neither).
-   * About a sixth of the initialisation CPU time.
-   *
-   * <p>Also cold start: these resources are OpenSAML's own, bundled in its jars, so they are read
-   * with our parser pool and registered through {@code XMLConfigurator#load(Element)}, skipping the
-   * public loaders' schema validation and their unconditional serialisation of each document for a
-   * trace log (OpenSAML 4.0.1), together about another sixth.
+   * <p>Cold start: OpenSAML's own initialisers load about 235 providers from XML configuration
+   * files through reflection, after compiling a schema for those files: about 0.45 s of the 1 s the
+   * first validation took in a fresh JVM, almost all of it for elements never read here.
+   * Registering these few directly does the same for what is used. If the application initialises
+   * OpenSAML itself, before or after, its registrations are equivalent for these elements. No
+   * {@code GlobalParserPoolInitializer}, {@code GlobalAlgorithmRegistryInitializer} or {@code
+   * GlobalSecurityConfigurationInitializer}: they serve OpenSAML's own parsing, signing, encryption
+   * and trust engines, which this library does not use.
    */
-  private static final class ProviderConfigs implements Initializer {
-    private final BasicParserPool parserPool;
-
-    ProviderConfigs(BasicParserPool parserPool) {
-      this.parserPool = parserPool;
-    }
-
-    @Override
-    public void init() throws InitializationException {
-      try {
-        BundledConfigurator configurator = new BundledConfigurator();
-        for (String resource : RESOURCES) {
-          configurator.loadBundled(resource, parserPool);
-        }
-      } catch (XMLConfigurationException | XMLParserException | IOException e) {
-        throw new InitializationException("Problem loading configuration resource", e);
-      }
-      XMLObjectProviderRegistry registry =
-          ConfigurationService.get(XMLObjectProviderRegistry.class);
-      registry.registerIDAttribute(new QName(XMLConstants.XML_NS_URI, "id"));
-    }
-
-    private static final String[] RESOURCES = {
-      "/default-config.xml",
-      "/schema-config.xml",
-      "/saml2-assertion-config.xml",
-      "/saml2-protocol-config.xml",
-      "/saml2-metadata-config.xml",
-      "/signature-config.xml",
-      "/encryption-config.xml"
-    };
-  }
-
-  /** Registers providers from a trusted resource without the public loaders' extra work. */
-  private static final class BundledConfigurator extends XMLConfigurator {
-    BundledConfigurator() throws XMLConfigurationException {
-      super();
-    }
-
-    /** As {@code AbstractXMLObjectProviderInitializer} finds the resource. */
-    void loadBundled(String resource, BasicParserPool pool)
-        throws XMLConfigurationException, XMLParserException, IOException {
-      ClassLoader loader = Thread.currentThread().getContextClassLoader();
-      if (loader == null) {
-        loader = XMLConfigurator.class.getClassLoader();
-      }
-      try (InputStream in = loader.getResourceAsStream(resource.substring(1))) {
-        if (in == null) {
-          throw new XMLConfigurationException("Resource not found: " + resource);
-        }
-        load(pool.parse(in).getDocumentElement());
+  private static void registerMetadataProviders() {
+    XMLObjectProviderRegistry registry;
+    synchronized (ConfigurationService.class) {
+      registry = ConfigurationService.get(XMLObjectProviderRegistry.class);
+      if (registry == null) {
+        registry = new XMLObjectProviderRegistry();
+        ConfigurationService.register(XMLObjectProviderRegistry.class, registry);
       }
     }
+    registry.registerObjectProvider(
+        registry.getDefaultProviderQName(),
+        new XSAnyBuilder(),
+        new XSAnyMarshaller(),
+        new XSAnyUnmarshaller());
+    registry.registerObjectProvider(
+        EntitiesDescriptor.DEFAULT_ELEMENT_NAME,
+        new EntitiesDescriptorBuilder(),
+        new EntitiesDescriptorMarshaller(),
+        new EntitiesDescriptorUnmarshaller());
+    registry.registerObjectProvider(
+        EntityDescriptor.DEFAULT_ELEMENT_NAME,
+        new EntityDescriptorBuilder(),
+        new EntityDescriptorMarshaller(),
+        new EntityDescriptorUnmarshaller());
+    registry.registerObjectProvider(
+        IDPSSODescriptor.DEFAULT_ELEMENT_NAME,
+        new IDPSSODescriptorBuilder(),
+        new IDPSSODescriptorMarshaller(),
+        new IDPSSODescriptorUnmarshaller());
+    registry.registerObjectProvider(
+        KeyDescriptor.DEFAULT_ELEMENT_NAME,
+        new KeyDescriptorBuilder(),
+        new KeyDescriptorMarshaller(),
+        new KeyDescriptorUnmarshaller());
+    registry.registerObjectProvider(
+        SingleSignOnService.DEFAULT_ELEMENT_NAME,
+        new SingleSignOnServiceBuilder(),
+        new EndpointMarshaller(),
+        new EndpointUnmarshaller());
+    registry.registerObjectProvider(
+        SingleLogoutService.DEFAULT_ELEMENT_NAME,
+        new SingleLogoutServiceBuilder(),
+        new EndpointMarshaller(),
+        new EndpointUnmarshaller());
+    registry.registerObjectProvider(
+        Signature.DEFAULT_ELEMENT_NAME,
+        new SignatureBuilder(),
+        new SignatureMarshaller(),
+        new SignatureUnmarshaller());
+    registry.registerObjectProvider(
+        KeyInfo.DEFAULT_ELEMENT_NAME,
+        new KeyInfoBuilder(),
+        new KeyInfoMarshaller(),
+        new KeyInfoUnmarshaller());
+    registry.registerObjectProvider(
+        X509Data.DEFAULT_ELEMENT_NAME,
+        new X509DataBuilder(),
+        new X509DataMarshaller(),
+        new X509DataUnmarshaller());
+    registry.registerObjectProvider(
+        X509Certificate.DEFAULT_ELEMENT_NAME,
+        new X509CertificateBuilder(),
+        new XSBase64BinaryMarshaller(),
+        new XSBase64BinaryUnmarshaller());
+    registry.registerIDAttribute(new QName(XMLConstants.XML_NS_URI, "id"));
   }
 
   /** Initialised OpenSAML: the parser pool and unmarshaller factory. */

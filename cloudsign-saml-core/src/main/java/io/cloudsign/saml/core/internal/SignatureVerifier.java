@@ -1,27 +1,24 @@
 package io.cloudsign.saml.core.internal;
 
+import static io.cloudsign.saml.core.internal.SamlDom.attribute;
+import static io.cloudsign.saml.core.internal.SamlDom.firstElement;
+import static io.cloudsign.saml.core.internal.SamlDom.is;
+import static io.cloudsign.saml.core.internal.SamlDom.nextElement;
+
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.apache.xml.security.algorithms.MessageDigestAlgorithm;
 import org.apache.xml.security.exceptions.XMLSecurityException;
-import org.apache.xml.security.signature.Reference;
-import org.apache.xml.security.signature.SignedInfo;
 import org.apache.xml.security.signature.XMLSignature;
-import org.opensaml.saml.common.SignableSAMLObject;
-import org.opensaml.saml.security.impl.SAMLSignatureProfileValidator;
-import org.opensaml.security.x509.BasicX509Credential;
-import org.opensaml.xmlsec.signature.Signature;
-import org.opensaml.xmlsec.signature.impl.SignatureImpl;
-import org.opensaml.xmlsec.signature.support.SignatureException;
-import org.opensaml.xmlsec.signature.support.SignatureValidator;
+import org.apache.xml.security.signature.XMLSignatureException;
 import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 
 /**
- * Verifies the enveloped XML signature of one SAML object against a fixed set of trusted
- * certificates (from IdP metadata or a pinned certificate). Thread-safe. Not API.
+ * Verifies the enveloped XML signature of one SAML element against a fixed set of trusted
+ * certificates (from IdP metadata or a pinned certificate), reading the signature from the DOM.
+ * Thread-safe. Not API.
  *
  * <p>KeyInfo in the message is never consulted: every trusted certificate is tried (Entra publishes
  * inactive ones too). Rules, in order:
@@ -30,11 +27,15 @@ import org.w3c.dom.Node;
  *   <li>Signature method and every digest method on the allowlist (RSA/ECDSA with SHA-2; SHA-1 only
  *       when explicitly allowed); OpenSAML 4.0.1 applies no algorithm policy by default.
  *   <li>Canonicalization is exclusive c14n (Entra's).
+ *   <li>Exactly one Reference, whose URI is exactly {@code #<ID>} of the signed element (the SAML
+ *       profile would also accept {@code URI=""}).
  *   <li>The signature element is the only {@code ds:Signature} child of the signed element.
- *   <li>{@link SAMLSignatureProfileValidator} (SAML Core §5.4: one Reference, enveloped + exc-c14n
- *       transforms only) — which accepts {@code URI=""}, so the Reference URI is also required to
- *       be exactly {@code #<ID>} of the signed element.
- *   <li>The signature value verifies with one trusted certificate's key.
+ *   <li>The SAML signature profile (SAML Core §5.4), as OpenSAML's {@code
+ *       SAMLSignatureProfileValidator} checks it: enveloped-signature and exclusive c14n transforms
+ *       only, at most two; no {@code ds:Object}.
+ *   <li>The signature value verifies with one trusted certificate's key: Entra's exact shape
+ *       through {@link EnvelopedRsaCheck}, any other shape through Santuario's {@code XMLSignature}
+ *       with secure validation.
  * </ol>
  */
 public final class SignatureVerifier {
@@ -50,7 +51,7 @@ public final class SignatureVerifier {
     static final Result VALID = new Result(Outcome.VALID, "valid");
   }
 
-  public static final String DSIG_NS = "http://www.w3.org/2000/09/xmldsig#";
+  private static final String DSIG_NS = SamlDom.DSIG_NS;
   private static final String EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#";
 
   private static final Set<String> SECURE_SIGNATURE_METHODS =
@@ -69,11 +70,11 @@ public final class SignatureVerifier {
   private static final String RSA_SHA1 = "http://www.w3.org/2000/09/xmldsig#rsa-sha1";
   private static final String SHA1 = "http://www.w3.org/2000/09/xmldsig#sha1";
 
-  private final List<BasicX509Credential> credentials;
+  private static final String EXC_C14N_WITH_COMMENTS = EXC_C14N + "WithComments";
+  private static final String ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
+
   private final List<PublicKey> keys;
   private final boolean allowSha1;
-  private final SAMLSignatureProfileValidator profileValidator =
-      new SAMLSignatureProfileValidator();
 
   /**
    * @param trusted the only certificates whose keys may verify a signature
@@ -83,86 +84,162 @@ public final class SignatureVerifier {
     if (trusted.isEmpty()) {
       throw new IllegalArgumentException("no trusted certificate");
     }
-    this.credentials = trusted.stream().map(BasicX509Credential::new).toList();
     this.keys = trusted.stream().map(X509Certificate::getPublicKey).toList();
     this.allowSha1 = allowSha1;
   }
 
-  /** Verifies {@code signed}'s own signature, which must be present. */
-  public Result verify(SignableSAMLObject signed) {
-    Signature signature = signed.getSignature();
-    if (!(signature instanceof SignatureImpl impl) || impl.getXMLSignature() == null) {
-      return new Result(Outcome.INVALID, "no usable signature");
+  /**
+   * Verifies the enveloped signature of {@code signed} (a SAML element whose {@code ID} attribute
+   * the signature must reference), which the caller found to have a {@code ds:Signature} child.
+   */
+  public Result verify(Element signed) {
+    Element signature = null;
+    int signatures = 0;
+    for (Element c = firstElement(signed); c != null; c = nextElement(c)) {
+      if (is(c, DSIG_NS, "Signature")) {
+        signatures++;
+        signature = signature == null ? c : signature;
+      }
     }
-    XMLSignature xmlSignature = impl.getXMLSignature();
-    String signatureMethod = signature.getSignatureAlgorithm();
+    Element signedInfo = firstElement(signature);
+    Element c14nMethod = firstElement(signedInfo);
+    Element signatureMethodElement = nextElement(c14nMethod);
+    if (!is(signedInfo, DSIG_NS, "SignedInfo")
+        || !is(c14nMethod, DSIG_NS, "CanonicalizationMethod")
+        || !is(signatureMethodElement, DSIG_NS, "SignatureMethod")) {
+      return new Result(
+          Outcome.INVALID,
+          "no usable signature: SignedInfo with CanonicalizationMethod and SignatureMethod first");
+    }
+    String signatureMethod = attribute(signatureMethodElement, "Algorithm");
     if (!allowedSignatureMethod(signatureMethod)) {
       return new Result(
           Outcome.DISALLOWED_ALGORITHM,
           "signature method " + LogSafe.text(signatureMethod) + " is not allowed");
     }
-    if (!EXC_C14N.equals(signature.getCanonicalizationAlgorithm())) {
+    String c14n = attribute(c14nMethod, "Algorithm");
+    if (!EXC_C14N.equals(c14n)) {
+      return new Result(
+          Outcome.INVALID, "canonicalization " + LogSafe.text(c14n) + " is not exclusive c14n");
+    }
+    List<Element> references = new ArrayList<>(1);
+    for (Element r = nextElement(signatureMethodElement); r != null; r = nextElement(r)) {
+      if (!is(r, DSIG_NS, "Reference")) {
+        return new Result(
+            Outcome.INVALID, "unexpected " + LogSafe.text(r.getTagName()) + " in SignedInfo");
+      }
+      references.add(r);
+    }
+    if (references.size() != 1) {
+      return new Result(
+          Outcome.INVALID, "expected exactly one Reference, found " + references.size());
+    }
+    Element reference = references.get(0);
+    Element first = firstElement(reference);
+    Element transforms = is(first, DSIG_NS, "Transforms") ? first : null;
+    Element digestMethodElement = transforms == null ? first : nextElement(transforms);
+    String digestMethod =
+        is(digestMethodElement, DSIG_NS, "DigestMethod")
+            ? attribute(digestMethodElement, "Algorithm")
+            : null;
+    if (!allowedDigestMethod(digestMethod)) {
+      return new Result(
+          Outcome.DISALLOWED_ALGORITHM,
+          "digest method " + LogSafe.text(digestMethod) + " is not allowed");
+    }
+    Element digestValue = nextElement(digestMethodElement);
+    if (!is(digestValue, DSIG_NS, "DigestValue") || nextElement(digestValue) != null) {
+      return new Result(
+          Outcome.INVALID, "the Reference has no single DigestValue after DigestMethod");
+    }
+    String id = attribute(signed, "ID");
+    String uri = attribute(reference, "URI");
+    if (id == null || id.isEmpty() || !uri(id).equals(uri)) {
       return new Result(
           Outcome.INVALID,
-          "canonicalization "
-              + LogSafe.text(signature.getCanonicalizationAlgorithm())
-              + " is not exclusive c14n");
+          "Reference URI "
+              + LogSafe.text(uri)
+              + " does not name the signed element "
+              + LogSafe.text(id == null ? null : uri(id)));
     }
-    String expectedUri = "#" + signed.getSignatureReferenceID();
-    try {
-      SignedInfo signedInfo = xmlSignature.getSignedInfo();
-      if (signedInfo.getLength() != 1) {
-        return new Result(
-            Outcome.INVALID, "expected exactly one Reference, found " + signedInfo.getLength());
-      }
-      Reference reference = signedInfo.item(0);
-      // Santuario returns null when the Reference has no DigestMethod (found by ResponseFuzzTest).
-      MessageDigestAlgorithm digest = reference.getMessageDigestAlgorithm();
-      String digestMethod = digest == null ? null : digest.getAlgorithmURI();
-      if (!allowedDigestMethod(digestMethod)) {
-        return new Result(
-            Outcome.DISALLOWED_ALGORITHM,
-            "digest method " + LogSafe.text(digestMethod) + " is not allowed");
-      }
-      if (signed.getSignatureReferenceID() == null || !expectedUri.equals(reference.getURI())) {
-        return new Result(
-            Outcome.INVALID,
-            "Reference URI "
-                + LogSafe.text(reference.getURI())
-                + " does not name the signed element "
-                + LogSafe.text(expectedUri));
-      }
-    } catch (XMLSecurityException e) {
-      return new Result(Outcome.INVALID, "unreadable SignedInfo: " + LogSafe.text(e.getMessage()));
-    }
-    Element parent = signed.getDOM();
-    if (parent == null
-        || signature.getDOM() == null
-        || signature.getDOM().getParentNode() != parent) {
-      return new Result(Outcome.INVALID, "signature is not a child of the signed element");
-    }
-    if (countSignatureChildren(parent) != 1) {
+    if (signatures != 1) {
       return new Result(Outcome.INVALID, "more than one Signature on the signed element");
     }
-    try {
-      profileValidator.validate(signature);
-    } catch (SignatureException e) {
+    String profileViolation = profileViolation(signature, signedInfo, transforms);
+    if (profileViolation != null) {
       return new Result(
-          Outcome.INVALID, "violates the SAML signature profile: " + LogSafe.text(e.getMessage()));
+          Outcome.INVALID, "violates the SAML signature profile: " + profileViolation);
     }
-    Boolean fast = fastPath(signed, signature, xmlSignature);
+    Boolean fast = EnvelopedRsaCheck.verify(signed, signature, keys);
     if (fast != null) {
-      return fast
-          ? Result.VALID
-          : new Result(
-              Outcome.INVALID,
-              "does not verify with any of the " + credentials.size() + " trusted certificate(s)");
+      return fast ? Result.VALID : notVerified();
     }
-    for (BasicX509Credential credential : credentials) {
+    return generalPath(signed, signature);
+  }
+
+  private static String uri(String id) {
+    return "#" + id;
+  }
+
+  /**
+   * SAML Core §5.4 as OpenSAML's {@code SAMLSignatureProfileValidator} checks it: at most two
+   * transforms, the enveloped-signature transform among them, otherwise only exclusive c14n; no
+   * ds:Object. Also the ds:Signature content model: SignedInfo, SignatureValue, optional KeyInfo.
+   */
+  private static String profileViolation(
+      Element signature, Element signedInfo, Element transforms) {
+    Element signatureValue = nextElement(signedInfo);
+    if (!is(signatureValue, DSIG_NS, "SignatureValue")) {
+      return "no SignatureValue after SignedInfo";
+    }
+    Element rest = nextElement(signatureValue);
+    if (is(rest, DSIG_NS, "KeyInfo")) {
+      rest = nextElement(rest);
+    }
+    if (rest != null) {
+      return is(rest, DSIG_NS, "Object")
+          ? "the signature has a ds:Object"
+          : "unexpected " + LogSafe.text(rest.getTagName()) + " in the signature";
+    }
+    if (transforms == null) {
+      return "no Transforms (the enveloped-signature transform is required)";
+    }
+    int count = 0;
+    boolean enveloped = false;
+    for (Element t = firstElement(transforms); t != null; t = nextElement(t)) {
+      count++;
+      String algorithm = is(t, DSIG_NS, "Transform") ? attribute(t, "Algorithm") : null;
+      if (ENVELOPED.equals(algorithm)) {
+        enveloped = true;
+      } else if (!EXC_C14N.equals(algorithm) && !EXC_C14N_WITH_COMMENTS.equals(algorithm)) {
+        return "transform " + LogSafe.text(algorithm) + " is not allowed";
+      }
+    }
+    if (count > 2) {
+      return count + " transforms (at most 2)";
+    }
+    return enveloped ? null : "no enveloped-signature transform";
+  }
+
+  /**
+   * Santuario's full verification (secure validation on) with each trusted key in turn, for every
+   * signature shape the fast path does not take. The signed element's ID is registered so that the
+   * Reference resolves to it; duplicate IDs were rejected before.
+   */
+  private Result generalPath(Element signed, Element signature) {
+    signed.setIdAttributeNS(null, "ID", true);
+    XMLSignature xmlSignature;
+    try {
+      xmlSignature = new XMLSignature(signature, "", true);
+    } catch (XMLSecurityException | RuntimeException e) {
+      return new Result(Outcome.INVALID, "unreadable signature: " + LogSafe.text(e.getMessage()));
+    }
+    for (PublicKey key : keys) {
       try {
-        SignatureValidator.validate(signature, credential);
-        return Result.VALID;
-      } catch (SignatureException e) {
+        if (xmlSignature.checkSignatureValue(key)) {
+          return Result.VALID;
+        }
+      } catch (XMLSignatureException e) {
         // try the next trusted certificate
       } catch (IllegalArgumentException e) {
         // Santuario decodes SignatureValue with java.util.Base64, which throws on bad input
@@ -171,34 +248,13 @@ public final class SignatureVerifier {
             Outcome.INVALID, "unreadable SignatureValue: " + LogSafe.text(e.getMessage()));
       }
     }
+    return notVerified();
+  }
+
+  private Result notVerified() {
     return new Result(
         Outcome.INVALID,
-        "does not verify with any of the " + credentials.size() + " trusted certificate(s)");
-  }
-
-  /**
-   * Performance: the shape Entra signs with (RSA, enveloped + exclusive c14n) is verified by {@link
-   * EnvelopedRsaCheck} once for all trusted keys; {@code null} means "use the general path".
-   */
-  private Boolean fastPath(SignableSAMLObject signed, Signature signature, XMLSignature xml) {
-    try {
-      return EnvelopedRsaCheck.verify(
-          signed.getDOM(), signature.getDOM(), xml, xml.getSignedInfo().item(0), keys);
-    } catch (XMLSecurityException | RuntimeException e) {
-      return null;
-    }
-  }
-
-  private static int countSignatureChildren(Element parent) {
-    int n = 0;
-    for (Node c = parent.getFirstChild(); c != null; c = c.getNextSibling()) {
-      if (c.getNodeType() == Node.ELEMENT_NODE
-          && "Signature".equals(c.getLocalName())
-          && DSIG_NS.equals(c.getNamespaceURI())) {
-        n++;
-      }
-    }
-    return n;
+        "does not verify with any of the " + keys.size() + " trusted certificate(s)");
   }
 
   private boolean allowedSignatureMethod(String uri) {
