@@ -47,7 +47,9 @@ public final class Report {
       builder.addProfiler(GCProfiler.class);
     }
     Options options = builder.build();
+    long[] statBefore = cpuStat();
     Collection<RunResult> results = new Runner(options).run();
+    String steal = stealPercent(statBefore, cpuStat());
 
     int coldRuns = Integer.getInteger("bench.coldRuns", 7);
     ColdStart.Result cold = coldRuns > 0 ? ColdStart.measure(coldRuns, List.of()) : null;
@@ -56,7 +58,7 @@ public final class Report {
     String loadAfter = loadAverage();
 
     String table =
-        table(results, cold, coldCds, coldRuns, loadBefore, loadAfter)
+        table(results, cold, coldCds, coldRuns, loadBefore, loadAfter, steal)
             + "\n"
             + CpuTimeRatios.table(cpu);
     System.out.println();
@@ -81,7 +83,8 @@ public final class Report {
       ColdStart.Result coldCds,
       int coldRuns,
       String loadBefore,
-      String loadAfter) {
+      String loadAfter,
+      String steal) {
     Map<String, Row> rows = new LinkedHashMap<>();
     for (RunResult r : results) {
       BenchmarkParams p = r.getParams();
@@ -115,6 +118,8 @@ public final class Report {
         .append(loadBefore)
         .append(" / ")
         .append(loadAfter)
+        .append("; CPU time stolen by the hypervisor during JMH: ")
+        .append(steal)
         .append(".\n\n");
     sb.append("| benchmark | threads | ops/s | µs/op | B/op |\n");
     sb.append("|---|--:|--:|--:|--:|\n");
@@ -194,6 +199,37 @@ public final class Report {
             r,
             target == Math.rint(target) ? String.valueOf((int) target) : String.valueOf(target),
             r >= target ? "yes" : "**no**"));
+  }
+
+  /**
+   * The aggregate "cpu" line of /proc/stat (jiffies: user nice system idle iowait irq softirq
+   * steal).
+   */
+  private static long[] cpuStat() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long[] v = new long[8];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = Long.parseLong(f[i + 1]);
+      }
+      return v;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Share of all CPU time between two readings that the hypervisor gave to other guests. */
+  private static String stealPercent(long[] before, long[] after) {
+    if (before == null || after == null) {
+      return "n/a";
+    }
+    long total = 0;
+    for (int i = 0; i < before.length; i++) {
+      total += after[i] - before[i];
+    }
+    return total <= 0
+        ? "n/a"
+        : String.format(Locale.ROOT, "%.1f %%", 100.0 * (after[7] - before[7]) / total);
   }
 
   private static String loadAverage() {
