@@ -98,7 +98,6 @@ record SamlResponse(
   /** Reads {@code root}, which the caller checked is a samlp:Response. */
   static SamlResponse read(Element root) throws RejectedXmlException {
     Issuer issuer = issuer(SamlDom.single(root, ASSERTION_NS, "Issuer"));
-    SamlDom.single(root, PROTOCOL_NS, "Extensions");
     Status status = status(SamlDom.single(root, PROTOCOL_NS, "Status"));
     List<Assertion> assertions = new ArrayList<>(1);
     int encrypted = 0;
