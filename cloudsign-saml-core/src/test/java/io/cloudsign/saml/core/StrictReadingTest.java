@@ -21,23 +21,24 @@ class StrictReadingTest extends AttackTestSupport {
   private static final DateTimeFormatter OFFSET_SEVEN_DIGITS =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSXXX");
 
-  @ParameterizedTest(name = "{0} twice")
+  @ParameterizedTest(name = "{0}")
   @CsvSource(
       delimiter = '|',
       value = {
-        "Assertion Issuer | (<Assertion [^>]*><Issuer>[^<]*</Issuer>) | $1<Issuer>https://evil/</Issuer>",
-        "Subject | (<Subject>.*?</Subject>) | $1$1",
-        "NameID | (<NameID [^>]*>)[^<]*(</NameID>) | $0$1admin@contoso.com$2",
-        "SubjectConfirmationData | (<SubjectConfirmationData [^>]*/>) | $1$1",
-        "Conditions | (<Conditions .*?</Conditions>) | $1$1",
-        "AuthnContext | (<AuthnContext>.*?</AuthnContext>) | $1$1",
-        "AuthnContextClassRef | (<AuthnContextClassRef>[^<]*</AuthnContextClassRef>) | $1$1"
+        "Assertion Issuer twice | (<Assertion [^>]*><Issuer>[^<]*</Issuer>) | $1<Issuer>https://evil/</Issuer>",
+        "Subject twice | (<Subject>.*?</Subject>) | $1$1",
+        "NameID twice | (<NameID [^>]*>)[^<]*(</NameID>) | $0$1admin@contoso.com$2",
+        "SubjectConfirmationData twice | (<SubjectConfirmationData [^>]*/>) | $1$1",
+        "Conditions twice | (<Conditions .*?</Conditions>) | $1$1",
+        "AuthnContext twice | (<AuthnContext>.*?</AuthnContext>) | $1$1",
+        "AuthnContextClassRef twice | (<AuthnContextClassRef>[^<]*</AuthnContextClassRef>) | $1$1",
+        "markup in NameID | (<NameID [^>]*>[^<]*)(</NameID>) | $1<b>x</b>$2",
+        "markup in Assertion Issuer | (<Assertion [^>]*><Issuer>[^<]*)(</Issuer>) | $1<x/>$2",
+        "markup in Audience | (<Audience>[^<]*)(</Audience>) | $1<x/>$2"
       })
-  void validateWhenSignedElementOccursTwiceThenRejectsWithMalformedResponse(
-      String element, String regex, String replacement) {
-    assertThat(
-            rejectedCode(
-                b -> b, b -> b.beforeSigning(x -> replaceOnce(x, regex, replacement.trim()))))
+  void validateWhenSignedContentReadsTwoWaysThenRejectsWithMalformedResponse(
+      String what, String regex, String replacement) {
+    assertThat(rejectedCode(b -> b, b -> b.beforeSigning(x -> replaceOnce(x, regex, replacement))))
         .isEqualTo(ErrorCode.MALFORMED_RESPONSE);
   }
 
@@ -51,25 +52,8 @@ class StrictReadingTest extends AttackTestSupport {
       })
   void validateWhenResponseElementOccursTwiceThenRejectsWithMalformedResponse(
       String element, String regex, String replacement) {
-    assertThat(
-            rejectedCode(
-                b -> b, b -> b.afterSigning(x -> replaceOnce(x, regex, replacement.trim()))))
-        .isEqualTo(ErrorCode.MALFORMED_RESPONSE);
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @CsvSource(
-      delimiter = '|',
-      value = {
-        "NameID | (<NameID [^>]*>[^<]*)(</NameID>) | $1<b>x</b>$2",
-        "Assertion Issuer | (<Assertion [^>]*><Issuer>[^<]*)(</Issuer>) | $1<x/>$2",
-        "Audience | (<Audience>[^<]*)(</Audience>) | $1<x/>$2"
-      })
-  void validateWhenValueHasElementContentThenRejectsWithMalformedResponse(
-      String element, String regex, String replacement) {
-    assertThat(
-            rejectedCode(
-                b -> b, b -> b.beforeSigning(x -> replaceOnce(x, regex, replacement.trim()))))
+    // Outside the assertion's signature: edited after signing.
+    assertThat(rejectedCode(b -> b, b -> b.afterSigning(x -> replaceOnce(x, regex, replacement))))
         .isEqualTo(ErrorCode.MALFORMED_RESPONSE);
   }
 

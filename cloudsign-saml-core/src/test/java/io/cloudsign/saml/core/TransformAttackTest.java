@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -20,6 +21,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class TransformAttackTest extends AttackTestSupport {
+  private static final String ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
+  private static final String EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#";
+
   private Canary canary;
 
   @BeforeEach
@@ -51,5 +55,21 @@ class TransformAttackTest extends AttackTestSupport {
                 b -> b.extraTransform(transform, canary.url("xslt"))))
         .isEqualTo(ErrorCode.INVALID_SIGNATURE);
     assertThat(canary.connections()).isZero();
+  }
+
+  @Test
+  void validateWhenReferenceRepeatsExclusiveC14nThenRejectsWithInvalidSignature() {
+    // Three transforms that digest exactly as Entra's two, re-signed with the IdP key: only the
+    // profile's "at most two transforms" stops it (Santuario alone would accept it).
+    assertThat(rejectedCode(b -> b, b -> b.referenceTransforms(ENVELOPED, EXC_C14N, EXC_C14N)))
+        .isEqualTo(ErrorCode.INVALID_SIGNATURE);
+  }
+
+  @Test
+  void validateWhenReferenceUsesExclusiveC14nWithCommentsThenAccepts() {
+    // Allowed by the SAML profile; verified by Santuario's general path, not the Entra fast path.
+    VerifiedAssertion a =
+        acceptedWith(b -> b, b -> b.referenceTransforms(ENVELOPED, EXC_C14N + "WithComments"));
+    assertThat(a.nameId()).isEqualTo("B.Simon@contoso.com");
   }
 }

@@ -927,6 +927,22 @@ public final class ResponseBuilder {
         });
   }
 
+  /**
+   * HOSTILE (signature profile): the signature's Reference gets exactly these transform algorithm
+   * URIs, in this order; the digest is kept and SignedInfo is re-signed with this fake's key. The
+   * digest stays right for lists that canonicalise like enveloped + exclusive c14n (for example a
+   * repeated exclusive c14n), so only the SAML signature profile (SAML Core §5.4: at most the
+   * enveloped and one exclusive c14n transform) can stop them.
+   */
+  public ResponseBuilder referenceTransforms(String... algorithms) {
+    List<String> list = List.of(algorithms);
+    return afterSigningDom(
+        doc -> {
+          Element signature = Attacks.targetSignature(doc);
+          Attacks.replaceTransforms(signature, list, entra.activeKey().privateKey());
+        });
+  }
+
   /** Transforms an SP must not run (see {@link #extraTransform}). */
   public enum Transform {
     /** A stylesheet that fetches a URL with {@code document()}. */

@@ -499,6 +499,27 @@ public final class Attacks {
     resign(signature, key);
   }
 
+  /** Replaces the Transforms of {@code signature}'s Reference with {@code algorithms}; re-signs. */
+  public static void replaceTransforms(Element signature, List<String> algorithms, PrivateKey key) {
+    Document doc = signature.getOwnerDocument();
+    Element reference = child(child(signature, DSIG_NS, "SignedInfo"), DSIG_NS, "Reference");
+    Element transforms = child(reference, DSIG_NS, "Transforms");
+    while (transforms.getFirstChild() != null) {
+      transforms.removeChild(transforms.getFirstChild());
+    }
+    for (String algorithm : algorithms) {
+      transforms.appendChild(
+          fragment(
+              doc,
+              "<Transform xmlns=\""
+                  + DSIG_NS
+                  + "\" Algorithm=\""
+                  + Xml.escape(algorithm)
+                  + "\"/>"));
+    }
+    resign(signature, key);
+  }
+
   // ------------------------------------------------------------------ keys and algorithms
 
   /** A certificate copying {@code original}'s subject, issuer, serial and validity: new key. */
