@@ -51,4 +51,21 @@ class SignatureExclusionAttackTest extends AttackTestSupport {
     UnaryOperator<ResponseBuilder> responseOnly = ResponseBuilder::signResponse;
     assertThat(rejectedCode(responseOnly, b -> b.signatureDefect(defect))).isEqualTo(expected);
   }
+
+  @ParameterizedTest(name = "{0} after KeyInfo")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "ds:Object | <Object><Assertion xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\"/></Object>",
+        "foreign element | <x:Extra xmlns:x=\"urn:example:x\">admin@contoso.com</x:Extra>"
+      })
+  void validateWhenSignatureCarriesUnsignedContentAfterKeyInfoThenRejectsWithInvalidSignature(
+      String what, String element) {
+    // SignedInfo does not cover it, so the signature still verifies: only the SAML signature
+    // profile (no ds:Object) and the ds:Signature content model stop it.
+    assertThat(
+            rejectedCode(
+                b -> b, b -> b.afterSigning(x -> x.replace("</KeyInfo>", "</KeyInfo>" + element))))
+        .isEqualTo(ErrorCode.INVALID_SIGNATURE);
+  }
 }
