@@ -1,6 +1,8 @@
 package io.cloudsign.saml.core.internal;
 
+import static io.cloudsign.saml.core.internal.SamlDom.DSIG_NS;
 import static io.cloudsign.saml.core.internal.SamlDom.firstElement;
+import static io.cloudsign.saml.core.internal.SamlDom.is;
 import static io.cloudsign.saml.core.internal.SamlDom.nextElement;
 
 import java.io.OutputStream;
@@ -29,9 +31,8 @@ import org.w3c.dom.Element;
  * {@code null} and the caller takes Santuario's general path, so outcomes are unchanged. Not API.
  */
 final class EnvelopedRsaCheck {
-  private static final String DSIG_NS = SamlDom.DSIG_NS;
-  private static final String EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#";
-  private static final String ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
+  static final String EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#";
+  static final String ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
 
   /** Signature methods this path handles (RSA PKCS#1 v1.5) and their JCA names. */
   private static final Map<String, String> RSA =
@@ -59,18 +60,18 @@ final class EnvelopedRsaCheck {
    */
   static Boolean verify(Element signed, Element signature, List<PublicKey> keys) {
     Element signedInfo = firstElement(signature);
-    if (!isDsig(signedInfo, "SignedInfo")) {
+    if (!is(signedInfo, DSIG_NS, "SignedInfo")) {
       return null;
     }
     Element c14nMethod = firstElement(signedInfo);
     Element signatureMethod = nextElement(c14nMethod);
     Element referenceElement = nextElement(signatureMethod);
-    if (!isDsig(c14nMethod, "CanonicalizationMethod")
+    if (!is(c14nMethod, DSIG_NS, "CanonicalizationMethod")
         || !EXC_C14N.equals(c14nMethod.getAttributeNS(null, "Algorithm"))
         || firstElement(c14nMethod) != null
-        || !isDsig(signatureMethod, "SignatureMethod")
+        || !is(signatureMethod, DSIG_NS, "SignatureMethod")
         || firstElement(signatureMethod) != null
-        || !isDsig(referenceElement, "Reference")
+        || !is(referenceElement, DSIG_NS, "Reference")
         || nextElement(referenceElement) != null) {
       return null;
     }
@@ -80,12 +81,12 @@ final class EnvelopedRsaCheck {
     Element digestValue = nextElement(digestMethod);
     Element signatureValue = nextElement(signedInfo);
     if (jcaSignature == null
-        || !isDsig(transforms, "Transforms")
-        || !isDsig(digestMethod, "DigestMethod")
+        || !is(transforms, DSIG_NS, "Transforms")
+        || !is(digestMethod, DSIG_NS, "DigestMethod")
         || firstElement(digestMethod) != null
-        || !isDsig(digestValue, "DigestValue")
+        || !is(digestValue, DSIG_NS, "DigestValue")
         || nextElement(digestValue) != null
-        || !isDsig(signatureValue, "SignatureValue")) {
+        || !is(signatureValue, DSIG_NS, "SignatureValue")) {
       return null;
     }
     String jcaDigest = DIGESTS.get(digestMethod.getAttributeNS(null, "Algorithm"));
@@ -168,13 +169,9 @@ final class EnvelopedRsaCheck {
   }
 
   private static boolean isTransform(Element e, String algorithm) {
-    return isDsig(e, "Transform")
+    return is(e, DSIG_NS, "Transform")
         && algorithm.equals(e.getAttributeNS(null, "Algorithm"))
         && firstElement(e) == null;
-  }
-
-  private static boolean isDsig(Element e, String localName) {
-    return e != null && localName.equals(e.getLocalName()) && DSIG_NS.equals(e.getNamespaceURI());
   }
 
   /** Collects bytes ({@code digest == null}) or feeds them to a digest through a small buffer. */

@@ -1,5 +1,8 @@
 package io.cloudsign.saml.core.internal;
 
+import static io.cloudsign.saml.core.internal.EnvelopedRsaCheck.ENVELOPED;
+import static io.cloudsign.saml.core.internal.EnvelopedRsaCheck.EXC_C14N;
+import static io.cloudsign.saml.core.internal.SamlDom.DSIG_NS;
 import static io.cloudsign.saml.core.internal.SamlDom.attribute;
 import static io.cloudsign.saml.core.internal.SamlDom.firstElement;
 import static io.cloudsign.saml.core.internal.SamlDom.is;
@@ -51,9 +54,6 @@ public final class SignatureVerifier {
     static final Result VALID = new Result(Outcome.VALID, "valid");
   }
 
-  private static final String DSIG_NS = SamlDom.DSIG_NS;
-  private static final String EXC_C14N = "http://www.w3.org/2001/10/xml-exc-c14n#";
-
   private static final Set<String> SECURE_SIGNATURE_METHODS =
       Set.of(
           "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
@@ -71,7 +71,6 @@ public final class SignatureVerifier {
   private static final String SHA1 = "http://www.w3.org/2000/09/xmldsig#sha1";
 
   private static final String EXC_C14N_WITH_COMMENTS = EXC_C14N + "WithComments";
-  private static final String ENVELOPED = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
 
   private final List<PublicKey> keys;
   private final boolean allowSha1;
