@@ -156,6 +156,17 @@ public final class Report {
           twoThreads.ifPresent(
               t -> ratio(sb, "2 threads / 1 thread (cloudsign_validate)", t, v, 1.7));
         });
+    Optional<Row> floorTwoThreads = Optional.ofNullable(rows.get("floor_jdkDsig_2threads"));
+    floor.ifPresent(
+        f ->
+            floorTwoThreads.ifPresent(
+                t ->
+                    sb.append(
+                        String.format(
+                            Locale.ROOT,
+                            "| for comparison: 2 threads / 1 thread (floor_jdkDsig, nothing shared)"
+                                + " | %.2f× | | |%n",
+                            t.opsPerSecond() / f.opsPerSecond()))));
     if (cold != null) {
       sb.append(
           String.format(

@@ -118,6 +118,16 @@ public class SamlBenchmarks {
     return s.floor.validate(s.samlResponse);
   }
 
+  /**
+   * The floor on two threads, each with its own state (nothing shared): how far this machine lets
+   * two threads scale at all, for judging {@code cloudsign_validate_2threads}.
+   */
+  @Benchmark
+  @Threads(2)
+  public boolean floor_jdkDsig_2threads(JdkDsigState s) throws Exception {
+    return s.floor.validate(s.samlResponse);
+  }
+
   // ------------------------------------------------------------------ us
 
   /**
