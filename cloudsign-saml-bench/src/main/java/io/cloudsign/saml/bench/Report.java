@@ -23,10 +23,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * Runs every benchmark of {@link SamlBenchmarks} in one JMH run with {@code -prof gc}, then the
- * {@link ColdStart} driver and the {@link CpuTimeRatios} cross-check, and prints the Markdown
+ * {@link ColdStart} driver and the {@link InterleavedRatios} cross-check, and prints the Markdown
  * tables of BENCHMARKS.md with the ratios and targets of issue 5. JMH options given on the command
  * line override the defaults (e.g. {@code -i 10}); {@code -Dbench.coldRuns=N} sets the number of
- * cold starts (default 7).
+ * cold starts (default 7), {@code -Dbench.rounds=N} the interleaved rounds (default 61).
  *
  * <pre>
  * java -cp cloudsign-saml-bench/target/benchmarks.jar io.cloudsign.saml.bench.Report
@@ -54,13 +54,14 @@ public final class Report {
     int coldRuns = Integer.getInteger("bench.coldRuns", 7);
     ColdStart.Result cold = coldRuns > 0 ? ColdStart.measure(coldRuns, List.of()) : null;
     ColdStart.Result coldCds = coldRuns > 0 ? ColdStart.measureWithAppCds(coldRuns) : null;
-    CpuTimeRatios.Result cpu = CpuTimeRatios.measure(Integer.getInteger("bench.cpuRounds", 15));
+    InterleavedRatios.Result interleaved =
+        InterleavedRatios.measure(Integer.getInteger("bench.rounds", 61));
     String loadAfter = loadAverage();
 
     String table =
         table(results, cold, coldCds, coldRuns, loadBefore, loadAfter, steal)
             + "\n"
-            + CpuTimeRatios.table(cpu);
+            + InterleavedRatios.table(interleaved);
     System.out.println();
     System.out.println(table);
     Path out = Path.of("cloudsign-saml-bench", "target", "benchmarks-result.md");
