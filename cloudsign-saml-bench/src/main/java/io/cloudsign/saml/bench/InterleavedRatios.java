@@ -44,6 +44,8 @@ public final class InterleavedRatios {
   static final String FLOOR_2 = "floor_jdkDsig_2threads";
   static final String RSA = "floor_rsaVerify";
   static final String JAVA_SAML = "javasaml_validate";
+  static final String SPIN = "multiply_loop";
+  static final String SPIN_2 = "multiply_loop_2threads";
 
   /** One timing of one method in one round: µs per operation (wall, throughput) and CPU µs. */
   record Timing(double wallMicrosPerOp, double cpuMicrosPerCall) {}
@@ -124,7 +126,38 @@ public final class InterleavedRatios {
     arms.put(JAVA_SAML, Arm.single(10, () -> b.javasaml_validate(javaSaml)));
     arms.put(VALIDATE_2, Arm.pair(200, validate::validateNext, validate::validateNext));
     arms.put(FLOOR_2, Arm.pair(200, () -> b.floor_jdkDsig(dsig), () -> b.floor_jdkDsig(dsigOther)));
+    arms.put(SPIN, Arm.single(2000, InterleavedRatios::spin));
+    arms.put(SPIN_2, Arm.pair(2000, InterleavedRatios::spin, InterleavedRatios::spin));
 
+    return interleave(arms, rounds);
+  }
+
+  private static volatile long sink;
+
+  /**
+   * Four independent 64-bit multiplication chains, about 8 µs: registers only, no allocation, no
+   * memory. How far it scales on two threads is what the machine gave in that round.
+   */
+  static void spin() {
+    long a = 1;
+    long c = 3;
+    long e = 5;
+    long g = 7;
+    long m = 0x9E3779B97F4A7C15L;
+    for (int i = 0; i < 20_000; i++) {
+      a *= m;
+      c *= m;
+      e *= m;
+      g *= m;
+    }
+    sink = a ^ c ^ e ^ g;
+  }
+
+  /**
+   * Runs every arm once per round, in a shuffled order, for {@code bench.warmupRounds} (default 60)
+   * unrecorded rounds and then {@code rounds} recorded ones.
+   */
+  static Result interleave(Map<String, Arm> arms, int rounds) throws Exception {
     int warmup = Integer.getInteger("bench.warmupRounds", 60);
     Map<String, Timing[]> timings = new LinkedHashMap<>();
     arms.keySet().forEach(k -> timings.put(k, new Timing[rounds]));
@@ -148,7 +181,7 @@ public final class InterleavedRatios {
   }
 
   /** A method run {@code n} times on one thread, or {@code n} times on each of two threads. */
-  private record Arm(int n, ThrowingRunnable first, ThrowingRunnable second) {
+  record Arm(int n, ThrowingRunnable first, ThrowingRunnable second) {
     static Arm single(int n, ThrowingRunnable body) {
       return new Arm(n, body, null);
     }
@@ -242,6 +275,12 @@ public final class InterleavedRatios {
         "2 threads / 1 thread (floor_jdkDsig, nothing shared)",
         r.wallRatio(FLOOR_2, FLOOR),
         r.cpuRatio(FLOOR_2, 2, FLOOR),
+        "");
+    row(
+        sb,
+        "2 threads / 1 thread (a multiply loop, registers only: what the machine gave)",
+        r.wallRatio(SPIN_2, SPIN),
+        r.cpuRatio(SPIN_2, 2, SPIN),
         "");
     return sb.toString();
   }

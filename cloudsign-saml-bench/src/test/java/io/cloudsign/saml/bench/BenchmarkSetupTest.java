@@ -2,9 +2,12 @@ package io.cloudsign.saml.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +55,22 @@ class BenchmarkSetupTest {
     SamlBenchmarks.JavaSamlState s = new SamlBenchmarks.JavaSamlState();
     s.setUp();
     assertNotNull(benchmarks.javasaml_validate(s));
+  }
+
+  @Test
+  void twoThreadBreakdownWhenDigestStageBuiltThenItDigestsWhatEntraSigned() throws Exception {
+    SamlBenchmarks.JdkDsigState s = new SamlBenchmarks.JdkDsigState();
+    s.setUp();
+    byte[] xml = Base64.getDecoder().decode(s.samlResponse);
+    TwoThreadBreakdown.assertionDigest(xml).run(); // the setup check compares with DigestValue
+    String tampered =
+        new String(xml, StandardCharsets.UTF_8)
+            .replace("B.Simon@contoso.com", "C.Simon@contoso.com");
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> TwoThreadBreakdown.assertionDigest(tampered.getBytes(StandardCharsets.UTF_8)));
+    assertTrue(e.getMessage().contains("DigestValue"));
   }
 
   @Test

@@ -64,7 +64,9 @@ class InterleavedRatiosTest {
           InterleavedRatios.VALIDATE,
           InterleavedRatios.JAVA_SAML,
           InterleavedRatios.VALIDATE_2,
-          InterleavedRatios.FLOOR_2
+          InterleavedRatios.FLOOR_2,
+          InterleavedRatios.SPIN,
+          InterleavedRatios.SPIN_2
         }) {
       t.put(m, new Timing[] {new Timing(100, 100)});
     }
