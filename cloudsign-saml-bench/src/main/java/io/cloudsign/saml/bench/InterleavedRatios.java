@@ -252,40 +252,25 @@ public final class InterleavedRatios {
     sb.append(
         "\n| ratio, taken round by round | wall clock: median (middle half of rounds) | CPU time:"
             + " median | target |\n|---|--:|--:|--:|\n");
+    row(sb, r, "cloudsign_validate / floor_jdkDsig", VALIDATE, 1, FLOOR, "≥ 0.8×");
+    row(sb, r, "cloudsign_validate / javasaml_validate", VALIDATE, 1, JAVA_SAML, "≥ 30×");
+    row(sb, r, "2 threads / 1 thread (cloudsign_validate)", VALIDATE_2, 2, VALIDATE, "≥ 1.7×");
+    row(sb, r, "2 threads / 1 thread (floor_jdkDsig, nothing shared)", FLOOR_2, 2, FLOOR, "");
     row(
         sb,
-        "cloudsign_validate / floor_jdkDsig",
-        r.wallRatio(VALIDATE, FLOOR),
-        r.cpuRatio(VALIDATE, 1, FLOOR),
-        "≥ 0.8×");
-    row(
-        sb,
-        "cloudsign_validate / javasaml_validate",
-        r.wallRatio(VALIDATE, JAVA_SAML),
-        r.cpuRatio(VALIDATE, 1, JAVA_SAML),
-        "≥ 30×");
-    row(
-        sb,
-        "2 threads / 1 thread (cloudsign_validate)",
-        r.wallRatio(VALIDATE_2, VALIDATE),
-        r.cpuRatio(VALIDATE_2, 2, VALIDATE),
-        "≥ 1.7×");
-    row(
-        sb,
-        "2 threads / 1 thread (floor_jdkDsig, nothing shared)",
-        r.wallRatio(FLOOR_2, FLOOR),
-        r.cpuRatio(FLOOR_2, 2, FLOOR),
-        "");
-    row(
-        sb,
+        r,
         "2 threads / 1 thread (a multiply loop, registers only: what the machine gave)",
-        r.wallRatio(SPIN_2, SPIN),
-        r.cpuRatio(SPIN_2, 2, SPIN),
+        SPIN_2,
+        2,
+        SPIN,
         "");
     return sb.toString();
   }
 
-  private static void row(StringBuilder sb, String label, Stats wall, Stats cpu, String target) {
+  /** A table row: {@code a} over {@code b}, by wall clock and by CPU time ({@link Result}). */
+  private static void row(
+      StringBuilder sb, Result r, String label, String a, int threadsA, String b, String target) {
+    Stats wall = r.wallRatio(a, b);
     sb.append(
         String.format(
             Locale.ROOT,
@@ -294,7 +279,7 @@ public final class InterleavedRatios {
             times(wall.median()),
             times(wall.lowerQuartile()),
             times(wall.upperQuartile()),
-            times(cpu.median()),
+            times(r.cpuRatio(a, threadsA, b).median()),
             target));
   }
 
