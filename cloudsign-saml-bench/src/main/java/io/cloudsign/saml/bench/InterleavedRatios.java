@@ -14,6 +14,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The ratios of issue 5 measured so that other tenants of a shared machine cancel out: the same
@@ -91,7 +92,7 @@ public final class InterleavedRatios {
       return new Stats(at(s, 0.5), at(s, 0.25), at(s, 0.75));
     }
 
-    static Stats of(Timing[] timings, java.util.function.ToDoubleFunction<Timing> f) {
+    static Stats of(Timing[] timings, ToDoubleFunction<Timing> f) {
       return of(Arrays.stream(timings).mapToDouble(f).toArray());
     }
 
