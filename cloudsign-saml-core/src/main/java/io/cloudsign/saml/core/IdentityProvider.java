@@ -44,14 +44,14 @@ public final class IdentityProvider {
   private final String entityId;
   private final Map<Binding, URI> ssoUrls;
   private final URI sloUrl;
-  private final List<X509Certificate> signingCertificates;
+  private final KeySource keySource;
 
   private IdentityProvider(
       String entityId, Map<Binding, URI> ssoUrls, URI sloUrl, List<X509Certificate> certs) {
     this.entityId = entityId;
     this.ssoUrls = Map.copyOf(ssoUrls);
     this.sloUrl = sloUrl;
-    this.signingCertificates = List.copyOf(certs);
+    this.keySource = KeySource.fixed(TrustedKeys.of(certs));
   }
 
   /**
@@ -179,7 +179,12 @@ public final class IdentityProvider {
 
   /** Every signing certificate, in metadata order. Never empty. */
   public List<X509Certificate> signingCertificates() {
-    return signingCertificates;
+    return keySource.current().certificates();
+  }
+
+  /** Where validations look up the trusted certificates: fixed for an IdP read once. */
+  KeySource keySource() {
+    return keySource;
   }
 
   @Override
@@ -189,7 +194,7 @@ public final class IdentityProvider {
         + ", sso="
         + ssoUrls
         + ", certificates="
-        + signingCertificates.size()
+        + signingCertificates().size()
         + "}";
   }
 

@@ -82,6 +82,14 @@ public final class Registration {
     return Optional.ofNullable(signOnUrl);
   }
 
+  /**
+   * Where this registration's trusted signing certificates are looked up at each validation: today
+   * the identity provider's fixed set; a refreshed metadata source plugs in here.
+   */
+  KeySource keySource() {
+    return identityProvider.keySource();
+  }
+
   public IdentityProvider identityProvider() {
     return identityProvider;
   }

@@ -3,6 +3,7 @@ package io.cloudsign.saml.core;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,31 +35,21 @@ public final class ServiceProvider {
   public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(10);
 
   private final Map<String, Registration> registrations;
-  private final Clock clock;
-  private final Duration clockSkew;
-  private final Duration maxResponseAge;
+  private final ValidationPolicy policy;
   private final Duration pendingRequestLifetime;
-  private final int maxResponseBytes;
-  private final ReplayCache replayCache;
-  private final boolean allowInsecureSha1Signatures;
   private final AuthnRequests authnRequests;
   private final ResponseValidator validator;
 
-  private ServiceProvider(Builder b) {
-    this.registrations =
-        java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.registrations));
-    this.clock = b.clock;
-    this.clockSkew = b.clockSkew;
-    this.maxResponseAge = b.maxResponseAge;
-    this.pendingRequestLifetime = b.pendingRequestLifetime;
-    this.maxResponseBytes = b.maxResponseBytes;
-    this.replayCache =
-        b.replayCache != null
-            ? b.replayCache
-            : new InMemoryReplayCache(InMemoryReplayCache.DEFAULT_CAPACITY, b.clock);
-    this.allowInsecureSha1Signatures = b.allowInsecureSha1Signatures;
-    this.authnRequests = new AuthnRequests(clock, pendingRequestLifetime);
-    this.validator = new ResponseValidator(this);
+  private ServiceProvider(
+      Map<String, Registration> registrations,
+      ValidationPolicy policy,
+      Duration pendingRequestLifetime) {
+    this.registrations = Collections.unmodifiableMap(new LinkedHashMap<>(registrations));
+    this.policy = policy;
+    this.pendingRequestLifetime = pendingRequestLifetime;
+    this.authnRequests = new AuthnRequests(policy.clock(), pendingRequestLifetime);
+    Map<String, Registration> byId = this.registrations;
+    this.validator = new ResponseValidator(policy, id -> Optional.ofNullable(byId.get(id)));
   }
 
   public static Builder builder() {
@@ -139,15 +130,15 @@ public final class ServiceProvider {
 
   /** The clock every time check uses; give the same one to components that issue state. */
   public Clock clock() {
-    return clock;
+    return policy.clock();
   }
 
   public Duration clockSkew() {
-    return clockSkew;
+    return policy.clockSkew();
   }
 
   public Duration maxResponseAge() {
-    return maxResponseAge;
+    return policy.maxResponseAge();
   }
 
   public Duration pendingRequestLifetime() {
@@ -155,16 +146,16 @@ public final class ServiceProvider {
   }
 
   public int maxResponseBytes() {
-    return maxResponseBytes;
+    return policy.maxResponseChars();
   }
 
   ReplayCache replayCache() {
-    return replayCache;
+    return policy.replayCache();
   }
 
   /** Whether RSA-SHA1 / SHA-1 digests are accepted (insecure; off by default). */
   public boolean allowsInsecureSha1Signatures() {
-    return allowInsecureSha1Signatures;
+    return policy.allowInsecureSha1Signatures();
   }
 
   @Override
@@ -172,12 +163,12 @@ public final class ServiceProvider {
     return "ServiceProvider{registrations="
         + registrations.values()
         + ", clockSkew="
-        + clockSkew
+        + policy.clockSkew()
         + ", maxResponseAge="
-        + maxResponseAge
+        + policy.maxResponseAge()
         + ", maxResponseBytes="
-        + maxResponseBytes
-        + (allowInsecureSha1Signatures ? ", INSECURE_SHA1_SIGNATURES_ALLOWED" : "")
+        + policy.maxResponseChars()
+        + (policy.allowInsecureSha1Signatures() ? ", INSECURE_SHA1_SIGNATURES_ALLOWED" : "")
         + "}";
   }
 
@@ -278,7 +269,19 @@ public final class ServiceProvider {
         throw new IllegalArgumentException(
             "maxResponseBytes must be between 4096 and 16 MiB: " + maxResponseBytes);
       }
-      return new ServiceProvider(this);
+      ReplayCache cache =
+          replayCache != null
+              ? replayCache
+              : new InMemoryReplayCache(InMemoryReplayCache.DEFAULT_CAPACITY, clock);
+      ValidationPolicy policy =
+          new ValidationPolicy(
+              clock,
+              clockSkew,
+              maxResponseAge,
+              maxResponseBytes,
+              allowInsecureSha1Signatures,
+              cache);
+      return new ServiceProvider(registrations, policy, pendingRequestLifetime);
     }
   }
 }

@@ -1,0 +1,48 @@
+package io.cloudsign.saml.core;
+
+import io.cloudsign.saml.core.internal.SignatureVerifier;
+import org.w3c.dom.Element;
+
+/**
+ * The signature rule: every signature present (on the Response, on the Assertion) verifies with a
+ * certificate the registration's {@link KeySource} trusts now, and at least one covers the
+ * assertion. KeyInfo in the message is never trusted. A failure stops processing and leads the
+ * report: nothing an unauthenticated assertion says is worth reporting.
+ */
+final class SignatureRule {
+  private SignatureRule() {}
+
+  static void signatures(Validation v) throws SamlValidationException {
+    boolean responseSigned = v.response.signed();
+    boolean assertionSigned = v.assertion.signed();
+    if (!responseSigned && !assertionSigned) {
+      v.failFirst(ErrorCode.MISSING_SIGNATURE, "neither the Response nor the Assertion is signed");
+      throw v.stop();
+    }
+    // Looked up now, not at start-up: the source may have refreshed its certificates.
+    SignatureVerifier verifier =
+        v.registration.keySource().current().verifier(v.policy.allowInsecureSha1Signatures());
+    if (responseSigned) {
+      check(v, verifier, "Response", v.response.element());
+    }
+    if (assertionSigned) {
+      check(v, verifier, "Assertion", v.assertion.element());
+    }
+  }
+
+  private static void check(Validation v, SignatureVerifier verifier, String where, Element signed)
+      throws SamlValidationException {
+    SignatureVerifier.Result r = verifier.verify(signed);
+    switch (r.outcome()) {
+      case VALID -> {}
+      case DISALLOWED_ALGORITHM -> {
+        v.failFirst(ErrorCode.DISALLOWED_SIGNATURE_ALGORITHM, where + " signature: " + r.reason());
+        throw v.stop();
+      }
+      case INVALID -> {
+        v.failFirst(ErrorCode.INVALID_SIGNATURE, where + " signature: " + r.reason());
+        throw v.stop();
+      }
+    }
+  }
+}
