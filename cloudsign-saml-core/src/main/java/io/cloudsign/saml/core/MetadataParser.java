@@ -156,12 +156,13 @@ final class MetadataParser {
   }
 
   private static URI url(String what, String location) throws SamlMetadataException {
+    if (location == null) {
+      throw new SamlMetadataException("the metadata's " + what + " has no Location");
+    }
     try {
       return Urls.requireHttpsOrLoopback(what, Urls.parse(what, location));
     } catch (IllegalArgumentException e) {
       throw new SamlMetadataException("the metadata's " + e.getMessage());
-    } catch (NullPointerException e) {
-      throw new SamlMetadataException("the metadata's " + what + " has no Location");
     }
   }
 }

@@ -38,6 +38,7 @@ public final class Registration {
   private final PrivateKey requestSigningKey;
   private final X509Certificate requestSigningCertificate;
   private final ClaimMapping claimMapping;
+  private final KeySource keySource;
 
   private Registration(Builder b) {
     this.id = b.id;
@@ -53,6 +54,7 @@ public final class Registration {
     this.requestSigningKey = b.requestSigningKey;
     this.requestSigningCertificate = b.requestSigningCertificate;
     this.claimMapping = b.claimMapping;
+    this.keySource = b.keySource != null ? b.keySource : b.identityProvider.keySource();
   }
 
   /**
@@ -87,7 +89,7 @@ public final class Registration {
    * the identity provider's fixed set; a refreshed metadata source plugs in here.
    */
   KeySource keySource() {
-    return identityProvider.keySource();
+    return keySource;
   }
 
   public IdentityProvider identityProvider() {
@@ -162,6 +164,7 @@ public final class Registration {
     private PrivateKey requestSigningKey;
     private X509Certificate requestSigningCertificate;
     private ClaimMapping claimMapping = ClaimMapping.entraDefaults();
+    private KeySource keySource;
 
     private Builder(String id) {
       if (id == null || id.isBlank() || id.length() > 64 || !id.matches("[A-Za-z0-9._~-]+")) {
@@ -194,6 +197,15 @@ public final class Registration {
 
     public Builder identityProvider(IdentityProvider identityProvider) {
       this.identityProvider = identityProvider;
+      return this;
+    }
+
+    /**
+     * Where validations look up the trusted signing certificates, instead of the identity
+     * provider's fixed set (a metadata source that refreshes itself).
+     */
+    Builder keySource(KeySource keySource) {
+      this.keySource = Objects.requireNonNull(keySource, "keySource");
       return this;
     }
 

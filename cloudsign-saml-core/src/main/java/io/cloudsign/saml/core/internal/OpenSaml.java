@@ -60,8 +60,8 @@ import org.opensaml.xmlsec.signature.impl.X509DataUnmarshaller;
  *
  * <p>Why not {@code InitializationService.initialize()}: it also runs the metrics and HTTP-client
  * initialisers, which fail with those (unused, stale) libraries excluded, and after a failed
- * initialisation OpenSAML silently unmarshals signatures as {@code null} (DESIGN §7). A failure
- * here is therefore remembered and rethrown on every use.
+ * initialisation OpenSAML silently unmarshals signatures as {@code null}. A failure here is
+ * therefore remembered and rethrown on every use.
  */
 public final class OpenSaml {
   /** Deepest element nesting accepted; SAML Responses from Entra are about 8 levels deep. */
