@@ -192,23 +192,34 @@ final class AssertionRules {
     }
   }
 
+  /**
+   * For an Entra IdP ({@code https://sts.windows.net/<tenant>/}), a {@code tenantid} claim names
+   * that tenant: an assertion for one customer's registration never speaks for another tenant.
+   */
+  static void tenantId(Validation v) {
+    String tenant = EntraIssuer.tenantId(v.idpEntityId()).orElse(null);
+    if (tenant == null) {
+      return;
+    }
+    String claim = v.registration.claimMapping().attributeName(EntraClaim.TENANT_ID);
+    for (String value : v.assertion.attributes().getOrDefault(claim, List.of())) {
+      if (!tenant.equalsIgnoreCase(value)) {
+        v.fail(
+            ErrorCode.TENANT_MISMATCH,
+            "the tenantid claim is "
+                + LogSafe.text(value)
+                + ", but the IdP "
+                + LogSafe.text(v.idpEntityId())
+                + " is tenant "
+                + tenant);
+      }
+    }
+  }
+
   /** Every failure found so far is reported together, before the replay cache is touched. */
   static void allPassed(Validation v) throws SamlValidationException {
     if (v.failed()) {
       throw v.stop();
-    }
-  }
-
-  /** The assertion ID is unused; kept until the assertion could no longer be accepted. */
-  static void replay(Validation v) throws SamlValidationException {
-    Instant keepUntil =
-        (v.confirmationExpiry.isAfter(v.notOnOrAfter) ? v.confirmationExpiry : v.notOnOrAfter)
-            .plus(v.skew);
-    String key = v.idpEntityId() + "\n" + v.assertion.id();
-    if (!v.policy.replayCache().putIfAbsent(key, keepUntil)) {
-      throw new SamlValidationException(
-          ErrorCode.REPLAYED_ASSERTION,
-          "assertion " + LogSafe.text(v.assertion.id()) + " was already used");
     }
   }
 }

@@ -8,62 +8,70 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A bounded, thread-safe {@link ReplayCache} for a single application node. Entries live until
- * their expiry; expired entries are purged when the cache is full. When still full after purging,
- * new keys are refused (fail closed: the sign-in is rejected as a replay rather than the cache
- * forgetting an unexpired ID).
+ * A bounded, thread-safe {@link ReplayCache} for a single application node. Each partition
+ * (registration) holds at most {@code capacityPerPartition} unexpired entries, so one tenant's
+ * traffic cannot refuse another tenant's sign-ins; expired entries are purged when a partition is
+ * full. When still full after purging, new entries are refused ({@link Outcome#FULL}: fail closed;
+ * the sign-in is rejected with {@code replay_cache_full} rather than forgetting an unexpired ID).
  *
- * <p>Default capacity: 100,000 assertion IDs (about a day of logins for 1 login/s with Entra's
- * 1-hour assertion lifetime needs 3,600).
+ * <p>Default capacity: 100,000 entries per registration. Entries live at most {@code
+ * maxResponseAge} plus skew (8 minutes by default): at 1 sign-in per second a registration holds
+ * about 1,000 (an assertion ID and a request ID per sign-in).
  */
 public final class InMemoryReplayCache implements ReplayCache {
-  /** Default maximum number of remembered assertion IDs. */
+  /** Default maximum number of remembered entries per partition. */
   public static final int DEFAULT_CAPACITY = 100_000;
 
-  private final ConcurrentHashMap<String, Instant> entries = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Instant>> partitions =
+      new ConcurrentHashMap<>();
   private final int capacity;
   private final Clock clock;
 
-  /** A cache of {@link #DEFAULT_CAPACITY} entries on the system clock. */
+  /** A cache of {@link #DEFAULT_CAPACITY} entries per partition on the system clock. */
   public InMemoryReplayCache() {
     this(DEFAULT_CAPACITY, Clock.systemUTC());
   }
 
   /**
-   * @param capacity maximum number of unexpired entries, at least 1
+   * @param capacityPerPartition maximum number of unexpired entries of one registration, at least 1
    * @param clock clock used to purge expired entries
    */
-  public InMemoryReplayCache(int capacity, Clock clock) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("capacity must be at least 1: " + capacity);
+  public InMemoryReplayCache(int capacityPerPartition, Clock clock) {
+    if (capacityPerPartition < 1) {
+      throw new IllegalArgumentException(
+          "capacityPerPartition must be at least 1: " + capacityPerPartition);
     }
-    this.capacity = capacity;
+    this.capacity = capacityPerPartition;
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   @Override
-  public boolean putIfAbsent(String key, Instant expiresAt) {
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(expiresAt, "expiresAt");
+  public Outcome remember(String partition, String id, Instant keepUntil) {
+    Objects.requireNonNull(partition, "partition");
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(keepUntil, "keepUntil");
+    ConcurrentHashMap<String, Instant> entries =
+        partitions.computeIfAbsent(partition, p -> new ConcurrentHashMap<>());
     Instant now = clock.instant();
-    Instant existing = entries.get(key);
+    Instant existing = entries.get(id);
     if (existing != null && existing.isAfter(now)) {
-      return false;
+      return Outcome.ALREADY_USED;
     }
     if (existing == null && entries.size() >= capacity) {
-      purge(now);
+      purge(entries, now);
       if (entries.size() >= capacity) {
-        return false;
+        return Outcome.FULL;
       }
     }
-    if (existing != null) {
-      // Expired entry: replace it atomically only if nobody else did.
-      return entries.replace(key, existing, expiresAt);
-    }
-    return entries.putIfAbsent(key, expiresAt) == null;
+    boolean first =
+        existing != null
+            // Expired entry: replace it atomically only if nobody else did.
+            ? entries.replace(id, existing, keepUntil)
+            : entries.putIfAbsent(id, keepUntil) == null;
+    return first ? Outcome.FIRST_USE : Outcome.ALREADY_USED;
   }
 
-  private void purge(Instant now) {
+  private static void purge(Map<String, Instant> entries, Instant now) {
     for (Iterator<Map.Entry<String, Instant>> it = entries.entrySet().iterator(); it.hasNext(); ) {
       if (!it.next().getValue().isAfter(now)) {
         it.remove();
@@ -71,8 +79,8 @@ public final class InMemoryReplayCache implements ReplayCache {
     }
   }
 
-  /** Number of entries currently held (expired ones included until purged). */
+  /** Number of entries currently held in all partitions (expired ones included until purged). */
   public int size() {
-    return entries.size();
+    return partitions.values().stream().mapToInt(Map::size).sum();
   }
 }

@@ -23,13 +23,15 @@ import javax.sql.DataSource;
  * CREATE TABLE saml_replay_cache (cache_key CHAR(64) PRIMARY KEY, expires_at BIGINT NOT NULL)
  * }</pre>
  *
- * <p>Keys are stored as the SHA-256 of the assertion's issuer and ID (fixed length); {@code
- * expires_at} is epoch milliseconds. Expired rows are deleted when their key comes again and, in
- * bulk, every 1,000 insertions. Thread-safe; each call borrows one connection (auto-commit).
+ * <p>Keys are stored as the SHA-256 of the partition (registration) and the id (fixed length);
+ * {@code expires_at} is epoch milliseconds. Expired rows are deleted when their key comes again
+ * and, in bulk, every 1,000 insertions. Thread-safe; each call borrows one connection
+ * (auto-commit).
  *
  * <p>Security guarantees: of two nodes that see the same assertion at the same time, the database
- * lets exactly one insert succeed. If the database is unreachable, {@link #putIfAbsent} throws
- * {@link IllegalStateException} and the sign-in fails (fail closed).
+ * lets exactly one insert succeed. If the database is unreachable, {@link #remember} throws {@link
+ * IllegalStateException} and the sign-in fails with {@code replay_cache_unavailable} (fail closed).
+ * Give the data source a short connection timeout (seconds): the sign-in waits for it.
  */
 public final class JdbcReplayCache implements ReplayCache {
   /** The default table name. */
@@ -76,10 +78,11 @@ public final class JdbcReplayCache implements ReplayCache {
   }
 
   @Override
-  public boolean putIfAbsent(String key, Instant expiresAt) {
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(expiresAt, "expiresAt");
-    String hashed = sha256(key);
+  public Outcome remember(String partition, String id, Instant keepUntil) {
+    Objects.requireNonNull(partition, "partition");
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(keepUntil, "keepUntil");
+    String hashed = sha256(partition + "\n" + id);
     long now = clock.millis();
     try (Connection c = dataSource.getConnection()) {
       try (PreparedStatement delete = c.prepareStatement(deleteExpiredKey)) {
@@ -89,11 +92,11 @@ public final class JdbcReplayCache implements ReplayCache {
       }
       try (PreparedStatement put = c.prepareStatement(insert)) {
         put.setString(1, hashed);
-        put.setLong(2, expiresAt.toEpochMilli());
+        put.setLong(2, keepUntil.toEpochMilli());
         put.executeUpdate();
       } catch (SQLException e) {
         if (isDuplicateKey(e)) {
-          return false;
+          return Outcome.ALREADY_USED;
         }
         throw e;
       }
@@ -103,7 +106,7 @@ public final class JdbcReplayCache implements ReplayCache {
           purge.executeUpdate();
         }
       }
-      return true;
+      return Outcome.FIRST_USE;
     } catch (SQLException e) {
       throw new IllegalStateException(
           "the replay cache database is unavailable; refusing the sign-in: " + e.getMessage(), e);

@@ -1,5 +1,7 @@
 package io.cloudsign.saml.core;
 
+import static io.cloudsign.saml.core.ErrorCode.AUTHENTICATION_TOO_OLD;
+import static io.cloudsign.saml.core.ErrorCode.AUTHN_CONTEXT_NOT_SATISFIED;
 import static io.cloudsign.saml.core.ErrorCode.DISALLOWED_SIGNATURE_ALGORITHM;
 import static io.cloudsign.saml.core.ErrorCode.DUPLICATE_ID;
 import static io.cloudsign.saml.core.ErrorCode.ENCRYPTED_ASSERTION_NOT_SUPPORTED;
@@ -15,11 +17,15 @@ import static io.cloudsign.saml.core.ErrorCode.MALFORMED_RESPONSE;
 import static io.cloudsign.saml.core.ErrorCode.MISSING_AUTHN_STATEMENT;
 import static io.cloudsign.saml.core.ErrorCode.MISSING_NAME_ID;
 import static io.cloudsign.saml.core.ErrorCode.MISSING_SIGNATURE;
+import static io.cloudsign.saml.core.ErrorCode.NAME_ID_FORMAT_MISMATCH;
 import static io.cloudsign.saml.core.ErrorCode.NOT_YET_VALID;
 import static io.cloudsign.saml.core.ErrorCode.PENDING_REQUEST_EXPIRED;
 import static io.cloudsign.saml.core.ErrorCode.REPLAYED_ASSERTION;
+import static io.cloudsign.saml.core.ErrorCode.REPLAY_CACHE_FULL;
+import static io.cloudsign.saml.core.ErrorCode.REPLAY_CACHE_UNAVAILABLE;
 import static io.cloudsign.saml.core.ErrorCode.RESPONSE_TOO_LARGE;
 import static io.cloudsign.saml.core.ErrorCode.STALE_RESPONSE;
+import static io.cloudsign.saml.core.ErrorCode.TENANT_MISMATCH;
 import static io.cloudsign.saml.core.ErrorCode.UNKNOWN_IN_RESPONSE_TO;
 import static io.cloudsign.saml.core.ErrorCode.UNKNOWN_REGISTRATION;
 import static io.cloudsign.saml.core.ErrorCode.UNSOLICITED_RESPONSE;
@@ -30,9 +36,9 @@ import java.util.List;
 
 /**
  * The order of the Response rules, written once. Each rule is a small named part in {@link
- * MessageRules}, {@link SignatureRule} or {@link AssertionRules}; adding a rule is adding its
- * method there and one line here. The README's list "What a Response must pass" and {@link
- * ErrorCode} follow this list (a test compares them).
+ * MessageRules}, {@link SignatureRule}, {@link AssertionRules}, {@link RequestedRules} or {@link
+ * ReplayRule}; adding a rule is adding its method there and one line here. The README's list "What
+ * a Response must pass" and {@link ErrorCode} follow this list (a test compares them).
  *
  * <p>Why this order: the message-level rules find the pending request and so the registration whose
  * settings the rest is checked against; the signature rule stops processing on failure, and only
@@ -86,8 +92,18 @@ final class ResponseRules {
               AssertionRules::subjectConfirmation,
               INVALID_SUBJECT_CONFIRMATION),
           of("authn-statement", AssertionRules::authnStatement, MISSING_AUTHN_STATEMENT, EXPIRED),
+          of("tenant-id", AssertionRules::tenantId, TENANT_MISMATCH),
+          of("force-authn", RequestedRules::forceAuthn, AUTHENTICATION_TOO_OLD),
+          of("authn-context", RequestedRules::authnContext, AUTHN_CONTEXT_NOT_SATISFIED),
+          of("name-id-format", RequestedRules::nameIdFormat, NAME_ID_FORMAT_MISMATCH),
           of("all-passed", AssertionRules::allPassed),
-          of("replay", AssertionRules::replay, REPLAYED_ASSERTION));
+          of(
+              "replay",
+              ReplayRule::replay,
+              REPLAYED_ASSERTION,
+              UNKNOWN_IN_RESPONSE_TO,
+              REPLAY_CACHE_FULL,
+              REPLAY_CACHE_UNAVAILABLE));
 
   private ResponseRules() {}
 }

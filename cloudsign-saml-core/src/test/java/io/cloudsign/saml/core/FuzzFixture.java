@@ -47,7 +47,7 @@ final class FuzzFixture {
                   .identityProvider(IDP)
                   .build())
           .clock(Clock.fixed(ISSUED.plusSeconds(60), ZoneOffset.UTC))
-          .replayCache((key, expiresAt) -> true)
+          .replayCache((partition, id, keepUntil) -> ReplayCache.Outcome.FIRST_USE)
           .build();
 
   static final PendingRequest PENDING =

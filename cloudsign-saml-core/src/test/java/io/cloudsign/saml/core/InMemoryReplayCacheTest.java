@@ -3,6 +3,7 @@ package io.cloudsign.saml.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cloudsign.saml.core.ReplayCache.Outcome;
 import io.cloudsign.saml.testkit.TestClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,43 +20,45 @@ class InMemoryReplayCacheTest {
   private final TestClock clock = TestClock.at(Instant.parse("2026-11-28T09:00:00Z"));
 
   @Test
-  void putIfAbsentWhenKeyIsNewThenAcceptsAndWhenRepeatedThenRefuses() {
+  void rememberWhenKeyIsNewThenAcceptsAndWhenRepeatedThenRefuses() {
     InMemoryReplayCache cache = new InMemoryReplayCache(10, clock);
     Instant expiry = clock.instant().plusSeconds(60);
-    assertThat(cache.putIfAbsent("a", expiry)).isTrue();
-    assertThat(cache.putIfAbsent("a", expiry)).isFalse();
-    assertThat(cache.putIfAbsent("b", expiry)).isTrue();
+    assertThat(cache.remember("r", "a", expiry)).isEqualTo(Outcome.FIRST_USE);
+    assertThat(cache.remember("r", "a", expiry)).isEqualTo(Outcome.ALREADY_USED);
+    assertThat(cache.remember("r", "b", expiry)).isEqualTo(Outcome.FIRST_USE);
   }
 
   @Test
-  void putIfAbsentWhenEntryExpiredThenAcceptsTheKeyAgain() {
+  void rememberWhenEntryExpiredThenAcceptsTheKeyAgain() {
     InMemoryReplayCache cache = new InMemoryReplayCache(10, clock);
-    cache.putIfAbsent("a", clock.instant().plusSeconds(60));
+    cache.remember("r", "a", clock.instant().plusSeconds(60));
     clock.advance(Duration.ofSeconds(60));
-    assertThat(cache.putIfAbsent("a", clock.instant().plusSeconds(60))).isTrue();
+    assertThat(cache.remember("r", "a", clock.instant().plusSeconds(60)))
+        .isEqualTo(Outcome.FIRST_USE);
   }
 
   @Test
-  void putIfAbsentWhenFullOfLiveEntriesThenFailsClosed() {
+  void rememberWhenFullOfLiveEntriesThenFailsClosed() {
     InMemoryReplayCache cache = new InMemoryReplayCache(2, clock);
     Instant expiry = clock.instant().plusSeconds(60);
-    cache.putIfAbsent("a", expiry);
-    cache.putIfAbsent("b", expiry);
-    assertThat(cache.putIfAbsent("c", expiry)).isFalse();
+    cache.remember("r", "a", expiry);
+    cache.remember("r", "b", expiry);
+    assertThat(cache.remember("r", "c", expiry)).isEqualTo(Outcome.FULL);
   }
 
   @Test
-  void putIfAbsentWhenFullButEntriesExpiredThenPurgesAndAccepts() {
+  void rememberWhenFullButEntriesExpiredThenPurgesAndAccepts() {
     InMemoryReplayCache cache = new InMemoryReplayCache(2, clock);
-    cache.putIfAbsent("a", clock.instant().plusSeconds(1));
-    cache.putIfAbsent("b", clock.instant().plusSeconds(1));
+    cache.remember("r", "a", clock.instant().plusSeconds(1));
+    cache.remember("r", "b", clock.instant().plusSeconds(1));
     clock.advance(Duration.ofSeconds(2));
-    assertThat(cache.putIfAbsent("c", clock.instant().plusSeconds(60))).isTrue();
+    assertThat(cache.remember("r", "c", clock.instant().plusSeconds(60)))
+        .isEqualTo(Outcome.FIRST_USE);
     assertThat(cache.size()).isEqualTo(1);
   }
 
   @Test
-  void putIfAbsentWhenManyThreadsRaceOnOneKeyThenExactlyOneWins() throws Exception {
+  void rememberWhenManyThreadsRaceOnOneKeyThenExactlyOneWins() throws Exception {
     InMemoryReplayCache cache = new InMemoryReplayCache(1000, clock);
     int threads = 16;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -69,7 +72,8 @@ class InMemoryReplayCacheTest {
               pool.submit(
                   () -> {
                     start.await();
-                    return cache.putIfAbsent(key, clock.instant().plusSeconds(60));
+                    return cache.remember("r", key, clock.instant().plusSeconds(60))
+                        == Outcome.FIRST_USE;
                   }));
         }
         start.countDown();

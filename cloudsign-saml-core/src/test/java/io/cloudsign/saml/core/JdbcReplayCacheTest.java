@@ -3,6 +3,7 @@ package io.cloudsign.saml.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cloudsign.saml.core.ReplayCache.Outcome;
 import io.cloudsign.saml.testkit.FakeEntra;
 import io.cloudsign.saml.testkit.TestClock;
 import java.sql.Connection;
@@ -41,23 +42,24 @@ class JdbcReplayCacheTest {
   }
 
   @Test
-  void putIfAbsentWhenSecondNodeSeesSameKeyThenRefuses() {
+  void rememberWhenSecondNodeSeesSameKeyThenRefuses() {
     Instant expiry = clock.instant().plusSeconds(60);
-    assertThat(node().putIfAbsent("issuer\n_a", expiry)).isTrue();
-    assertThat(node().putIfAbsent("issuer\n_a", expiry)).isFalse();
-    assertThat(node().putIfAbsent("issuer\n_b", expiry)).isTrue();
+    assertThat(node().remember("r", "issuer\n_a", expiry)).isEqualTo(Outcome.FIRST_USE);
+    assertThat(node().remember("r", "issuer\n_a", expiry)).isEqualTo(Outcome.ALREADY_USED);
+    assertThat(node().remember("r", "issuer\n_b", expiry)).isEqualTo(Outcome.FIRST_USE);
   }
 
   @Test
-  void putIfAbsentWhenEntryExpiredThenAcceptsTheKeyAgain() {
+  void rememberWhenEntryExpiredThenAcceptsTheKeyAgain() {
     JdbcReplayCache cache = node();
-    cache.putIfAbsent("k", clock.instant().plusSeconds(60));
+    cache.remember("r", "k", clock.instant().plusSeconds(60));
     clock.advance(Duration.ofSeconds(60));
-    assertThat(cache.putIfAbsent("k", clock.instant().plusSeconds(60))).isTrue();
+    assertThat(cache.remember("r", "k", clock.instant().plusSeconds(60)))
+        .isEqualTo(Outcome.FIRST_USE);
   }
 
   @Test
-  void putIfAbsentWhenNodesRaceOnOneKeyThenExactlyOneWins() throws Exception {
+  void rememberWhenNodesRaceOnOneKeyThenExactlyOneWins() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       for (int round = 0; round < 20; round++) {
@@ -70,7 +72,8 @@ class JdbcReplayCacheTest {
               pool.submit(
                   () -> {
                     start.await();
-                    return cache.putIfAbsent(key, clock.instant().plusSeconds(60));
+                    return cache.remember("r", key, clock.instant().plusSeconds(60))
+                        == Outcome.FIRST_USE;
                   }));
         }
         start.countDown();
@@ -102,12 +105,12 @@ class JdbcReplayCacheTest {
   }
 
   @Test
-  void putIfAbsentWhenTableMissingThenFailsClosed() throws Exception {
+  void rememberWhenTableMissingThenFailsClosed() throws Exception {
     try (Connection c = db.getConnection();
         Statement s = c.createStatement()) {
       s.execute("DROP TABLE " + JdbcReplayCache.DEFAULT_TABLE);
     }
-    assertThatThrownBy(() -> node().putIfAbsent("k", clock.instant().plusSeconds(60)))
+    assertThatThrownBy(() -> node().remember("r", "k", clock.instant().plusSeconds(60)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("refusing the sign-in");
   }

@@ -2,6 +2,7 @@ package io.cloudsign.saml.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cloudsign.saml.core.ReplayCache.Outcome;
 import io.cloudsign.saml.testkit.TestClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,12 +13,12 @@ class ReplayCacheCapacityTest {
   private final TestClock clock = TestClock.at(Instant.parse("2026-11-28T09:00:00Z"));
 
   @Test
-  void putIfAbsentWhenCapacityIsOneThenHoldsOneLiveKeyAndRefusesASecond() {
+  void rememberWhenCapacityIsOneThenHoldsOneLiveKeyAndRefusesASecond() {
     InMemoryReplayCache cache = new InMemoryReplayCache(1, clock);
     Instant later = clock.instant().plus(Duration.ofMinutes(5));
 
-    assertThat(cache.putIfAbsent("a", later)).isTrue();
-    assertThat(cache.putIfAbsent("b", later)).isFalse();
+    assertThat(cache.remember("r", "a", later)).isEqualTo(Outcome.FIRST_USE);
+    assertThat(cache.remember("r", "b", later)).isEqualTo(Outcome.FULL);
     assertThat(cache.size()).isEqualTo(1);
   }
 }

@@ -293,11 +293,14 @@ class ResponseRuleBoundaryTest {
             fake.entra(),
             clock,
             b ->
-                b.replayCache(
-                    (key, expiresAt) -> {
-                      remembered.add(expiresAt);
-                      return true;
-                    }));
+                b.maxResponseAge(Duration.ofHours(1)) // so that the age bound comes later
+                    .replayCache(
+                        (partition, id, keepUntil) -> {
+                          if (id.startsWith("assertion")) {
+                            remembered.add(keepUntil);
+                          }
+                          return ReplayCache.Outcome.FIRST_USE;
+                        }));
     Fixture.Flow flow = recording.start();
     Instant conditionsEnd = NOW.plus(Duration.ofMinutes(30));
     Instant confirmationEnd = NOW.plus(Duration.ofMinutes(50));
@@ -321,11 +324,14 @@ class ResponseRuleBoundaryTest {
             fake.entra(),
             clock,
             b ->
-                b.replayCache(
-                    (key, expiresAt) -> {
-                      remembered.add(expiresAt);
-                      return true;
-                    }));
+                b.maxResponseAge(Duration.ofHours(1)) // so that the age bound comes later
+                    .replayCache(
+                        (partition, id, keepUntil) -> {
+                          if (id.startsWith("assertion")) {
+                            remembered.add(keepUntil);
+                          }
+                          return ReplayCache.Outcome.FIRST_USE;
+                        }));
     Fixture.Flow flow = recording.start();
     Instant conditionsEnd = NOW.plus(Duration.ofMinutes(50));
     Instant confirmationEnd = NOW.plus(Duration.ofMinutes(30));

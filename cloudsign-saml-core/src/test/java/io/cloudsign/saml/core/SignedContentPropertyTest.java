@@ -107,7 +107,7 @@ class SignedContentPropertyTest {
     TestClock clock = TestClock.at(Instant.parse("2026-11-28T09:00:00Z"));
     FakeEntra entra = FakeEntra.builder().clock(clock).build();
     // Replay is covered by the corpus; here every try validates against the same assertion ID.
-    ReplayCache forgetful = (key, expiresAt) -> true;
+    ReplayCache forgetful = (partition, id, keepUntil) -> ReplayCache.Outcome.FIRST_USE;
     Fixture fx = new Fixture(entra, clock, b -> b.replayCache(forgetful));
     Fixture.Flow flow = fx.start();
     UnaryOperator<ResponseBuilder> mode =
