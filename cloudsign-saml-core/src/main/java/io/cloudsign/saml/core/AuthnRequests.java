@@ -48,7 +48,11 @@ final class AuthnRequests {
     String id = newId();
     String xml = xml(registration, id, now, destination);
     PendingRequest pending =
-        PendingRequest.of(registration.id(), id, now, now.plus(lifetime), relayState);
+        PendingRequest.of(registration.id(), id, now, now.plus(lifetime), relayState)
+            .requesting(
+                registration.forceAuthn(),
+                registration.requestedAuthnContextClassRefs(),
+                registration.nameIdFormat().orElse(null));
     if (binding == Binding.HTTP_REDIRECT) {
       String samlRequest = Base64.getEncoder().encodeToString(deflate(xml));
       URI url = redirectUrl(registration, destination, samlRequest, relayState);

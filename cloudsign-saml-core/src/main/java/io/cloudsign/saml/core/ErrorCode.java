@@ -9,7 +9,7 @@ public enum ErrorCode {
   /** The SAMLResponse form value is larger than the configured limit, or was not sent by POST. */
   RESPONSE_TOO_LARGE(
       "response_too_large",
-      "The SAMLResponse exceeds the configured maximum size; raise maxResponseBytes only if Entra"
+      "The SAMLResponse exceeds the configured maximum size; raise maxResponseChars only if Entra"
           + " really sends larger Responses (e.g. many group claims: use groups.link instead)."),
   /** Not base64, not well-formed XML, a DOCTYPE, not one samlp:Response root, or Version != 2.0. */
   MALFORMED_RESPONSE(
@@ -99,7 +99,41 @@ public enum ErrorCode {
   REPLAYED_ASSERTION("replayed_assertion", "This assertion was already used to sign in."),
   /** The pending request names a registration this ServiceProvider does not have. */
   UNKNOWN_REGISTRATION(
-      "unknown_registration", "The registration this sign-in started with is not configured.");
+      "unknown_registration", "The registration this sign-in started with is not configured."),
+  /**
+   * The IdP is an Entra tenant ({@code https://sts.windows.net/<tenant>/}) and the assertion's
+   * {@code tenantid} claim names another tenant.
+   */
+  TENANT_MISMATCH(
+      "tenant_mismatch",
+      "The assertion's tenantid claim names another Entra tenant than this registration's IdP"
+          + " (https://sts.windows.net/<tenant>/): the Response was issued for another tenant;"
+          + " check that each customer's registration has that customer's own metadata."),
+  /** ForceAuthn was requested, and the AuthnInstant is older than the request. */
+  AUTHENTICATION_TOO_OLD(
+      "authentication_too_old",
+      "Fresh authentication was requested (forceAuthn) but the IdP answered from an earlier"
+          + " sign-in session; the IdP must honour ForceAuthn."),
+  /** RequestedAuthnContext (exact) was requested, and the assertion shows none of its values. */
+  AUTHN_CONTEXT_NOT_SATISFIED(
+      "authn_context_not_satisfied",
+      "The requested authentication context (e.g. multi-factor) was not met: require it for the"
+          + " application in Entra (Conditional Access), or change requestedAuthnContext."),
+  /** A NameIDPolicy Format was requested, and the NameID has another Format. */
+  NAME_ID_FORMAT_MISMATCH(
+      "name_id_format_mismatch",
+      "The NameID Format differs from the requested nameIdFormat: set the 'Name identifier"
+          + " format' of Entra's Unique User Identifier claim to it, or remove nameIdFormat."),
+  /** The replay cache of this registration is full of unexpired entries (fail closed). */
+  REPLAY_CACHE_FULL(
+      "replay_cache_full",
+      "The replay cache of this registration is full; sign-ins are refused until entries expire:"
+          + " raise the cache capacity or use a shared store sized for the traffic."),
+  /** The replay cache's store could not be reached (fail closed). */
+  REPLAY_CACHE_UNAVAILABLE(
+      "replay_cache_unavailable",
+      "The replay cache's store (database, Redis) cannot be reached; sign-ins are refused until"
+          + " it is back.");
 
   private final String id;
   private final String hint;

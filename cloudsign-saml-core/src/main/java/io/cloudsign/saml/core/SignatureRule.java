@@ -1,7 +1,11 @@
 package io.cloudsign.saml.core;
 
+import io.cloudsign.saml.core.internal.LogSafe;
+import io.cloudsign.saml.core.internal.SamlDom;
 import io.cloudsign.saml.core.internal.SignatureVerifier;
 import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
 
 /**
  * The signature rule: every signature present (on the Response, on the Assertion) verifies with a
@@ -19,6 +23,7 @@ final class SignatureRule {
       v.failFirst(ErrorCode.MISSING_SIGNATURE, "neither the Response nor the Assertion is signed");
       throw v.stop();
     }
+    strayedSignatures(v);
     // Looked up now, not at start-up: the source may have refreshed its certificates.
     SignatureVerifier verifier =
         v.registration.keySource().current().verifier(v.policy.allowInsecureSha1Signatures());
@@ -27,6 +32,26 @@ final class SignatureRule {
     }
     if (assertionSigned) {
       check(v, verifier, "Assertion", v.assertion.element());
+    }
+  }
+
+  /**
+   * A signature counts only as a direct child of the Response or of its Assertion; one anywhere
+   * else (in Extensions, Status, Advice, an attribute value) is refused rather than ignored, so no
+   * later reader can take it for the one that verified (ruby-saml's 2024 fix took the same line).
+   */
+  private static void strayedSignatures(Validation v) throws SamlValidationException {
+    NodeList all = v.response.element().getElementsByTagNameNS(SamlDom.DSIG_NS, "Signature");
+    for (int i = 0; i < all.getLength(); i++) {
+      Node parent = all.item(i).getParentNode();
+      if (parent != v.response.element() && parent != v.assertion.element()) {
+        v.failFirst(
+            ErrorCode.INVALID_SIGNATURE,
+            "a ds:Signature inside "
+                + LogSafe.text(parent.getNodeName())
+                + " (only the Response and its Assertion may be signed)");
+        throw v.stop();
+      }
     }
   }
 

@@ -17,7 +17,17 @@ import java.util.Optional;
  * <p>Security guarantees: the signature covering the assertion verified with a certificate from the
  * registration's IdP metadata, the Response answered this browser's pending request, was addressed
  * to this registration's Reply URL and Identifier, is fresh, and its assertion ID had not been used
- * before.
+ * before. For an Entra IdP, the {@code tenantid} claim (when sent) is the IdP's own tenant.
+ *
+ * <p><b>Identities are unique only within their registration.</b> Whoever administers a customer's
+ * Entra tenant controls what its assertions say: the NameID source, the claims (a UPN, an email of
+ * another company's domain) and, by importing a signing certificate, every value. Link local users
+ * by {@link #subjectKey()} or {@link #entraObjectKey()}, which are scoped to the registration and
+ * the issuer, never by a bare NameID, UPN or email shared across registrations.
+ *
+ * <pre>{@code
+ * User u = users.findBySamlKey(verified.entraObjectKey().orElse(verified.subjectKey()));
+ * }</pre>
  */
 public final class VerifiedAssertion {
   private final String registrationId;
@@ -82,7 +92,34 @@ public final class VerifiedAssertion {
     return assertionId;
   }
 
-  /** The NameID (Entra's "Unique User Identifier"), its whole text. */
+  /**
+   * A key for the subject that is unique across registrations: the registration id, the issuer and
+   * the NameID ({@code <registration>|<issuer>|<nameId>}, with {@code %} and {@code |} in the
+   * issuer percent-encoded, so that the key is unambiguous). Stable as long as the Entra
+   * application's Unique User Identifier claim is not changed.
+   */
+  public String subjectKey() {
+    return registrationId + "|" + issuer.replace("%", "%25").replace("|", "%7C") + "|" + nameId;
+  }
+
+  /**
+   * For an Entra IdP that sends the object id claim: {@code <registration>|entra|<tenant
+   * id>|<object id>}, the key Microsoft recommends for linking users (the object id never changes,
+   * unlike a UPN or email). Empty for other IdPs or without the claim.
+   */
+  public Optional<String> entraObjectKey() {
+    Optional<String> tenant = EntraIssuer.tenantId(issuer);
+    Optional<String> oid = objectId();
+    if (tenant.isEmpty() || oid.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(registrationId + "|entra|" + tenant.get() + "|" + oid.get());
+  }
+
+  /**
+   * The NameID (Entra's "Unique User Identifier"), its whole text. Unique only within this
+   * registration: see {@link #subjectKey()}.
+   */
   public String nameId() {
     return nameId;
   }

@@ -27,8 +27,20 @@ final class Fixture {
   }
 
   Fixture(FakeEntra entra, Clock clock, UnaryOperator<ServiceProvider.Builder> options) {
+    this(entra, clock, registration("contoso", entra), options);
+  }
+
+  Fixture(FakeEntra entra, Clock clock, Registration registration) {
+    this(entra, clock, registration, UnaryOperator.identity());
+  }
+
+  Fixture(
+      FakeEntra entra,
+      Clock clock,
+      Registration registration,
+      UnaryOperator<ServiceProvider.Builder> options) {
     this.entra = entra;
-    this.registration = registration("contoso", entra);
+    this.registration = registration;
     this.sp =
         options.apply(ServiceProvider.builder().registration(registration).clock(clock)).build();
   }

@@ -45,9 +45,28 @@ public final class Urls {
     return uri;
   }
 
-  /** Whether {@code host} is a loopback name or address. */
+  /**
+   * Whether {@code host} is {@code localhost}, an IPv4 literal in 127.0.0.0/8 (four decimal octets)
+   * or the IPv6 literal {@code ::1}. Parsed, not prefix-matched: {@code 127.attacker.example} is a
+   * DNS name anyone can point anywhere.
+   */
   public static boolean isLoopback(String host) {
     String h = host.toLowerCase(Locale.ROOT);
-    return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
+    if (h.equals("localhost") || h.equals("[::1]") || h.equals("::1")) {
+      return true;
+    }
+    String[] octets = h.split("\\.", -1);
+    if (octets.length != 4 || !octets[0].equals("127")) {
+      return false;
+    }
+    for (String o : octets) {
+      if (o.isEmpty() || o.length() > 3 || !o.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        return false;
+      }
+      if (Integer.parseInt(o) > 255) {
+        return false;
+      }
+    }
+    return true;
   }
 }
