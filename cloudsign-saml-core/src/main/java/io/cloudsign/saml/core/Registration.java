@@ -13,6 +13,12 @@ import java.util.Optional;
  * types into Entra's <i>Basic SAML Configuration</i> plus the tenant's {@link IdentityProvider}. A
  * SaaS serving many customer tenants has one registration per tenant, each with its own id.
  *
+ * <p>Security guarantees: a Response is checked against the registration its pending request names,
+ * never another. But a registration vouches only for its own IdP: <b>NameIDs and claims are unique
+ * only within one registration</b> — the admin of one customer's tenant can make Entra send any
+ * UPN or email, including another customer's. Link users by {@link VerifiedAssertion#subjectKey()}
+ * or {@link VerifiedAssertion#entraObjectKey()}, which include the registration.
+ *
  * <p>Immutable and thread-safe.
  *
  * <pre>{@code
