@@ -11,8 +11,7 @@ import java.util.Objects;
  * <p>Immutable and thread-safe.
  *
  * <pre>{@code
- * ClaimMapping mapping = ClaimMapping.entraDefaults()
- *     .with(EntraClaim.EMAIL, "mail");
+ * ClaimMapping mapping = ClaimMapping.entraDefaults().with(EntraClaim.EMAIL, "mail");
  * }</pre>
  */
 public final class ClaimMapping {

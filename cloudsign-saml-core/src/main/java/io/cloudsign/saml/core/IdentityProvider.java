@@ -31,7 +31,7 @@ import java.util.Optional;
  * <p>Immutable and thread-safe.
  *
  * <pre>{@code
- * IdentityProvider entra = IdentityProvider.fromMetadata(Path.of("CloudSign.xml"));
+ * IdentityProvider entra = IdentityProvider.fromMetadata(metadataFile); // "CloudSign.xml"
  * }</pre>
  *
  * <p>Security guarantees: only certificates from {@code use="signing"} (or unspecified) key

@@ -15,19 +15,21 @@ import java.util.Optional;
  *
  * <p>Security guarantees: a Response is checked against the registration its pending request names,
  * never another. But a registration vouches only for its own IdP: <b>NameIDs and claims are unique
- * only within one registration</b> — the admin of one customer's tenant can make Entra send any
- * UPN or email, including another customer's. Link users by {@link VerifiedAssertion#subjectKey()}
- * or {@link VerifiedAssertion#entraObjectKey()}, which include the registration.
+ * only within one registration</b> — the admin of one customer's tenant can make Entra send any UPN
+ * or email, including another customer's. Link users by {@link VerifiedAssertion#subjectKey()} or
+ * {@link VerifiedAssertion#entraObjectKey()}, which include the registration.
  *
  * <p>Immutable and thread-safe.
  *
  * <pre>{@code
- * Registration contoso = Registration.builder("contoso")
- *     .entityId("urn:amazon:cognito:sp:ap-northeast-1_EXAMPLE")                // Identifier (Entity ID)
- *     .replyUrl("https://cloudsign-EXAMPLE.auth.ap-northeast-1.amazoncognito.com/saml2/idpresponse")
- *     .signOnUrl("https://www.cloudsign.jp/login")                             // Sign on URL
- *     .identityProvider(IdentityProvider.fromMetadata(Path.of("CloudSign.xml")))
- *     .build();
+ * Registration contoso =
+ *     Registration.builder("contoso")
+ *         .entityId("urn:amazon:cognito:sp:ap-northeast-1_EXAMPLE") // Identifier (Entity ID)
+ *         .replyUrl(
+ *             "https://cloudsign-EXAMPLE.auth.ap-northeast-1.amazoncognito.com/saml2/idpresponse")
+ *         .signOnUrl("https://www.cloudsign.jp/login") // Sign on URL
+ *         .identityProvider(entra)
+ *         .build();
  * }</pre>
  */
 public final class Registration {
