@@ -23,7 +23,8 @@ final class AssertionRules {
 
   static void version(Validation v) {
     if (!"2.0".equals(v.assertion.version())) {
-      v.fail(ErrorCode.MALFORMED_RESPONSE, "Assertion Version is not 2.0");
+      v.fail(
+          ErrorCode.MALFORMED_RESPONSE, FailureReason.NOT_SAML_2, "Assertion Version is not 2.0");
     }
   }
 
@@ -44,7 +45,7 @@ final class AssertionRules {
 
   private static void issueInstant(Validation v, String where, Instant issued) {
     if (issued == null) {
-      v.fail(ErrorCode.MALFORMED_RESPONSE, where + " has no IssueInstant");
+      v.fail(ErrorCode.MALFORMED_RESPONSE, FailureReason.STRUCTURE, where + " has no IssueInstant");
     } else if (issued.isAfter(v.now.plus(v.skew))) {
       v.fail(
           ErrorCode.NOT_YET_VALID,

@@ -5,6 +5,7 @@ import io.cloudsign.saml.core.SamlResponse.Status;
 import io.cloudsign.saml.core.internal.LogSafe;
 import io.cloudsign.saml.core.internal.SamlDom;
 import io.cloudsign.saml.core.internal.SecureXml;
+import io.cloudsign.saml.core.internal.XmlBounds;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
@@ -23,7 +24,8 @@ final class MessageRules {
   static void size(Validation v) throws SamlValidationException {
     String value = v.samlResponse;
     if (value == null || value.isEmpty()) {
-      throw new SamlValidationException(ErrorCode.MALFORMED_RESPONSE, "no SAMLResponse value");
+      throw new SamlValidationException(
+          ErrorCode.MALFORMED_RESPONSE, FailureReason.EMPTY, "no SAMLResponse value");
     }
     int limit = v.policy.maxResponseChars();
     if (value.length() > limit) {
@@ -42,14 +44,16 @@ final class MessageRules {
     try {
       xml = FormValues.decodeBase64(v.samlResponse);
     } catch (IllegalArgumentException e) {
-      throw new SamlValidationException(ErrorCode.MALFORMED_RESPONSE, "SAMLResponse is not base64");
+      throw new SamlValidationException(
+          ErrorCode.MALFORMED_RESPONSE, FailureReason.NOT_BASE64, "SAMLResponse is not base64");
     }
     try {
-      Document doc = SecureXml.parse(xml);
+      Document doc = SecureXml.parse(xml, XmlBounds.RESPONSE);
       Element root = doc.getDocumentElement();
       if (!SamlDom.is(root, SamlDom.PROTOCOL_NS, "Response")) {
         throw new SamlValidationException(
             ErrorCode.MALFORMED_RESPONSE,
+            FailureReason.NOT_A_RESPONSE,
             "the root element is " + LogSafe.text(root.getTagName()) + ", not samlp:Response");
       }
       // Before reading anything: a repeated ID is the shape of signature wrapping.
@@ -61,11 +65,17 @@ final class MessageRules {
       SamlResponse response = SamlResponse.read(root);
       if (!"2.0".equals(response.version())) {
         throw new SamlValidationException(
-            ErrorCode.MALFORMED_RESPONSE, "Response Version is not 2.0");
+            ErrorCode.MALFORMED_RESPONSE, FailureReason.NOT_SAML_2, "Response Version is not 2.0");
       }
       v.response = response;
     } catch (SecureXml.RejectedXmlException e) {
-      throw new SamlValidationException(ErrorCode.MALFORMED_RESPONSE, e.getMessage());
+      FailureReason reason =
+          switch (e.kind()) {
+            case NOT_XML -> FailureReason.NOT_XML;
+            case BOUNDS -> FailureReason.PARSE_BOUNDS;
+            case STRUCTURE -> FailureReason.STRUCTURE;
+          };
+      throw new SamlValidationException(ErrorCode.MALFORMED_RESPONSE, reason, e.getMessage());
     }
   }
 

@@ -5,6 +5,7 @@ import io.cloudsign.saml.core.internal.LogSafe;
 import io.cloudsign.saml.core.internal.SecureXml;
 import io.cloudsign.saml.core.internal.SignatureVerifier;
 import io.cloudsign.saml.core.internal.Urls;
+import io.cloudsign.saml.core.internal.XmlBounds;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -41,7 +42,7 @@ final class MetadataParser {
     }
     EntityDescriptor entity;
     try {
-      Document doc = SecureXml.parse(xml);
+      Document doc = SecureXml.parse(xml, XmlBounds.METADATA);
       String duplicate = SecureXml.duplicateId(doc.getDocumentElement());
       if (duplicate != null) {
         throw new SamlMetadataException(

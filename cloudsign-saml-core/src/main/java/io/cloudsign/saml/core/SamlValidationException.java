@@ -25,9 +25,14 @@ public final class SamlValidationException extends Exception {
     this.failures = List.copyOf(failures);
   }
 
-  /** Convenience for a single failure. */
+  /** Convenience for a single failure of a code without finer reasons. */
   public SamlValidationException(ErrorCode code, String detail) {
     this(List.of(new ValidationFailure(code, detail)));
+  }
+
+  /** Convenience for a single failure with its finer reason. */
+  public SamlValidationException(ErrorCode code, FailureReason reason, String detail) {
+    this(List.of(new ValidationFailure(code, reason, detail)));
   }
 
   private static String message(List<ValidationFailure> failures) {
@@ -48,6 +53,15 @@ public final class SamlValidationException extends Exception {
   /** The primary failure's code. */
   public ErrorCode code() {
     return failures.get(0).code();
+  }
+
+  /**
+   * The primary failure's finer reason ({@link FailureReason#NONE} for codes that have none): e.g.
+   * {@code invalid_signature} with {@link FailureReason#SIGNATURE_NOT_VERIFIED} after a certificate
+   * rollover, or with {@link FailureReason#REFERENCE_MISMATCH} for a wrapped document.
+   */
+  public FailureReason reason() {
+    return failures.get(0).reason();
   }
 
   /** Every failure found, primary first. */

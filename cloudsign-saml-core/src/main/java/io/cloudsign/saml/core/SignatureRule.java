@@ -20,7 +20,10 @@ final class SignatureRule {
     boolean responseSigned = v.response.signed();
     boolean assertionSigned = v.assertion.signed();
     if (!responseSigned && !assertionSigned) {
-      v.failFirst(ErrorCode.MISSING_SIGNATURE, "neither the Response nor the Assertion is signed");
+      v.failFirst(
+          ErrorCode.MISSING_SIGNATURE,
+          FailureReason.NONE,
+          "neither the Response nor the Assertion is signed");
       throw v.stop();
     }
     strayedSignatures(v);
@@ -47,6 +50,7 @@ final class SignatureRule {
       if (parent != v.response.element() && parent != v.assertion.element()) {
         v.failFirst(
             ErrorCode.INVALID_SIGNATURE,
+            FailureReason.STRAY_SIGNATURE,
             "a ds:Signature inside "
                 + LogSafe.text(parent.getNodeName())
                 + " (only the Response and its Assertion may be signed)");
@@ -58,16 +62,26 @@ final class SignatureRule {
   private static void check(Validation v, SignatureVerifier verifier, String where, Element signed)
       throws SamlValidationException {
     SignatureVerifier.Result r = verifier.verify(signed);
-    switch (r.outcome()) {
-      case VALID -> {}
-      case DISALLOWED_ALGORITHM -> {
-        v.failFirst(ErrorCode.DISALLOWED_SIGNATURE_ALGORITHM, where + " signature: " + r.reason());
-        throw v.stop();
-      }
-      case INVALID -> {
-        v.failFirst(ErrorCode.INVALID_SIGNATURE, where + " signature: " + r.reason());
-        throw v.stop();
-      }
+    if (r.outcome() == SignatureVerifier.Outcome.VALID) {
+      return;
     }
+    String detail = where + " signature: " + r.reason();
+    if (r.outcome() == SignatureVerifier.Outcome.DISALLOWED_ALGORITHM) {
+      v.failFirst(ErrorCode.DISALLOWED_SIGNATURE_ALGORITHM, FailureReason.NONE, detail);
+    } else {
+      v.failFirst(ErrorCode.INVALID_SIGNATURE, reason(r.outcome()), detail);
+    }
+    throw v.stop();
+  }
+
+  private static FailureReason reason(SignatureVerifier.Outcome outcome) {
+    return switch (outcome) {
+      case NOT_VERIFIED -> FailureReason.SIGNATURE_NOT_VERIFIED;
+      case REFERENCE_MISMATCH -> FailureReason.REFERENCE_MISMATCH;
+      case DUPLICATE_SIGNATURE -> FailureReason.DUPLICATE_SIGNATURE;
+      case PROFILE_VIOLATION -> FailureReason.SIGNATURE_PROFILE;
+      case UNREADABLE -> FailureReason.UNREADABLE_SIGNATURE;
+      case VALID, DISALLOWED_ALGORITHM -> throw new IllegalArgumentException(outcome.name());
+    };
   }
 }

@@ -68,9 +68,13 @@ final class Validation {
     failures.add(new ValidationFailure(code, detail));
   }
 
+  void fail(ErrorCode code, FailureReason reason, String detail) {
+    failures.add(new ValidationFailure(code, reason, detail));
+  }
+
   /** Records a failure that leads the report (signature failures outrank structural ones). */
-  void failFirst(ErrorCode code, String detail) {
-    failures.add(0, new ValidationFailure(code, detail));
+  void failFirst(ErrorCode code, FailureReason reason, String detail) {
+    failures.add(0, new ValidationFailure(code, reason, detail));
   }
 
   boolean failed() {

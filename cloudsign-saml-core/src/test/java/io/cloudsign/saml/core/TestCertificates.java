@@ -16,6 +16,10 @@ final class TestCertificates {
   private TestCertificates() {}
 
   static X509Certificate selfSigned(KeyPair keys, String dn) throws Exception {
+    return selfSigned(keys, dn, "SHA256withRSA");
+  }
+
+  static X509Certificate selfSigned(KeyPair keys, String dn, String algorithm) throws Exception {
     Instant now = Instant.now();
     X500Name name = new X500Name(dn);
     var builder =
@@ -28,6 +32,6 @@ final class TestCertificates {
             keys.getPublic());
     return new JcaX509CertificateConverter()
         .getCertificate(
-            builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
+            builder.build(new JcaContentSignerBuilder(algorithm).build(keys.getPrivate())));
   }
 }

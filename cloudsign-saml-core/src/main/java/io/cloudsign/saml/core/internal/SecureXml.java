@@ -21,16 +21,39 @@ public final class SecureXml {
   public static final class RejectedXmlException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /** What was wrong with the input. */
+    public enum Kind {
+      /** Not well-formed, a DOCTYPE or entity, too deep: the parser refused it. */
+      NOT_XML,
+      /** Outside {@link XmlBounds}: refused before the parser ran. */
+      BOUNDS,
+      /** Parsed, but a required part is missing or unreadable. */
+      STRUCTURE
+    }
+
+    private final Kind kind;
+
+    /** A {@link Kind#STRUCTURE} rejection. */
     public RejectedXmlException(String message) {
+      this(Kind.STRUCTURE, message);
+    }
+
+    RejectedXmlException(Kind kind, String message) {
       super(message, null, false, false);
+      this.kind = kind;
+    }
+
+    public Kind kind() {
+      return kind;
     }
   }
 
   /**
    * Parses {@code xml} (a UTF-8 byte-order mark is skipped) with no DOCTYPE, no external entities,
-   * comments dropped and CDATA coalesced, so a comment-split value reads as its whole text.
+   * comments dropped and CDATA coalesced, so a comment-split value reads as its whole text, after
+   * {@code bounds} were checked on the bytes (so the parser's cost stays linear in the input).
    */
-  public static Document parse(byte[] xml) throws RejectedXmlException {
+  public static Document parse(byte[] xml, XmlBounds bounds) throws RejectedXmlException {
     int offset =
         xml.length >= 3
                 && (xml[0] & 0xFF) == 0xEF
@@ -39,12 +62,19 @@ public final class SecureXml {
             ? 3
             : 0;
     try {
+      bounds.check(xml, offset);
+    } catch (XmlBounds.OutOfBoundsException e) {
+      throw new RejectedXmlException(
+          RejectedXmlException.Kind.BOUNDS, "outside the parse bounds: " + e.getMessage());
+    }
+    try {
       return OpenSaml.get()
           .parserPool()
           .parse(new ByteArrayInputStream(xml, offset, xml.length - offset));
     } catch (XMLParserException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new RejectedXmlException(
+          RejectedXmlException.Kind.NOT_XML,
           "not well-formed XML, or a forbidden DOCTYPE/entity/depth: "
               + LogSafe.text(cause.getMessage()));
     }

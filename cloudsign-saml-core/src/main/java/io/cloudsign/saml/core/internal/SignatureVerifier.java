@@ -42,11 +42,20 @@ import org.w3c.dom.Element;
  * </ol>
  */
 public final class SignatureVerifier {
-  /** Outcome of {@link #verify}. */
+  /** Outcome of {@link #verify}: valid, or the kind of failure. */
   public enum Outcome {
     VALID,
     DISALLOWED_ALGORITHM,
-    INVALID
+    /** Well formed, but no trusted certificate's key verifies it. */
+    NOT_VERIFIED,
+    /** Not exactly one Reference, or its URI does not name the signed element. */
+    REFERENCE_MISMATCH,
+    /** More than one ds:Signature on the signed element. */
+    DUPLICATE_SIGNATURE,
+    /** Outside the SAML signature profile: transforms, c14n, ds:Object, content model. */
+    PROFILE_VIOLATION,
+    /** No SignedInfo to read, or a SignatureValue no key could verify (empty, not base64). */
+    UNREADABLE
   }
 
   /** Outcome with a log-safe reason. */
@@ -107,7 +116,7 @@ public final class SignatureVerifier {
         || !is(c14nMethod, DSIG_NS, "CanonicalizationMethod")
         || !is(signatureMethodElement, DSIG_NS, "SignatureMethod")) {
       return new Result(
-          Outcome.INVALID,
+          Outcome.UNREADABLE,
           "no usable signature: SignedInfo with CanonicalizationMethod and SignatureMethod first");
     }
     String signatureMethod = attribute(signatureMethodElement, "Algorithm");
@@ -119,19 +128,21 @@ public final class SignatureVerifier {
     String c14n = attribute(c14nMethod, "Algorithm");
     if (!EXC_C14N.equals(c14n)) {
       return new Result(
-          Outcome.INVALID, "canonicalization " + LogSafe.text(c14n) + " is not exclusive c14n");
+          Outcome.PROFILE_VIOLATION,
+          "canonicalization " + LogSafe.text(c14n) + " is not exclusive c14n");
     }
     List<Element> references = new ArrayList<>(1);
     for (Element r = nextElement(signatureMethodElement); r != null; r = nextElement(r)) {
       if (!is(r, DSIG_NS, "Reference")) {
         return new Result(
-            Outcome.INVALID, "unexpected " + LogSafe.text(r.getTagName()) + " in SignedInfo");
+            Outcome.PROFILE_VIOLATION,
+            "unexpected " + LogSafe.text(r.getTagName()) + " in SignedInfo");
       }
       references.add(r);
     }
     if (references.size() != 1) {
       return new Result(
-          Outcome.INVALID, "expected exactly one Reference, found " + references.size());
+          Outcome.REFERENCE_MISMATCH, "expected exactly one Reference, found " + references.size());
     }
     Element reference = references.get(0);
     Element first = firstElement(reference);
@@ -149,25 +160,31 @@ public final class SignatureVerifier {
     Element digestValue = nextElement(digestMethodElement);
     if (!is(digestValue, DSIG_NS, "DigestValue") || nextElement(digestValue) != null) {
       return new Result(
-          Outcome.INVALID, "the Reference has no single DigestValue after DigestMethod");
+          Outcome.PROFILE_VIOLATION, "the Reference has no single DigestValue after DigestMethod");
     }
     String id = attribute(signed, "ID");
     String uri = attribute(reference, "URI");
     if (id == null || id.isEmpty() || !uri(id).equals(uri)) {
       return new Result(
-          Outcome.INVALID,
+          Outcome.REFERENCE_MISMATCH,
           "Reference URI "
               + LogSafe.text(uri)
               + " does not name the signed element "
               + LogSafe.text(id == null ? null : uri(id)));
     }
     if (signatures != 1) {
-      return new Result(Outcome.INVALID, "more than one Signature on the signed element");
+      return new Result(
+          Outcome.DUPLICATE_SIGNATURE, "more than one Signature on the signed element");
     }
     String profileViolation = profileViolation(signature, signedInfo, transforms);
     if (profileViolation != null) {
       return new Result(
-          Outcome.INVALID, "violates the SAML signature profile: " + profileViolation);
+          Outcome.PROFILE_VIOLATION, "violates the SAML signature profile: " + profileViolation);
+    }
+    if (nextElement(signedInfo).getTextContent().isBlank()) {
+      // No key can verify nothing; Santuario's ECDSA path would throw on it (an index out of
+      // bounds reading the empty r||s value), so it is refused before any key is tried.
+      return new Result(Outcome.UNREADABLE, "the SignatureValue is empty");
     }
     Boolean fast = EnvelopedRsaCheck.verify(signed, signature, keys);
     if (fast != null) {
@@ -231,7 +248,8 @@ public final class SignatureVerifier {
     try {
       xmlSignature = new XMLSignature(signature, "", true);
     } catch (XMLSecurityException | RuntimeException e) {
-      return new Result(Outcome.INVALID, "unreadable signature: " + LogSafe.text(e.getMessage()));
+      return new Result(
+          Outcome.UNREADABLE, "unreadable signature: " + LogSafe.text(e.getMessage()));
     }
     for (PublicKey key : keys) {
       try {
@@ -240,11 +258,12 @@ public final class SignatureVerifier {
         }
       } catch (XMLSignatureException e) {
         // try the next trusted certificate
-      } catch (IllegalArgumentException e) {
+      } catch (RuntimeException e) {
         // Santuario decodes SignatureValue with java.util.Base64, which throws on bad input
-        // (found by ResponseFuzzTest): no key can make that verify.
+        // (found by ResponseFuzzTest), and its ECDSA path converts r||s with array arithmetic that
+        // throws on a value of the wrong length: no key can make such a value verify.
         return new Result(
-            Outcome.INVALID, "unreadable SignatureValue: " + LogSafe.text(e.getMessage()));
+            Outcome.UNREADABLE, "unreadable SignatureValue: " + LogSafe.text(e.getMessage()));
       }
     }
     return notVerified();
@@ -252,7 +271,7 @@ public final class SignatureVerifier {
 
   private Result notVerified() {
     return new Result(
-        Outcome.INVALID,
+        Outcome.NOT_VERIFIED,
         "does not verify with any of the " + keys.size() + " trusted certificate(s)");
   }
 
