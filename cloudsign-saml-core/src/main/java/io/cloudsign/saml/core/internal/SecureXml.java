@@ -1,9 +1,14 @@
 package io.cloudsign.saml.core.internal;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
-import net.shibboleth.utilities.java.support.xml.XMLParserException;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import net.shibboleth.utilities.java.support.xml.BasicParserPool;
 import org.opensaml.core.xml.XMLObject;
 import org.opensaml.core.xml.io.Unmarshaller;
 import org.opensaml.core.xml.io.UnmarshallingException;
@@ -12,6 +17,9 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NamedNodeMap;
 import org.w3c.dom.Node;
+import org.xml.sax.ErrorHandler;
+import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
 
 /** The one parse of untrusted XML, through OpenSAML's secure parser pool. Not API. */
 public final class SecureXml {
@@ -67,18 +75,71 @@ public final class SecureXml {
       throw new RejectedXmlException(
           RejectedXmlException.Kind.BOUNDS, "outside the parse bounds: " + e.getMessage());
     }
+    DocumentBuilder builder = BUILDERS.get();
     try {
-      return OpenSaml.get()
-          .parserPool()
-          .parse(new ByteArrayInputStream(xml, offset, xml.length - offset));
-    } catch (XMLParserException e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      return builder.parse(new ByteArrayInputStream(xml, offset, xml.length - offset));
+    } catch (SAXException | IOException e) {
       throw new RejectedXmlException(
           RejectedXmlException.Kind.NOT_XML,
           "not well-formed XML, or a forbidden DOCTYPE/entity/depth: "
-              + LogSafe.text(cause.getMessage()));
+              + LogSafe.text(e.getMessage()));
+    } finally {
+      builder.reset();
+      builder.setErrorHandler(QUIET);
     }
   }
+
+  /**
+   * One parser per thread, configured exactly as OpenSAML's secure parser pool configures its own
+   * (every feature, attribute and flag read from the pool), with one difference: errors are not
+   * logged. The pool's parse and its builders log every rejected input at ERROR (and its proxies
+   * ignore {@code setErrorHandler}), so anyone could fill an SP's logs; a rejection is ours to
+   * report, once, in the library's own failure line.
+   */
+  private static final ThreadLocal<DocumentBuilder> BUILDERS =
+      ThreadLocal.withInitial(SecureXml::newBuilder);
+
+  private static DocumentBuilder newBuilder() {
+    BasicParserPool pool = OpenSaml.get().parserPool();
+    DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+    factory.setNamespaceAware(pool.isNamespaceAware());
+    factory.setIgnoringComments(pool.isIgnoreComments());
+    factory.setCoalescing(pool.isCoalescing());
+    factory.setExpandEntityReferences(pool.isExpandEntityReferences());
+    factory.setXIncludeAware(pool.isXincludeAware());
+    factory.setIgnoringElementContentWhitespace(pool.isIgnoreElementContentWhitespace());
+    factory.setValidating(pool.isDTDValidating());
+    try {
+      for (Map.Entry<String, Boolean> f : pool.getBuilderFeatures().entrySet()) {
+        factory.setFeature(f.getKey(), f.getValue());
+      }
+      for (Map.Entry<String, Object> a : pool.getBuilderAttributes().entrySet()) {
+        factory.setAttribute(a.getKey(), a.getValue());
+      }
+      DocumentBuilder builder = factory.newDocumentBuilder();
+      builder.setErrorHandler(QUIET);
+      return builder;
+    } catch (ParserConfigurationException | IllegalArgumentException e) {
+      throw new IllegalStateException("cannot configure the XML parser as OpenSAML's pool", e);
+    }
+  }
+
+  /** Errors end the parse with their exception; nothing is logged. */
+  private static final ErrorHandler QUIET =
+      new ErrorHandler() {
+        @Override
+        public void warning(SAXParseException e) {}
+
+        @Override
+        public void error(SAXParseException e) throws SAXException {
+          throw e;
+        }
+
+        @Override
+        public void fatalError(SAXParseException e) throws SAXException {
+          throw e;
+        }
+      };
 
   /** Unmarshals {@code element} into OpenSAML objects (ID attributes get registered as IDs). */
   public static XMLObject unmarshall(Element element) throws RejectedXmlException {
