@@ -60,8 +60,8 @@ import java.util.function.Consumer;
  * try (FakeEntraServer idp = FakeEntraServer.start(
  *     FakeEntra.builder().application("urn:my-sp", "http://localhost:8080/saml2/idpresponse"), 0)) {
  *   configureSp(idp.metadataUrl());
- *   idp.answerNextWith(ResponseBuilder::expired);  // the next sign-in gets an expired Response
- *   ...
+ *   idp.answerNextWith(Attack.expired()); // the next sign-in gets an expired Response
+ *   // ... sign in through the SP under test and see it refuse the Response
  * }
  * }</pre>
  */
@@ -155,10 +155,26 @@ public final class FakeEntraServer implements AutoCloseable {
 
   /**
    * Makes the next answer (and only that one) go through {@code variant} after the fake has preset
-   * it from the request and the chosen user, e.g. {@code answerNextWith(ResponseBuilder::expired)}.
+   * it from the request and the chosen user, e.g. {@code answerNextWith(b ->
+   * b.signResponse().with(Attack.expired()))}.
    */
   public void answerNextWith(Consumer<ResponseBuilder> variant) {
     nextAnswer.set(Objects.requireNonNull(variant, "variant"));
+  }
+
+  /**
+   * Makes the next answer (and only that one) carry {@code attacks}, e.g. {@code
+   * answerNextWith(Attack.expired())}.
+   *
+   * @throws IllegalArgumentException if no attack is given or two of them conflict
+   */
+  public void answerNextWith(Attack... attacks) {
+    if (attacks.length == 0) {
+      throw new IllegalArgumentException("answerNextWith needs at least one attack");
+    }
+    List<Attack> list = List.of(attacks);
+    entra.response().with(attacks); // conflicts fail here, not on the sign-in thread
+    answerNextWith(b -> b.with(list.toArray(Attack[]::new)));
   }
 
   /** The AuthnRequests received and accepted for sign-in, oldest first (the last 100). */
