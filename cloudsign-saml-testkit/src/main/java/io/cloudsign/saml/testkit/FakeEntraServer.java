@@ -3,7 +3,6 @@ package io.cloudsign.saml.testkit;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.cloudsign.saml.testkit.internal.Bindings;
-import io.cloudsign.saml.testkit.internal.Html;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -263,50 +262,9 @@ public final class FakeEntraServer implements AutoCloseable {
       error(ex, "AADSTS75005", "The request is not a valid Saml2 protocol message.");
       return;
     }
-    if (!req.id().isEmpty() && Character.isDigit(req.id().charAt(0))) {
-      error(
-          ex,
-          "AADSTS7500529",
-          "The value '"
-              + req.id()
-              + "' is not a valid SAML ID. The ID must not begin with a number.");
-      return;
-    }
-    List<String> replyUrls = entra.applications().get(req.issuer());
-    if (replyUrls == null && !entra.applications().isEmpty()) {
-      error(
-          ex,
-          "AADSTS700016",
-          "Application with identifier '"
-              + req.issuer()
-              + "' was not found in the directory '"
-              + entra.tenantId()
-              + "'. This can happen if the application has not been installed by the administrator"
-              + " of the tenant or consented to by any user in the tenant.");
-      return;
-    }
-    String acs = req.assertionConsumerServiceUrl();
-    if (replyUrls == null || (acs != null && !replyUrls.contains(acs))) {
-      error(
-          ex,
-          "AADSTS50011",
-          "The redirect URI '"
-              + (acs == null ? "" : acs)
-              + "' specified in the request does not match the redirect URIs configured for the"
-              + " application '"
-              + req.issuer()
-              + "'."
-              + (entra.applications().isEmpty()
-                  ? " (No application is registered: use FakeEntra.builder().application(identifier,"
-                      + " replyUrl).)"
-                  : ""));
-      return;
-    }
-    if (req.hasSubject()) {
-      error(
-          ex,
-          "AADSTS90011",
-          "The SAML authentication request property 'Subject' is not supported.");
+    String[] refusal = refusal(req);
+    if (refusal != null) {
+      error(ex, refusal[0], refusal[1]);
       return;
     }
     synchronized (received) {
@@ -334,7 +292,55 @@ public final class FakeEntraServer implements AutoCloseable {
         it.remove();
       }
     }
-    send(ex, 200, "text/html; charset=utf-8", loginPage(req, handle));
+    send(
+        ex,
+        200,
+        "text/html; charset=utf-8",
+        SignInPages.login(entra, req, tenantPath + "saml2/login", handle));
+  }
+
+  /** Entra's checks of an AuthnRequest: {code, message} of the first it fails, or null. */
+  private String[] refusal(AuthnRequestInfo req) {
+    if (!req.id().isEmpty() && Character.isDigit(req.id().charAt(0))) {
+      return new String[] {
+        "AADSTS7500529",
+        "The value '" + req.id() + "' is not a valid SAML ID. The ID must not begin with a number."
+      };
+    }
+    List<String> replyUrls = entra.applications().get(req.issuer());
+    if (replyUrls == null && !entra.applications().isEmpty()) {
+      return new String[] {
+        "AADSTS700016",
+        "Application with identifier '"
+            + req.issuer()
+            + "' was not found in the directory '"
+            + entra.tenantId()
+            + "'. This can happen if the application has not been installed by the administrator"
+            + " of the tenant or consented to by any user in the tenant."
+      };
+    }
+    String acs = req.assertionConsumerServiceUrl();
+    if (replyUrls == null || (acs != null && !replyUrls.contains(acs))) {
+      return new String[] {
+        "AADSTS50011",
+        "The redirect URI '"
+            + (acs == null ? "" : acs)
+            + "' specified in the request does not match the redirect URIs configured for the"
+            + " application '"
+            + req.issuer()
+            + "'."
+            + (entra.applications().isEmpty()
+                ? " (No application is registered: use FakeEntra.builder().application(identifier,"
+                    + " replyUrl).)"
+                : "")
+      };
+    }
+    if (req.hasSubject()) {
+      return new String[] {
+        "AADSTS90011", "The SAML authentication request property 'Subject' is not supported."
+      };
+    }
+    return null;
   }
 
   private void login(HttpExchange ex, Map<String, String> form) throws IOException {
@@ -404,83 +410,15 @@ public final class FakeEntraServer implements AutoCloseable {
         req.assertionConsumerServiceUrl() != null
             ? req.assertionConsumerServiceUrl()
             : entra.applications().get(req.issuer()).get(0);
-    send(ex, 200, "text/html; charset=utf-8", autoPost(acs, rb.build(), req.relayState()));
-  }
-
-  // ------------------------------------------------------------------ pages
-
-  private String loginPage(AuthnRequestInfo req, String handle) {
-    StringBuilder h = new StringBuilder(2048);
-    h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
-        .append("<title>Sign in to your account</title></head><body>")
-        .append("<h1>Fake Microsoft Entra ID</h1>")
-        .append("<p>Tenant <code id=\"tenant\">")
-        .append(Html.escape(entra.tenantId()))
-        .append("</code> &middot; signing in to <code id=\"issuer\">")
-        .append(Html.escape(req.issuer()))
-        .append("</code></p><h2>Pick an account</h2>")
-        .append("<form method=\"post\" action=\"")
-        .append(Html.escape(tenantPath + "saml2/login"))
-        .append("\" id=\"pick-user\">")
-        .append(hidden("flow", handle));
-    List<TestUser> users = entra.users();
-    for (int i = 0; i < users.size(); i++) {
-      TestUser u = users.get(i);
-      h.append("<p><button type=\"submit\" id=\"user-")
-          .append(i)
-          .append("\" name=\"user\" value=\"")
-          .append(i)
-          .append("\">")
-          .append(Html.escape(u.displayName().orElse(u.nameId())))
-          .append(" (")
-          .append(Html.escape(u.nameId()))
-          .append(")</button></p>");
-    }
-    h.append("</form><h2>Or another account</h2><form method=\"post\" action=\"")
-        .append(Html.escape(tenantPath + "saml2/login"))
-        .append("\" id=\"type-user\">")
-        .append(hidden("flow", handle))
-        .append("<label for=\"nameId\">NameID</label> ")
-        .append("<input type=\"text\" id=\"nameId\" name=\"nameId\" autocomplete=\"off\">")
-        .append(" <button type=\"submit\" id=\"sign-in\">Sign in</button></form>")
-        .append("</body></html>");
-    return h.toString();
-  }
-
-  /** Entra's auto-submitting form: script submits, noscript offers a button. */
-  private static String autoPost(String acs, String samlResponse, Optional<String> relayState) {
-    StringBuilder h = new StringBuilder(samlResponse.length() + 1024);
-    h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Working...</title></head>")
-        .append("<body><form method=\"POST\" name=\"hiddenform\" action=\"")
-        .append(Html.escape(acs))
-        .append("\">")
-        .append(hidden("SAMLResponse", samlResponse));
-    relayState.ifPresent(rs -> h.append(hidden("RelayState", rs)));
-    h.append("<noscript><p>Script is disabled. Click Submit to continue.</p>")
-        .append("<input type=\"submit\" id=\"submit\" value=\"Submit\"></noscript></form>")
-        .append("<script>document.forms[0].submit();</script></body></html>");
-    return h.toString();
-  }
-
-  private static String hidden(String name, String value) {
-    return "<input type=\"hidden\" name=\""
-        + Html.escape(name)
-        + "\" value=\""
-        + Html.escape(value)
-        + "\">";
+    send(
+        ex,
+        200,
+        "text/html; charset=utf-8",
+        SignInPages.autoPost(acs, rb.build(), req.relayState()));
   }
 
   private static void error(HttpExchange ex, String code, String message) throws IOException {
-    String page =
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            + "<title>Sign in to your account</title></head><body>"
-            + "<h1>Sorry, but we're having trouble signing you in.</h1>"
-            + "<p id=\"error\"><span id=\"error-code\">"
-            + Html.escape(code)
-            + "</span>: <span id=\"error-message\">"
-            + Html.escape(message)
-            + "</span></p></body></html>";
-    send(ex, 400, "text/html; charset=utf-8", page);
+    send(ex, 400, "text/html; charset=utf-8", SignInPages.error(code, message));
   }
 
   // ------------------------------------------------------------------ plumbing
