@@ -84,8 +84,13 @@ import org.w3c.dom.Document;
  * <pre>{@code
  * String forged = entra.respondTo(req).with(Attack.wrongAudience()).build();
  * String wrapped =
- *     entra.respondTo(req).signResponse().with(Attack.xsw(Attack.Xsw.XSW1, EVIL)).build();
- * String both = entra.respondTo(req).with(Attack.expired(), Attack.withoutKeyInfo()).build();
+ *     entra
+ *         .respondTo(req)
+ *         .signResponse()
+ *         .with(Attack.xsw(Attack.Xsw.XSW1, "admin@contoso.com"))
+ *         .build();
+ * String twoChanges =
+ *     entra.respondTo(req).with(Attack.expired(), Attack.withoutKeyInfo()).build();
  * }</pre>
  */
 public final class Attack {

@@ -56,8 +56,10 @@ import java.util.function.Consumer;
  * <p>Thread-safe. Close it (try-with-resources or an {@code @AfterAll}) to free the port.
  *
  * <pre>{@code
- * try (FakeEntraServer idp = FakeEntraServer.start(
- *     FakeEntra.builder().application("urn:my-sp", "http://localhost:8080/saml2/idpresponse"), 0)) {
+ * try (FakeEntraServer idp =
+ *     FakeEntraServer.start(
+ *         FakeEntra.builder().application("urn:my-sp", "http://localhost:8080/saml2/idpresponse"),
+ *         0)) {
  *   configureSp(idp.metadataUrl());
  *   idp.answerNextWith(Attack.expired()); // the next sign-in gets an expired Response
  *   // ... sign in through the SP under test and see it refuse the Response
