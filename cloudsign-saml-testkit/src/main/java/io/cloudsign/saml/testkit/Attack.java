@@ -53,8 +53,8 @@ import org.w3c.dom.Document;
  * {@link #withoutKeyInfo()}): they prove that the SP does not reject too much.
  *
  * <p><b>Order.</b> An attack acts in one or more {@link Stage}s, and a build runs the stages in a
- * fixed order: {@link Stage#CONTENT} (values the fake writes), {@link Stage#BEFORE_SIGNING} (the
- * unsigned XML text), signing and encryption, {@link Stage#AFTER_SIGNING} (the signed document),
+ * fixed order: {@link Stage#CONTENT} (values the fake writes), {@link Stage#UNSIGNED_XML} (the
+ * unsigned XML text), signing and encryption, {@link Stage#SIGNED_DOCUMENT} (the signed document),
  * {@link Stage#FINAL_XML} (the final text). Within one stage, attacks run in the order they were
  * given to {@code with}. So {@code with(a, b)} and {@code with(b, a)} give the same Response unless
  * {@code a} and {@code b} act in the same stage; nothing depends on where a factory or enum
@@ -117,12 +117,12 @@ public final class Attack {
      */
     CONTENT,
     /** The unsigned XML text: the signatures, made next, cover the change. */
-    BEFORE_SIGNING,
+    UNSIGNED_XML,
     /**
      * The signed (and, if chosen, encrypted) document: a signature over a changed element no longer
      * verifies unless the attack re-signs it.
      */
-    AFTER_SIGNING,
+    SIGNED_DOCUMENT,
     /** The final XML text, after every other stage: DOCTYPEs, junk around the root. */
     FINAL_XML
   }
@@ -979,7 +979,7 @@ public final class Attack {
   // ================================================================ escape hatch
 
   /**
-   * An attack made from a function over the unsigned XML text ({@link Stage#BEFORE_SIGNING}): the
+   * An attack made from a function over the unsigned XML text ({@link Stage#UNSIGNED_XML}): the
    * signatures, made next, cover the change. For structural changes no factory covers yet.
    */
   public static Attack beforeSigning(UnaryOperator<String> xmlEdit) {
@@ -1042,13 +1042,14 @@ public final class Attack {
     }
   }
 
-  String editBeforeSigning(String xml) {
-    return editText(Stage.BEFORE_SIGNING, xml);
+  String editUnsignedXml(String xml) {
+    return editText(Stage.UNSIGNED_XML, xml);
   }
 
   @SuppressWarnings("unchecked")
-  void editAfterSigning(Document doc, Draft draft) {
-    BiConsumer<Document, Draft> edit = (BiConsumer<Document, Draft>) edits.get(Stage.AFTER_SIGNING);
+  void editSignedDocument(Document doc, Draft draft) {
+    BiConsumer<Document, Draft> edit =
+        (BiConsumer<Document, Draft>) edits.get(Stage.SIGNED_DOCUMENT);
     if (edit != null) {
       run(() -> edit.accept(doc, draft));
     }
@@ -1106,11 +1107,11 @@ public final class Attack {
   }
 
   private Attack onUnsignedXml(UnaryOperator<String> edit) {
-    return on(Stage.BEFORE_SIGNING, edit);
+    return on(Stage.UNSIGNED_XML, edit);
   }
 
   private Attack onSignedDocument(BiConsumer<Document, Draft> edit) {
-    return on(Stage.AFTER_SIGNING, edit);
+    return on(Stage.SIGNED_DOCUMENT, edit);
   }
 
   private Attack onFinalXml(UnaryOperator<String> edit) {

@@ -367,12 +367,12 @@ public final class ResponseBuilder {
     }
     String xml = ResponseWriter.write(draft);
     for (Attack a : attacks) {
-      xml = a.editBeforeSigning(xml);
+      xml = a.editUnsignedXml(xml);
     }
     Document doc = Xml.parseKeepingOrder(xml);
     signAndEncrypt(doc, draft);
     for (Attack a : attacks) {
-      a.editAfterSigning(doc, draft);
+      a.editSignedDocument(doc, draft);
     }
     xml = Xml.serialize(doc, Xml.Style.COMPACT);
     for (Attack a : attacks) {

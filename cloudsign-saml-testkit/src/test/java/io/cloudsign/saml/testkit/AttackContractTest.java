@@ -486,9 +486,9 @@ class AttackContractTest {
   void stagesRunInTheirOrderWhateverTheCallOrder() {
     List<String> seen = new ArrayList<>();
     Attack last = Attack.afterSigning(x -> log(seen, "FINAL_XML", x));
-    Attack first = Attack.beforeSigning(x -> log(seen, "BEFORE_SIGNING", x));
+    Attack first = Attack.beforeSigning(x -> log(seen, "UNSIGNED_XML", x));
     genuine().with(last, first).buildXml();
-    assertThat(seen).containsExactly("BEFORE_SIGNING", "FINAL_XML");
+    assertThat(seen).containsExactly("UNSIGNED_XML", "FINAL_XML");
   }
 
   private static String log(List<String> seen, String stage, String xml) {
@@ -499,17 +499,17 @@ class AttackContractTest {
   @Test
   void eachAttackSaysWhichStagesItActsIn() {
     assertThat(Attack.wrongAudience().stages()).containsExactly(Stage.CONTENT);
-    assertThat(Attack.withoutNameId().stages()).containsExactly(Stage.BEFORE_SIGNING);
-    assertThat(Attack.xsw(Xsw.XSW3).stages()).containsExactly(Stage.AFTER_SIGNING);
+    assertThat(Attack.withoutNameId().stages()).containsExactly(Stage.UNSIGNED_XML);
+    assertThat(Attack.xsw(Xsw.XSW3).stages()).containsExactly(Stage.SIGNED_DOCUMENT);
     assertThat(Attack.junkAfterRoot().stages()).containsExactly(Stage.FINAL_XML);
     assertThat(Attack.onlySubjectSigned().stages())
-        .containsExactly(Stage.CONTENT, Stage.AFTER_SIGNING);
+        .containsExactly(Stage.CONTENT, Stage.SIGNED_DOCUMENT);
     assertThat(Attack.attlistDefault(ACS).stages())
-        .containsExactly(Stage.BEFORE_SIGNING, Stage.FINAL_XML);
+        .containsExactly(Stage.UNSIGNED_XML, Stage.FINAL_XML);
     assertThat(Attack.commentSplit(Injected.RECIPIENT, "x").stages())
         .containsExactly(Stage.FINAL_XML);
     assertThat(Attack.commentSplit(Injected.NAME_ID, "x").stages())
-        .containsExactly(Stage.AFTER_SIGNING);
+        .containsExactly(Stage.SIGNED_DOCUMENT);
   }
 
   // ---------------------------------------------------------------- conflicts
