@@ -661,8 +661,9 @@ public final class Attack {
   /**
    * XML signature wrapping: {@code variant} as SAML Raider builds it, without changing any content.
    * XSW1–2 need a Response signature ({@link ResponseBuilder#signResponse()}), XSW3–8 an Assertion
-   * signature (the default). Expect {@code duplicate_id}, {@code invalid_assertion_count}, {@code
-   * missing_signature} or {@code invalid_signature}, whichever rule the shape meets first.
+   * signature (the default). Expect the first rule the shape meets: {@code duplicate_id} for XSW1,
+   * 2, 7 and 8, {@code invalid_assertion_count} for XSW3 and 5, {@code missing_signature} for XSW4,
+   * {@code invalid_signature} for XSW6.
    */
   public static Attack xsw(Xsw variant) {
     Objects.requireNonNull(variant, "variant");
@@ -922,7 +923,8 @@ public final class Attack {
 
   /**
    * The Assertion is replaced by an EncryptedAssertion whose CipherValue has {@code chars}
-   * characters. Expect {@code response_too_large} beyond the SP's size limit.
+   * characters. Expect {@code response_too_large} beyond the SP's size limit, else {@code
+   * encrypted_assertion_not_supported} from an SP without a decryption key.
    */
   public static Attack oversizedCipherValue(int chars) {
     requirePositive(chars, "chars");
