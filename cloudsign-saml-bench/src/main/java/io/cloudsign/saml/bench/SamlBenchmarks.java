@@ -7,8 +7,8 @@ import io.cloudsign.saml.core.SamlValidationException;
 import io.cloudsign.saml.core.ServiceProvider;
 import io.cloudsign.saml.core.SignOnRequest;
 import io.cloudsign.saml.core.VerifiedAssertion;
+import io.cloudsign.saml.testkit.Attack;
 import io.cloudsign.saml.testkit.AuthnRequestInfo;
-import io.cloudsign.saml.testkit.ResponseBuilder;
 import io.cloudsign.saml.testkit.TestClock;
 import java.net.URI;
 import java.security.PublicKey;
@@ -108,7 +108,7 @@ public class SamlBenchmarks {
       floor = new JdkDsigFloor(f.entra.signingCertificate().getPublicKey());
       samlResponse = f.exchange(sp).samlResponse();
       check(floor.validate(samlResponse), "genuine Response accepted");
-      String tampered = f.exchange(sp, ResponseBuilder::tamperedAfterSigning).samlResponse();
+      String tampered = f.exchange(sp, b -> b.with(Attack.tamperedAfterSigning())).samlResponse();
       check(!floor.validate(tampered), "tampered Response rejected");
     }
   }
@@ -164,7 +164,7 @@ public class SamlBenchmarks {
       check(
           rejectedWith(
               sp,
-              f.exchange(sp, ResponseBuilder::tamperedAfterSigning),
+              f.exchange(sp, b -> b.with(Attack.tamperedAfterSigning())),
               ErrorCode.INVALID_SIGNATURE),
           "tampered Response rejected");
 
@@ -291,7 +291,7 @@ public class SamlBenchmarks {
       check(
           identity.get("NameID").equals(List.of("B.Simon@contoso.com")),
           "java-saml reads the NameID");
-      BenchFixture.Exchange tampered = f.exchange(sp, ResponseBuilder::tamperedAfterSigning);
+      BenchFixture.Exchange tampered = f.exchange(sp, b -> b.with(Attack.tamperedAfterSigning()));
       check(
           peer.validate(tampered.samlResponse(), tampered.pending().requestId()) == null,
           "java-saml rejects the tampered Response");

@@ -2,8 +2,9 @@ package io.cloudsign.saml.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cloudsign.saml.testkit.Attack;
+import io.cloudsign.saml.testkit.Attack.Container;
 import io.cloudsign.saml.testkit.ResponseBuilder;
-import io.cloudsign.saml.testkit.ResponseBuilder.Container;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -20,7 +21,14 @@ class AssertionCountAttackTest extends AttackTestSupport {
   @ValueSource(booleans = {true, false})
   void validateWhenUnsignedAssertionNextToSignedThenRejectsWithInvalidAssertionCount(
       boolean before) {
-    assertThat(rejectedCode(b -> b, b -> b.unsignedAssertion(EVIL_NAME_ID, before)))
+    assertThat(
+            rejectedCode(
+                b -> b,
+                b ->
+                    b.with(
+                        before
+                            ? Attack.unsignedAssertionBefore(EVIL_NAME_ID)
+                            : Attack.unsignedAssertionAfter(EVIL_NAME_ID))))
         .isEqualTo(ErrorCode.INVALID_ASSERTION_COUNT);
   }
 
@@ -30,13 +38,18 @@ class AssertionCountAttackTest extends AttackTestSupport {
       boolean before) {
     assertThat(
             rejectedCode(
-                ResponseBuilder::signResponse, b -> b.unsignedAssertion(EVIL_NAME_ID, before)))
+                ResponseBuilder::signResponse,
+                b ->
+                    b.with(
+                        before
+                            ? Attack.unsignedAssertionBefore(EVIL_NAME_ID)
+                            : Attack.unsignedAssertionAfter(EVIL_NAME_ID))))
         .isEqualTo(ErrorCode.INVALID_ASSERTION_COUNT);
   }
 
   @Test
   void validateWhenTwoSignedAssertionsThenRejectsWithInvalidAssertionCount() {
-    assertThat(rejectedCode(b -> b, ResponseBuilder::twoAssertions))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.twoAssertions())))
         .isEqualTo(ErrorCode.INVALID_ASSERTION_COUNT);
   }
 
@@ -44,7 +57,8 @@ class AssertionCountAttackTest extends AttackTestSupport {
   @EnumSource(Container.class)
   void validateWhenGenuineAssertionHiddenBehindUnsignedOneThenRejectsWithMissingSignature(
       Container container) {
-    assertThat(rejectedCode(b -> b, b -> b.genuineAssertionIn(container, EVIL_NAME_ID)))
+    assertThat(
+            rejectedCode(b -> b, b -> b.with(Attack.genuineAssertionIn(container, EVIL_NAME_ID))))
         .isEqualTo(ErrorCode.MISSING_SIGNATURE);
   }
 
@@ -53,7 +67,8 @@ class AssertionCountAttackTest extends AttackTestSupport {
       value = Container.class,
       names = {"EXTENSIONS", "STATUS_DETAIL"})
   void validateWhenUnsignedAssertionInExtensionOrStatusDetailThenIgnoresIt(Container container) {
-    VerifiedAssertion a = acceptedWith(b -> b, b -> b.extraAssertionIn(container, EVIL_NAME_ID));
+    VerifiedAssertion a =
+        acceptedWith(b -> b, b -> b.with(Attack.extraAssertionIn(container, EVIL_NAME_ID)));
     assertThat(a.nameId())
         .isNotEqualTo(EVIL_NAME_ID)
         .isEqualTo(FAKE.entra().users().get(0).nameId());
@@ -61,31 +76,33 @@ class AssertionCountAttackTest extends AttackTestSupport {
 
   @Test
   void validateWhenUnsignedAssertionAddedToSignedAdviceThenRejectsWithInvalidSignature() {
-    assertThat(rejectedCode(b -> b, b -> b.extraAssertionIn(Container.ADVICE, EVIL_NAME_ID)))
+    assertThat(
+            rejectedCode(
+                b -> b, b -> b.with(Attack.extraAssertionIn(Container.ADVICE, EVIL_NAME_ID))))
         .isEqualTo(ErrorCode.INVALID_SIGNATURE);
   }
 
   @Test
   void validateWhenEncryptedAssertionNextToPlainThenRejectsWithInvalidAssertionCount() {
-    assertThat(rejectedCode(b -> b, ResponseBuilder::encryptedAssertionNextToPlain))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.encryptedAssertionNextToPlain())))
         .isEqualTo(ErrorCode.INVALID_ASSERTION_COUNT);
   }
 
   @Test
   void validateWhenJunkBeforeRootThenRejectsWithMalformedResponse() {
-    assertThat(rejectedCode(b -> b, ResponseBuilder::junkBeforeRoot))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.junkBeforeRoot())))
         .isEqualTo(ErrorCode.MALFORMED_RESPONSE);
   }
 
   @Test
   void validateWhenJunkAfterRootThenRejectsWithMalformedResponse() {
-    assertThat(rejectedCode(b -> b, ResponseBuilder::junkAfterRoot))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.junkAfterRoot())))
         .isEqualTo(ErrorCode.MALFORMED_RESPONSE);
   }
 
   @Test
   void validateWhenTwoRootsThenRejectsWithMalformedResponse() {
-    assertThat(rejectedCode(b -> b, ResponseBuilder::secondRoot))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.secondRoot())))
         .isEqualTo(ErrorCode.MALFORMED_RESPONSE);
   }
 }

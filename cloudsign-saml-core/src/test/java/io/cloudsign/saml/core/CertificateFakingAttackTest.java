@@ -2,6 +2,7 @@ package io.cloudsign.saml.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cloudsign.saml.testkit.Attack;
 import io.cloudsign.saml.testkit.ResponseBuilder;
 import org.junit.jupiter.api.Test;
 
@@ -15,19 +16,19 @@ class CertificateFakingAttackTest extends AttackTestSupport {
 
   @Test
   void validateWhenAttackerKeyAndCertificateInKeyInfoThenRejectsWithInvalidSignature() {
-    assertThat(rejectedCode(b -> b, ResponseBuilder::signedWithUnknownKey))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.signedWithUnknownKey())))
         .isEqualTo(ErrorCode.INVALID_SIGNATURE);
   }
 
   @Test
   void validateWhenAttackerCertificateClonesEntrasThenRejectsWithInvalidSignature() {
-    assertThat(rejectedCode(b -> b, ResponseBuilder::signedWithClonedCertificate))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.signedWithClonedCertificate())))
         .isEqualTo(ErrorCode.INVALID_SIGNATURE);
   }
 
   @Test
   void validateWhenAttackerKeyGivenAsRsaKeyValueThenRejectsWithInvalidSignature() {
-    assertThat(rejectedCode(b -> b, ResponseBuilder::signedWithUnknownKeyAsKeyValue))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.signedWithUnknownKeyAsKeyValue())))
         .isEqualTo(ErrorCode.INVALID_SIGNATURE);
   }
 
@@ -38,7 +39,8 @@ class CertificateFakingAttackTest extends AttackTestSupport {
             rejectedCode(
                 b -> b,
                 b ->
-                    b.signedWithUnknownKey().keyInfoCertificate(FAKE.entra().signingCertificate())))
+                    b.with(Attack.signedWithUnknownKey())
+                        .with(Attack.keyInfoCertificate(FAKE.entra().signingCertificate()))))
         .isEqualTo(ErrorCode.INVALID_SIGNATURE);
   }
 
@@ -46,19 +48,20 @@ class CertificateFakingAttackTest extends AttackTestSupport {
   void validateWhenResponseSignedByClonedCertificateThenRejectsWithInvalidSignature() {
     assertThat(
             rejectedCode(
-                ResponseBuilder::signResponse, ResponseBuilder::signedWithClonedCertificate))
+                ResponseBuilder::signResponse, b -> b.with(Attack.signedWithClonedCertificate())))
         .isEqualTo(ErrorCode.INVALID_SIGNATURE);
   }
 
   @Test
   void validateWhenKeyInfoRemovedFromGenuineSignatureThenStillAccepts() {
-    assertThat(acceptedWith(b -> b, ResponseBuilder::withoutKeyInfo).nameId()).isNotBlank();
+    assertThat(acceptedWith(b -> b, b -> b.with(Attack.withoutKeyInfo())).nameId()).isNotBlank();
   }
 
   @Test
   void validateWhenKeyInfoRemovedFromGenuineResponseSignatureThenStillAccepts() {
     assertThat(
-            acceptedWith(ResponseBuilder::signResponse, ResponseBuilder::withoutKeyInfo).nameId())
+            acceptedWith(ResponseBuilder::signResponse, b -> b.with(Attack.withoutKeyInfo()))
+                .nameId())
         .isNotBlank();
   }
 }

@@ -2,7 +2,8 @@ package io.cloudsign.saml.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cloudsign.saml.testkit.ResponseBuilder.Injected;
+import io.cloudsign.saml.testkit.Attack;
+import io.cloudsign.saml.testkit.Attack.Injected;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,8 +25,8 @@ class CommentInjectionAttackTest extends AttackTestSupport {
             b -> b.nameId(signed),
             b ->
                 cdata
-                    ? b.cdataSplit(Injected.NAME_ID, EVIL_NAME_ID)
-                    : b.commentSplit(Injected.NAME_ID, EVIL_NAME_ID));
+                    ? b.with(Attack.cdataSplit(Injected.NAME_ID, EVIL_NAME_ID))
+                    : b.with(Attack.commentSplit(Injected.NAME_ID, EVIL_NAME_ID)));
     assertThat(a.nameId()).isEqualTo(signed);
   }
 
@@ -39,8 +40,8 @@ class CommentInjectionAttackTest extends AttackTestSupport {
             b -> b.attribute(claim, signed),
             b ->
                 cdata
-                    ? b.cdataSplit(Injected.ATTRIBUTE_VALUE, "Admin")
-                    : b.commentSplit(Injected.ATTRIBUTE_VALUE, "Admin"));
+                    ? b.with(Attack.cdataSplit(Injected.ATTRIBUTE_VALUE, "Admin"))
+                    : b.with(Attack.commentSplit(Injected.ATTRIBUTE_VALUE, "Admin")));
     assertThat(a.attributes().get(claim)).containsExactly(signed);
   }
 
@@ -54,8 +55,10 @@ class CommentInjectionAttackTest extends AttackTestSupport {
                 b -> b,
                 b ->
                     cdata
-                        ? b.audience(theirs).cdataSplit(Injected.AUDIENCE, Fixture.ENTITY_ID)
-                        : b.audience(theirs).commentSplit(Injected.AUDIENCE, Fixture.ENTITY_ID)))
+                        ? b.audience(theirs)
+                            .with(Attack.cdataSplit(Injected.AUDIENCE, Fixture.ENTITY_ID))
+                        : b.audience(theirs)
+                            .with(Attack.commentSplit(Injected.AUDIENCE, Fixture.ENTITY_ID))))
         .isEqualTo(ErrorCode.INVALID_AUDIENCE);
   }
 
@@ -67,8 +70,8 @@ class CommentInjectionAttackTest extends AttackTestSupport {
         b -> b,
         b ->
             cdata
-                ? b.cdataSplit(Injected.AUDIENCE, prefix)
-                : b.commentSplit(Injected.AUDIENCE, prefix));
+                ? b.with(Attack.cdataSplit(Injected.AUDIENCE, prefix))
+                : b.with(Attack.commentSplit(Injected.AUDIENCE, prefix)));
   }
 
   @ParameterizedTest(name = "cdata={0}")
@@ -81,8 +84,10 @@ class CommentInjectionAttackTest extends AttackTestSupport {
                 b -> b,
                 b ->
                     cdata
-                        ? b.assertionIssuer(other).cdataSplit(Injected.ISSUER, idp)
-                        : b.assertionIssuer(other).commentSplit(Injected.ISSUER, idp)))
+                        ? b.with(Attack.assertionIssuer(other))
+                            .with(Attack.cdataSplit(Injected.ISSUER, idp))
+                        : b.with(Attack.assertionIssuer(other))
+                            .with(Attack.commentSplit(Injected.ISSUER, idp))))
         .isEqualTo(ErrorCode.INVALID_ISSUER);
   }
 
@@ -97,8 +102,8 @@ class CommentInjectionAttackTest extends AttackTestSupport {
                 b -> b,
                 b ->
                     cdata
-                        ? b.cdataSplit(Injected.RECIPIENT, prefix)
-                        : b.commentSplit(Injected.RECIPIENT, prefix)))
+                        ? b.with(Attack.cdataSplit(Injected.RECIPIENT, prefix))
+                        : b.with(Attack.commentSplit(Injected.RECIPIENT, prefix))))
         .isEqualTo(ErrorCode.MALFORMED_RESPONSE);
   }
 }

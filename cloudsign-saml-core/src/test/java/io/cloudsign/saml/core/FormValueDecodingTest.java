@@ -3,6 +3,7 @@ package io.cloudsign.saml.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.cloudsign.saml.testkit.Attack;
 import io.cloudsign.saml.testkit.FakeEntraExtension;
 import io.cloudsign.saml.testkit.TestClock;
 import java.nio.charset.StandardCharsets;
@@ -121,12 +122,13 @@ class FormValueDecodingTest {
     Fixture.Flow flow = fx.start();
     String value =
         fx.respond(flow)
-            .afterSigning(
-                xml ->
-                    xml.replace("<samlp:Status>", "<samlp:Status ID=\"_twice\">")
-                        .replace(
-                            "</samlp:Response>",
-                            "<x:Extra xmlns:x=\"urn:x\" ID=\"_twice\"/></samlp:Response>"))
+            .with(
+                Attack.afterSigning(
+                    xml ->
+                        xml.replace("<samlp:Status>", "<samlp:Status ID=\"_twice\">")
+                            .replace(
+                                "</samlp:Response>",
+                                "<x:Extra xmlns:x=\"urn:x\" ID=\"_twice\"/></samlp:Response>")))
             .build();
 
     SamlValidationException e =

@@ -1,5 +1,6 @@
 package io.cloudsign.saml.core;
 
+import io.cloudsign.saml.testkit.Attack;
 import io.cloudsign.saml.testkit.FakeEntra;
 import io.cloudsign.saml.testkit.ResponseBuilder;
 import io.cloudsign.saml.testkit.TestClock;
@@ -47,12 +48,13 @@ final class FuzzSeeds {
                     .roles("Admin")
                     .build()));
     responses.put("error-status", respond(entra).errorStatus("AADSTS50105", "not assigned"));
-    responses.put("two-assertions", respond(entra).twoAssertions());
-    responses.put("sha1", respond(entra).sha1());
-    responses.put("unknown-condition", respond(entra).unknownCondition());
-    responses.put("unsigned", respond(entra).unsigned());
-    responses.put("tampered", respond(entra).tamperedAfterSigning("mallory@contoso.com"));
-    responses.put("expired", respond(entra).expired());
+    responses.put("two-assertions", respond(entra).with(Attack.twoAssertions()));
+    responses.put("sha1", respond(entra).signingAlgorithm(ResponseBuilder.SigningAlgorithm.SHA1));
+    responses.put("unknown-condition", respond(entra).with(Attack.unknownCondition()));
+    responses.put("unsigned", respond(entra).with(Attack.unsigned()));
+    responses.put(
+        "tampered", respond(entra).with(Attack.tamperedAfterSigning("mallory@contoso.com")));
+    responses.put("expired", respond(entra).with(Attack.expired()));
     responses.put("encrypted", respond(entra).encryptedAssertion());
     Path xmlSeeds = resources.resolve("ResponseFuzzTestInputs/validateXml");
     Path formSeeds = resources.resolve("ResponseFuzzTestInputs/validateFormValue");

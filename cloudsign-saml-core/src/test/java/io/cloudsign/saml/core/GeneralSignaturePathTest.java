@@ -3,6 +3,7 @@ package io.cloudsign.saml.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.cloudsign.saml.testkit.Attack;
 import io.cloudsign.saml.testkit.FakeEntra;
 import io.cloudsign.saml.testkit.FakeEntraExtension;
 import io.cloudsign.saml.testkit.TestClock;
@@ -86,7 +87,7 @@ class GeneralSignaturePathTest {
       String nameIdAfterSigning,
       boolean duplicateSignature)
       throws Exception {
-    String xml = fx.respond(flow).unsigned().buildXml();
+    String xml = fx.respond(flow).with(Attack.unsigned()).buildXml();
     DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
     factory.setNamespaceAware(true);
     Document doc =

@@ -3,6 +3,7 @@ package io.cloudsign.saml.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.cloudsign.saml.testkit.Attack;
 import io.cloudsign.saml.testkit.FakeEntraExtension;
 import io.cloudsign.saml.testkit.TestClock;
 import java.io.ByteArrayInputStream;
@@ -39,11 +40,12 @@ class MalformedSignatureTest {
     Fixture.Flow flow = fx.start();
     String response =
         fx.respond(flow)
-            .afterSigning(
-                xml ->
-                    xml.replaceFirst(
-                        "<SignatureValue>[^<]*</SignatureValue>",
-                        "<SignatureValue>" + value + "</SignatureValue>"))
+            .with(
+                Attack.afterSigning(
+                    xml ->
+                        xml.replaceFirst(
+                            "<SignatureValue>[^<]*</SignatureValue>",
+                            "<SignatureValue>" + value + "</SignatureValue>")))
             .build();
 
     Throwable thrown = catchThrowable(() -> fx.sp.validate(response, flow.pending()));
@@ -87,7 +89,9 @@ class MalformedSignatureTest {
       String element, String replacement) {
     Fixture.Flow flow = fx.start();
     String response =
-        fx.respond(flow).afterSigning(xml -> xml.replaceFirst(element, replacement)).build();
+        fx.respond(flow)
+            .with(Attack.afterSigning(xml -> xml.replaceFirst(element, replacement)))
+            .build();
 
     Throwable thrown = catchThrowable(() -> fx.sp.validate(response, flow.pending()));
 

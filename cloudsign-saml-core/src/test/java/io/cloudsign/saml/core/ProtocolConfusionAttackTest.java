@@ -3,6 +3,7 @@ package io.cloudsign.saml.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.cloudsign.saml.testkit.Attack;
 import io.cloudsign.saml.testkit.FakeEntra;
 import io.cloudsign.saml.testkit.ResponseBuilder;
 import java.time.Duration;
@@ -89,7 +90,7 @@ class ProtocolConfusionAttackTest extends AttackTestSupport {
   @EnumSource(Spelling.class)
   void validateWhenAssertionIssuerIsNearMissThenRejectsWithInvalidIssuer(Spelling spelling) {
     String wrong = spelling.apply(FAKE.entra().entityId());
-    assertThat(rejectedCode(b -> b, b -> b.assertionIssuer(wrong)))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.assertionIssuer(wrong))))
         .isEqualTo(ErrorCode.INVALID_ISSUER);
   }
 
@@ -97,7 +98,7 @@ class ProtocolConfusionAttackTest extends AttackTestSupport {
   @EnumSource(Spelling.class)
   void validateWhenResponseIssuerIsNearMissThenRejectsWithInvalidIssuer(Spelling spelling) {
     String wrong = spelling.apply(FAKE.entra().entityId());
-    assertThat(rejectedCode(b -> b, b -> b.responseIssuer(wrong)))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.responseIssuer(wrong))))
         .isEqualTo(ErrorCode.INVALID_ISSUER);
   }
 
@@ -105,38 +106,39 @@ class ProtocolConfusionAttackTest extends AttackTestSupport {
 
   @Test
   void validateWhenDestinationMissingThenRejectsWithInvalidDestination() {
-    assertThat(rejectedCode(b -> b, ResponseBuilder::withoutDestination))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.withoutDestination())))
         .isEqualTo(ErrorCode.INVALID_DESTINATION);
   }
 
   @Test
   void validateWhenRecipientMissingThenRejectsWithInvalidSubjectConfirmation() {
-    assertThat(rejectedCode(b -> b, ResponseBuilder::withoutRecipient))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.withoutRecipient())))
         .isEqualTo(ErrorCode.INVALID_SUBJECT_CONFIRMATION);
   }
 
   @Test
   void validateWhenAudienceMissingThenRejectsWithInvalidAudience() {
-    assertThat(rejectedCode(b -> b, ResponseBuilder::withoutAudience))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.withoutAudience())))
         .isEqualTo(ErrorCode.INVALID_AUDIENCE);
   }
 
   @Test
   void validateWhenAssertionIssuerMissingThenRejectsWithInvalidIssuer() {
-    assertThat(rejectedCode(b -> b, ResponseBuilder::withoutAssertionIssuer))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.withoutAssertionIssuer())))
         .isEqualTo(ErrorCode.INVALID_ISSUER);
   }
 
   @Test
   void validateWhenResponseIssuerMissingThenAcceptsBecauseItIsOptional() {
-    assertThat(acceptedWith(b -> b, ResponseBuilder::withoutResponseIssuer).nameId()).isNotBlank();
+    assertThat(acceptedWith(b -> b, b -> b.with(Attack.withoutResponseIssuer())).nameId())
+        .isNotBlank();
   }
 
   @Test
   void validateWhenResponseIssuerDiffersFromAssertionIssuerThenRejectsWithInvalidIssuer() {
-    assertThat(rejectedCode(b -> b, ResponseBuilder::wrongResponseIssuer))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.wrongResponseIssuer())))
         .isEqualTo(ErrorCode.INVALID_ISSUER);
-    assertThat(rejectedCode(b -> b, ResponseBuilder::wrongIssuer))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.wrongIssuer())))
         .isEqualTo(ErrorCode.INVALID_ISSUER);
   }
 
@@ -199,37 +201,39 @@ class ProtocolConfusionAttackTest extends AttackTestSupport {
   @Test
   void validateWhenNotOnOrAfterIsOneSecondInsideSkewThenAccepts() {
     Instant edge = clock.instant().minus(fx.sp.clockSkew()).plusSeconds(1);
-    acceptedWith(b -> b, b -> b.notOnOrAfter(edge));
+    acceptedWith(b -> b, b -> b.with(Attack.notOnOrAfter(edge)));
   }
 
   @Test
   void validateWhenNotOnOrAfterIsAtSkewThenRejectsWithExpired() {
     Instant edge = clock.instant().minus(fx.sp.clockSkew());
-    assertThat(rejectedCode(b -> b, b -> b.notOnOrAfter(edge))).isEqualTo(ErrorCode.EXPIRED);
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.notOnOrAfter(edge))))
+        .isEqualTo(ErrorCode.EXPIRED);
   }
 
   @Test
   void validateWhenNotBeforeIsAtSkewThenAccepts() {
     Instant edge = clock.instant().plus(fx.sp.clockSkew());
-    acceptedWith(b -> b, b -> b.notBefore(edge));
+    acceptedWith(b -> b, b -> b.with(Attack.notBefore(edge)));
   }
 
   @Test
   void validateWhenNotBeforeIsOneSecondBeyondSkewThenRejectsWithNotYetValid() {
     Instant edge = clock.instant().plus(fx.sp.clockSkew()).plusSeconds(1);
-    assertThat(rejectedCode(b -> b, b -> b.notBefore(edge))).isEqualTo(ErrorCode.NOT_YET_VALID);
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.notBefore(edge))))
+        .isEqualTo(ErrorCode.NOT_YET_VALID);
   }
 
   @Test
   void validateWhenSubjectConfirmationNotOnOrAfterIsOneSecondInsideSkewThenAccepts() {
     Instant edge = clock.instant().minus(fx.sp.clockSkew()).plusSeconds(1);
-    acceptedWith(b -> b, b -> b.subjectConfirmationNotOnOrAfter(edge));
+    acceptedWith(b -> b, b -> b.with(Attack.subjectConfirmationNotOnOrAfter(edge)));
   }
 
   @Test
   void validateWhenSubjectConfirmationNotOnOrAfterIsAtSkewThenRejects() {
     Instant edge = clock.instant().minus(fx.sp.clockSkew());
-    assertThat(rejectedCode(b -> b, b -> b.subjectConfirmationNotOnOrAfter(edge)))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.subjectConfirmationNotOnOrAfter(edge))))
         .isEqualTo(ErrorCode.INVALID_SUBJECT_CONFIRMATION);
   }
 

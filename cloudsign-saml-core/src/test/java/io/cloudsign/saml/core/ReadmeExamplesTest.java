@@ -2,6 +2,7 @@ package io.cloudsign.saml.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cloudsign.saml.testkit.Attack;
 import io.cloudsign.saml.testkit.AuthnRequestInfo;
 import io.cloudsign.saml.testkit.FakeEntra;
 import io.cloudsign.saml.testkit.FakeEntraExtension;
@@ -84,7 +85,7 @@ class ReadmeExamplesTest {
     AuthnRequestInfo received = entra.parseRedirect(request.redirectUrl().toString());
 
     String good = entra.respondTo(received).user(TestUser.bSimon()).build();
-    String bad = entra.respondTo(received).wrongAudience().build();
+    String bad = entra.respondTo(received).with(Attack.wrongAudience()).build();
 
     assertThat(sp.validate(good, request.pending()).nameId()).isEqualTo(TestUser.bSimon().nameId());
     SamlValidationException e =

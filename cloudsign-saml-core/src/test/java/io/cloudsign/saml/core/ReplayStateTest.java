@@ -3,6 +3,7 @@ package io.cloudsign.saml.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.cloudsign.saml.testkit.Attack;
 import io.cloudsign.saml.testkit.FakeEntra;
 import io.cloudsign.saml.testkit.TestClock;
 import java.time.Duration;
@@ -50,7 +51,10 @@ class ReplayStateTest {
     Instant century = clock.instant().plus(Duration.ofDays(36_500));
 
     fx.validate(
-        flow, fx.respond(flow).notOnOrAfter(century).subjectConfirmationNotOnOrAfter(century));
+        flow,
+        fx.respond(flow)
+            .with(Attack.notOnOrAfter(century))
+            .with(Attack.subjectConfirmationNotOnOrAfter(century)));
 
     assertThat(kept)
         .containsExactly(clock.instant().plus(fx.sp.maxResponseAge()).plus(fx.sp.clockSkew()));

@@ -3,6 +3,7 @@ package io.cloudsign.saml.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.cloudsign.saml.testkit.Attack;
 import io.cloudsign.saml.testkit.FakeEntraExtension;
 import io.cloudsign.saml.testkit.TestClock;
 import java.time.Duration;
@@ -58,7 +59,9 @@ class ResponseRuleBoundaryTest {
     Fixture.Flow flow = fx.start();
     String value =
         fx.respond(flow)
-            .afterSigning(x -> issueInstant(x, "<samlp:Response", NOW.minus(Duration.ofDays(1))))
+            .with(
+                Attack.afterSigning(
+                    x -> issueInstant(x, "<samlp:Response", NOW.minus(Duration.ofDays(1)))))
             .build();
 
     assertThat(rejection(flow, value).code()).isEqualTo(ErrorCode.STALE_RESPONSE);
@@ -69,7 +72,9 @@ class ResponseRuleBoundaryTest {
     Fixture.Flow flow = fx.start();
     String value =
         fx.respond(flow)
-            .afterSigning(x -> issueInstant(x, "<samlp:Response", NOW.plus(Duration.ofHours(1))))
+            .with(
+                Attack.afterSigning(
+                    x -> issueInstant(x, "<samlp:Response", NOW.plus(Duration.ofHours(1)))))
             .build();
 
     assertThat(rejection(flow, value).code()).isEqualTo(ErrorCode.NOT_YET_VALID);
@@ -80,7 +85,9 @@ class ResponseRuleBoundaryTest {
     Fixture.Flow flow = fx.start();
     String value =
         fx.respond(flow)
-            .beforeSigning(x -> issueInstant(x, "<Assertion", NOW.minus(Duration.ofDays(1))))
+            .with(
+                Attack.beforeSigning(
+                    x -> issueInstant(x, "<Assertion", NOW.minus(Duration.ofDays(1)))))
             .build();
 
     assertThat(rejection(flow, value).code()).isEqualTo(ErrorCode.STALE_RESPONSE);
@@ -91,8 +98,9 @@ class ResponseRuleBoundaryTest {
     Fixture.Flow flow = fx.start();
     String value =
         fx.respond(flow)
-            .afterSigning(
-                x -> x.replaceFirst("(<samlp:Response[^>]*?) IssueInstant=\"[^\"]*\"", "$1"))
+            .with(
+                Attack.afterSigning(
+                    x -> x.replaceFirst("(<samlp:Response[^>]*?) IssueInstant=\"[^\"]*\"", "$1")))
             .build();
 
     assertThat(codes(rejection(flow, value))).contains(ErrorCode.MALFORMED_RESPONSE);
@@ -105,7 +113,7 @@ class ResponseRuleBoundaryTest {
     Fixture.Flow flow = fx.start();
     String value =
         fx.respond(flow)
-            .afterSigning(x -> x.replaceFirst("<samlp:Status>.*?</samlp:Status>", ""))
+            .with(Attack.afterSigning(x -> x.replaceFirst("<samlp:Status>.*?</samlp:Status>", "")))
             .build();
 
     SamlValidationException e = rejection(flow, value);
@@ -118,14 +126,15 @@ class ResponseRuleBoundaryTest {
     Fixture.Flow flow = fx.start();
     String value =
         fx.respond(flow)
-            .afterSigning(
-                x ->
-                    x.replace(
-                        "<samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/>",
-                        "<samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\">"
-                            + "<samlp:StatusCode"
-                            + " Value=\"urn:oasis:names:tc:SAML:2.0:status:PartialLogout\"/>"
-                            + "</samlp:StatusCode>"))
+            .with(
+                Attack.afterSigning(
+                    x ->
+                        x.replace(
+                            "<samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/>",
+                            "<samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\">"
+                                + "<samlp:StatusCode"
+                                + " Value=\"urn:oasis:names:tc:SAML:2.0:status:PartialLogout\"/>"
+                                + "</samlp:StatusCode>")))
             .build();
 
     SamlValidationException e = rejection(flow, value);
@@ -155,12 +164,13 @@ class ResponseRuleBoundaryTest {
     Fixture.Flow flow = fx.start();
     String value =
         fx.respond(flow)
-            .afterSigning(
-                x ->
-                    x.replaceFirst(
-                        "<Issuer xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\">",
-                        "<Issuer xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\""
-                            + " Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:transient\">"))
+            .with(
+                Attack.afterSigning(
+                    x ->
+                        x.replaceFirst(
+                            "<Issuer xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\">",
+                            "<Issuer xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\""
+                                + " Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:transient\">")))
             .build();
 
     assertThat(rejection(flow, value).code()).isEqualTo(ErrorCode.INVALID_ISSUER);
@@ -171,12 +181,13 @@ class ResponseRuleBoundaryTest {
     Fixture.Flow flow = fx.start();
     String value =
         fx.respond(flow)
-            .afterSigning(
-                x ->
-                    x.replaceFirst(
-                        "<Issuer xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\">",
-                        "<Issuer xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\""
-                            + " Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:entity\">"))
+            .with(
+                Attack.afterSigning(
+                    x ->
+                        x.replaceFirst(
+                            "<Issuer xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\">",
+                            "<Issuer xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\""
+                                + " Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:entity\">")))
             .build();
 
     assertThat(fx.sp.validate(value, flow.pending()).nameId()).isNotBlank();
@@ -188,7 +199,10 @@ class ResponseRuleBoundaryTest {
   void validateWhenInResponseToIsUnknownAndDestinationWrongThenReportsBoth() {
     Fixture.Flow flow = fx.start();
     String value =
-        fx.respond(flow).inResponseTo("_someone-elses-request").wrongDestination().build();
+        fx.respond(flow)
+            .inResponseTo("_someone-elses-request")
+            .with(Attack.wrongDestination())
+            .build();
 
     SamlValidationException e = rejection(flow, value);
     assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_IN_RESPONSE_TO);
@@ -202,16 +216,17 @@ class ResponseRuleBoundaryTest {
     Fixture.Flow flow = fx.start();
     String value =
         fx.respond(flow)
-            .twoAssertions()
-            .afterSigning(
-                x ->
-                    x.replace(
-                        "</samlp:Response>",
-                        "<EncryptedAssertion xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\">"
-                            + "<xenc:EncryptedData xmlns:xenc=\"http://www.w3.org/2001/04/xmlenc#\">"
-                            + "<xenc:CipherData><xenc:CipherValue>AAAA</xenc:CipherValue>"
-                            + "</xenc:CipherData></xenc:EncryptedData></EncryptedAssertion>"
-                            + "</samlp:Response>"))
+            .with(Attack.twoAssertions())
+            .with(
+                Attack.afterSigning(
+                    x ->
+                        x.replace(
+                            "</samlp:Response>",
+                            "<EncryptedAssertion xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\">"
+                                + "<xenc:EncryptedData xmlns:xenc=\"http://www.w3.org/2001/04/xmlenc#\">"
+                                + "<xenc:CipherData><xenc:CipherValue>AAAA</xenc:CipherValue>"
+                                + "</xenc:CipherData></xenc:EncryptedData></EncryptedAssertion>"
+                                + "</samlp:Response>")))
             .build();
 
     assertThat(rejection(flow, value).code()).isEqualTo(ErrorCode.INVALID_ASSERTION_COUNT);
@@ -224,13 +239,14 @@ class ResponseRuleBoundaryTest {
     Fixture.Flow flow = fx.start();
     String value =
         fx.respond(flow)
-            .beforeSigning(
-                x ->
-                    x.replaceFirst(
-                        "<SubjectConfirmationData ",
-                        "<SubjectConfirmationData NotBefore=\""
-                            + NOW.plus(Duration.ofMinutes(30))
-                            + "\" "))
+            .with(
+                Attack.beforeSigning(
+                    x ->
+                        x.replaceFirst(
+                            "<SubjectConfirmationData ",
+                            "<SubjectConfirmationData NotBefore=\""
+                                + NOW.plus(Duration.ofMinutes(30))
+                                + "\" ")))
             .build();
 
     SamlValidationException e = rejection(flow, value);
@@ -243,13 +259,14 @@ class ResponseRuleBoundaryTest {
     Fixture.Flow flow = fx.start();
     String value =
         fx.respond(flow)
-            .beforeSigning(
-                x ->
-                    x.replaceFirst(
-                        "<SubjectConfirmationData ",
-                        "<SubjectConfirmationData NotBefore=\""
-                            + NOW.minus(Duration.ofMinutes(5))
-                            + "\" "))
+            .with(
+                Attack.beforeSigning(
+                    x ->
+                        x.replaceFirst(
+                            "<SubjectConfirmationData ",
+                            "<SubjectConfirmationData NotBefore=\""
+                                + NOW.minus(Duration.ofMinutes(5))
+                                + "\" ")))
             .build();
 
     assertThat(fx.sp.validate(value, flow.pending()).nameId()).isNotBlank();
@@ -260,8 +277,9 @@ class ResponseRuleBoundaryTest {
     Fixture.Flow flow = fx.start();
     String value =
         fx.respond(flow)
-            .beforeSigning(
-                x -> x.replaceFirst("<SubjectConfirmation .*?</SubjectConfirmation>", ""))
+            .with(
+                Attack.beforeSigning(
+                    x -> x.replaceFirst("<SubjectConfirmation .*?</SubjectConfirmation>", "")))
             .build();
 
     SamlValidationException e = rejection(flow, value);
@@ -274,7 +292,7 @@ class ResponseRuleBoundaryTest {
     Fixture.Flow flow = fx.start();
     String value =
         fx.respond(flow)
-            .subjectConfirmationMethod("urn:oasis:names:tc:SAML:2.0:cm:holder-of-key")
+            .with(Attack.subjectConfirmationMethod("urn:oasis:names:tc:SAML:2.0:cm:holder-of-key"))
             .build();
 
     SamlValidationException e = rejection(flow, value);
@@ -309,8 +327,8 @@ class ResponseRuleBoundaryTest {
         flow,
         recording
             .respond(flow)
-            .notOnOrAfter(conditionsEnd)
-            .subjectConfirmationNotOnOrAfter(confirmationEnd));
+            .with(Attack.notOnOrAfter(conditionsEnd))
+            .with(Attack.subjectConfirmationNotOnOrAfter(confirmationEnd)));
 
     assertThat(remembered).containsExactly(confirmationEnd.plus(recording.sp.clockSkew()));
   }
@@ -340,8 +358,8 @@ class ResponseRuleBoundaryTest {
         flow,
         recording
             .respond(flow)
-            .notOnOrAfter(conditionsEnd)
-            .subjectConfirmationNotOnOrAfter(confirmationEnd));
+            .with(Attack.notOnOrAfter(conditionsEnd))
+            .with(Attack.subjectConfirmationNotOnOrAfter(confirmationEnd)));
 
     assertThat(remembered).containsExactly(conditionsEnd.plus(recording.sp.clockSkew()));
   }
@@ -365,27 +383,28 @@ class ResponseRuleBoundaryTest {
     String xs = "xmlns:xs=\"http://www.w3.org/2001/XMLSchema\"";
     String value =
         fx.respond(flow)
-            .beforeSigning(
-                x ->
-                    x.replace(
-                        "</AttributeStatement>",
-                        "<Attribute Name=\"typed\">"
-                            + "<AttributeValue "
-                            + xsi
-                            + " "
-                            + xs
-                            + " xsi:type=\"xs:anyURI\">https://example.com/a</AttributeValue>"
-                            + "<AttributeValue "
-                            + xsi
-                            + " "
-                            + xs
-                            + " xsi:type=\"xs:integer\">42</AttributeValue>"
-                            + "<AttributeValue "
-                            + xsi
-                            + " "
-                            + xs
-                            + " xsi:type=\"xs:string\">plain</AttributeValue>"
-                            + "</Attribute></AttributeStatement>"))
+            .with(
+                Attack.beforeSigning(
+                    x ->
+                        x.replace(
+                            "</AttributeStatement>",
+                            "<Attribute Name=\"typed\">"
+                                + "<AttributeValue "
+                                + xsi
+                                + " "
+                                + xs
+                                + " xsi:type=\"xs:anyURI\">https://example.com/a</AttributeValue>"
+                                + "<AttributeValue "
+                                + xsi
+                                + " "
+                                + xs
+                                + " xsi:type=\"xs:integer\">42</AttributeValue>"
+                                + "<AttributeValue "
+                                + xsi
+                                + " "
+                                + xs
+                                + " xsi:type=\"xs:string\">plain</AttributeValue>"
+                                + "</Attribute></AttributeStatement>")))
             .build();
 
     VerifiedAssertion a = fx.sp.validate(value, flow.pending());

@@ -3,8 +3,10 @@ package io.cloudsign.saml.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.cloudsign.saml.testkit.Attack;
 import io.cloudsign.saml.testkit.FakeEntra;
 import io.cloudsign.saml.testkit.FakeEntraExtension;
+import io.cloudsign.saml.testkit.ResponseBuilder;
 import io.cloudsign.saml.testkit.TestClock;
 import io.cloudsign.saml.testkit.TestUser;
 import java.time.Duration;
@@ -96,7 +98,9 @@ class ResponseValidatorTest {
     FakeEntra other = FakeEntra.create();
     Fixture.Flow flow = fx.start();
     assertThat(
-            fx.validate(flow, fx.respond(flow).keyInfoCertificate(other.signingCertificate()))
+            fx.validate(
+                    flow,
+                    fx.respond(flow).with(Attack.keyInfoCertificate(other.signingCertificate())))
                 .nameId())
         .isNotBlank();
   }
@@ -194,7 +198,7 @@ class ResponseValidatorTest {
   @Test
   void validateWhenDestinationDiffersThenRejectsWithInvalidDestination() {
     Fixture.Flow flow = fx.start();
-    assertThat(rejected(flow, fx.respond(flow).wrongDestination().build()))
+    assertThat(rejected(flow, fx.respond(flow).with(Attack.wrongDestination()).build()))
         .isEqualTo(ErrorCode.INVALID_DESTINATION);
   }
 
@@ -267,14 +271,14 @@ class ResponseValidatorTest {
   @Test
   void validateWhenAssertionIssuerDiffersThenRejectsWithInvalidIssuer() {
     Fixture.Flow flow = fx.start();
-    assertThat(rejected(flow, fx.respond(flow).wrongIssuer().build()))
+    assertThat(rejected(flow, fx.respond(flow).with(Attack.wrongIssuer()).build()))
         .isEqualTo(ErrorCode.INVALID_ISSUER);
   }
 
   @Test
   void validateWhenResponseIssuerDiffersThenRejectsWithInvalidIssuer() {
     Fixture.Flow flow = fx.start();
-    assertThat(rejected(flow, fx.respond(flow).wrongResponseIssuer().build()))
+    assertThat(rejected(flow, fx.respond(flow).with(Attack.wrongResponseIssuer()).build()))
         .isEqualTo(ErrorCode.INVALID_ISSUER);
   }
 
@@ -301,7 +305,7 @@ class ResponseValidatorTest {
   @Test
   void validateWhenTwoAssertionsThenRejectsWithInvalidAssertionCount() {
     Fixture.Flow flow = fx.start();
-    assertThat(rejected(flow, fx.respond(flow).twoAssertions().build()))
+    assertThat(rejected(flow, fx.respond(flow).with(Attack.twoAssertions()).build()))
         .isEqualTo(ErrorCode.INVALID_ASSERTION_COUNT);
   }
 
@@ -310,35 +314,40 @@ class ResponseValidatorTest {
   @Test
   void validateWhenUnsignedThenRejectsWithMissingSignature() {
     Fixture.Flow flow = fx.start();
-    assertThat(rejected(flow, fx.respond(flow).unsigned().build()))
+    assertThat(rejected(flow, fx.respond(flow).with(Attack.unsigned()).build()))
         .isEqualTo(ErrorCode.MISSING_SIGNATURE);
   }
 
   @Test
   void validateWhenSignedWithUnknownKeyThenRejectsWithInvalidSignature() {
     Fixture.Flow flow = fx.start();
-    assertThat(rejected(flow, fx.respond(flow).signedWithUnknownKey().build()))
+    assertThat(rejected(flow, fx.respond(flow).with(Attack.signedWithUnknownKey()).build()))
         .isEqualTo(ErrorCode.INVALID_SIGNATURE);
   }
 
   @Test
   void validateWhenResponseSignedWithUnknownKeyThenRejectsWithInvalidSignature() {
     Fixture.Flow flow = fx.start();
-    assertThat(rejected(flow, fx.respond(flow).signResponse().signedWithUnknownKey().build()))
+    assertThat(
+            rejected(
+                flow, fx.respond(flow).signResponse().with(Attack.signedWithUnknownKey()).build()))
         .isEqualTo(ErrorCode.INVALID_SIGNATURE);
   }
 
   @Test
   void validateWhenTamperedAfterSigningThenRejectsWithInvalidSignature() {
     Fixture.Flow flow = fx.start();
-    assertThat(rejected(flow, fx.respond(flow).tamperedAfterSigning().build()))
+    assertThat(rejected(flow, fx.respond(flow).with(Attack.tamperedAfterSigning()).build()))
         .isEqualTo(ErrorCode.INVALID_SIGNATURE);
   }
 
   @Test
   void validateWhenSignedWithSha1ThenRejectsWithDisallowedSignatureAlgorithm() {
     Fixture.Flow flow = fx.start();
-    assertThat(rejected(flow, fx.respond(flow).sha1().build()))
+    assertThat(
+            rejected(
+                flow,
+                fx.respond(flow).signingAlgorithm(ResponseBuilder.SigningAlgorithm.SHA1).build()))
         .isEqualTo(ErrorCode.DISALLOWED_SIGNATURE_ALGORITHM);
   }
 
@@ -347,7 +356,13 @@ class ResponseValidatorTest {
     Fixture legacy = new Fixture(fx.entra, clock, b -> b.allowInsecureSha1Signatures(true));
     assertThat(legacy.sp.toString()).contains("INSECURE_SHA1");
     Fixture.Flow flow = legacy.start();
-    assertThat(legacy.validate(flow, legacy.respond(flow).sha1()).nameId()).isNotBlank();
+    assertThat(
+            legacy
+                .validate(
+                    flow,
+                    legacy.respond(flow).signingAlgorithm(ResponseBuilder.SigningAlgorithm.SHA1))
+                .nameId())
+        .isNotBlank();
   }
 
   @Test
@@ -370,7 +385,8 @@ class ResponseValidatorTest {
   @Test
   void validateWhenAssertionExpiredThenRejectsWithExpired() {
     Fixture.Flow flow = fx.start();
-    assertThat(rejected(flow, fx.respond(flow).expired().build())).isEqualTo(ErrorCode.EXPIRED);
+    assertThat(rejected(flow, fx.respond(flow).with(Attack.expired()).build()))
+        .isEqualTo(ErrorCode.EXPIRED);
   }
 
   @Test
@@ -407,14 +423,14 @@ class ResponseValidatorTest {
   @Test
   void validateWhenNotYetValidThenRejectsWithNotYetValid() {
     Fixture.Flow flow = fx.start();
-    assertThat(rejected(flow, fx.respond(flow).notYetValid().build()))
+    assertThat(rejected(flow, fx.respond(flow).with(Attack.notYetValid()).build()))
         .isEqualTo(ErrorCode.NOT_YET_VALID);
   }
 
   @Test
   void validateWhenAudienceDiffersThenRejectsWithInvalidAudience() {
     Fixture.Flow flow = fx.start();
-    assertThat(rejected(flow, fx.respond(flow).wrongAudience().build()))
+    assertThat(rejected(flow, fx.respond(flow).with(Attack.wrongAudience()).build()))
         .isEqualTo(ErrorCode.INVALID_AUDIENCE);
   }
 
@@ -430,7 +446,7 @@ class ResponseValidatorTest {
   @Test
   void validateWhenRecipientDiffersThenRejectsWithInvalidSubjectConfirmation() {
     Fixture.Flow flow = fx.start();
-    assertThat(rejected(flow, fx.respond(flow).wrongRecipient().build()))
+    assertThat(rejected(flow, fx.respond(flow).with(Attack.wrongRecipient()).build()))
         .isEqualTo(ErrorCode.INVALID_SUBJECT_CONFIRMATION);
   }
 
@@ -491,28 +507,29 @@ class ResponseValidatorTest {
   @Test
   void validateWhenConditionsMissingThenRejectsWithInvalidAudience() {
     Fixture.Flow flow = fx.start();
-    assertThat(rejected(flow, fx.respond(flow).withoutConditions().build()))
+    assertThat(rejected(flow, fx.respond(flow).with(Attack.withoutConditions()).build()))
         .isEqualTo(ErrorCode.INVALID_AUDIENCE);
   }
 
   @Test
   void validateWhenConditionsHaveNoNotOnOrAfterThenRejectsWithExpired() {
     Fixture.Flow flow = fx.start();
-    assertThat(rejected(flow, fx.respond(flow).withoutConditionsNotOnOrAfter().build()))
+    assertThat(
+            rejected(flow, fx.respond(flow).with(Attack.withoutConditionsNotOnOrAfter()).build()))
         .isEqualTo(ErrorCode.EXPIRED);
   }
 
   @Test
   void validateWhenUnknownConditionThenRejectsWithUnsupportedCondition() {
     Fixture.Flow flow = fx.start();
-    assertThat(rejected(flow, fx.respond(flow).unknownCondition().build()))
+    assertThat(rejected(flow, fx.respond(flow).with(Attack.unknownCondition()).build()))
         .isEqualTo(ErrorCode.UNSUPPORTED_CONDITION);
   }
 
   @Test
   void validateWhenNameIdMissingThenRejectsWithMissingNameId() {
     Fixture.Flow flow = fx.start();
-    assertThat(rejected(flow, fx.respond(flow).withoutNameId().build()))
+    assertThat(rejected(flow, fx.respond(flow).with(Attack.withoutNameId()).build()))
         .isEqualTo(ErrorCode.MISSING_NAME_ID);
   }
 
@@ -523,7 +540,9 @@ class ResponseValidatorTest {
             rejected(
                 flow,
                 fx.respond(flow)
-                    .subjectConfirmationMethod("urn:oasis:names:tc:SAML:2.0:cm:holder-of-key")
+                    .with(
+                        Attack.subjectConfirmationMethod(
+                            "urn:oasis:names:tc:SAML:2.0:cm:holder-of-key"))
                     .build()))
         .isEqualTo(ErrorCode.INVALID_SUBJECT_CONFIRMATION);
   }
@@ -532,28 +551,34 @@ class ResponseValidatorTest {
   void
       validateWhenSubjectConfirmationAnswersAnotherRequestThenRejectsWithInvalidSubjectConfirmation() {
     Fixture.Flow flow = fx.start();
-    assertThat(rejected(flow, fx.respond(flow).subjectConfirmationInResponseTo("_other").build()))
+    assertThat(
+            rejected(
+                flow,
+                fx.respond(flow).with(Attack.subjectConfirmationInResponseTo("_other")).build()))
         .isEqualTo(ErrorCode.INVALID_SUBJECT_CONFIRMATION);
   }
 
   @Test
   void validateWhenSubjectConfirmationHasNoNotOnOrAfterThenRejectsWithInvalidSubjectConfirmation() {
     Fixture.Flow flow = fx.start();
-    assertThat(rejected(flow, fx.respond(flow).withoutSubjectConfirmationNotOnOrAfter().build()))
+    assertThat(
+            rejected(
+                flow,
+                fx.respond(flow).with(Attack.withoutSubjectConfirmationNotOnOrAfter()).build()))
         .isEqualTo(ErrorCode.INVALID_SUBJECT_CONFIRMATION);
   }
 
   @Test
   void validateWhenSubjectConfirmationExpiredThenRejectsWithInvalidSubjectConfirmation() {
     Fixture.Flow flow = fx.start();
-    assertThat(rejected(flow, fx.respond(flow).subjectConfirmationExpired().build()))
+    assertThat(rejected(flow, fx.respond(flow).with(Attack.subjectConfirmationExpired()).build()))
         .isEqualTo(ErrorCode.INVALID_SUBJECT_CONFIRMATION);
   }
 
   @Test
   void validateWhenAuthnStatementMissingThenRejectsWithMissingAuthnStatement() {
     Fixture.Flow flow = fx.start();
-    assertThat(rejected(flow, fx.respond(flow).withoutAuthnStatement().build()))
+    assertThat(rejected(flow, fx.respond(flow).with(Attack.withoutAuthnStatement()).build()))
         .isEqualTo(ErrorCode.MISSING_AUTHN_STATEMENT);
   }
 
@@ -583,7 +608,11 @@ class ResponseValidatorTest {
             SamlValidationException.class,
             () ->
                 fx.sp.validate(
-                    fx.respond(flow).wrongAudience().wrongRecipient().wrongDestination().build(),
+                    fx.respond(flow)
+                        .with(Attack.wrongAudience())
+                        .with(Attack.wrongRecipient())
+                        .with(Attack.wrongDestination())
+                        .build(),
                     flow.pending()));
     assertThat(e.failures())
         .extracting(ValidationFailure::code)

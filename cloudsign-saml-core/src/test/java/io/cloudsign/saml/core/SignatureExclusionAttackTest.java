@@ -2,8 +2,9 @@ package io.cloudsign.saml.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cloudsign.saml.testkit.Attack;
+import io.cloudsign.saml.testkit.Attack.SignatureDefect;
 import io.cloudsign.saml.testkit.ResponseBuilder;
-import io.cloudsign.saml.testkit.ResponseBuilder.SignatureDefect;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -32,7 +33,8 @@ class SignatureExclusionAttackTest extends AttackTestSupport {
   })
   void validateWhenAssertionSignatureIsDefectiveThenRejects(
       SignatureDefect defect, ErrorCode expected) {
-    assertThat(rejectedCode(b -> b, b -> b.signatureDefect(defect))).isEqualTo(expected);
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.signatureDefect(defect))))
+        .isEqualTo(expected);
   }
 
   @ParameterizedTest(name = "response signature, {0} -> {1}")
@@ -49,7 +51,8 @@ class SignatureExclusionAttackTest extends AttackTestSupport {
   void validateWhenResponseSignatureIsDefectiveThenRejects(
       SignatureDefect defect, ErrorCode expected) {
     UnaryOperator<ResponseBuilder> responseOnly = ResponseBuilder::signResponse;
-    assertThat(rejectedCode(responseOnly, b -> b.signatureDefect(defect))).isEqualTo(expected);
+    assertThat(rejectedCode(responseOnly, b -> b.with(Attack.signatureDefect(defect))))
+        .isEqualTo(expected);
   }
 
   @ParameterizedTest(name = "{0} after KeyInfo")
@@ -65,7 +68,10 @@ class SignatureExclusionAttackTest extends AttackTestSupport {
     // profile (no ds:Object) and the ds:Signature content model stop it.
     assertThat(
             rejectedCode(
-                b -> b, b -> b.afterSigning(x -> x.replace("</KeyInfo>", "</KeyInfo>" + element))))
+                b -> b,
+                b ->
+                    b.with(
+                        Attack.afterSigning(x -> x.replace("</KeyInfo>", "</KeyInfo>" + element)))))
         .isEqualTo(ErrorCode.INVALID_SIGNATURE);
   }
 }

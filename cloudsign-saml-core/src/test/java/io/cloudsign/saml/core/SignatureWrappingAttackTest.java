@@ -2,8 +2,9 @@ package io.cloudsign.saml.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cloudsign.saml.testkit.Attack;
+import io.cloudsign.saml.testkit.Attack.Xsw;
 import io.cloudsign.saml.testkit.ResponseBuilder;
-import io.cloudsign.saml.testkit.ResponseBuilder.Xsw;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,7 +37,7 @@ class SignatureWrappingAttackTest extends AttackTestSupport {
     "XSW8, DUPLICATE_ID"
   })
   void validateWhenWrappedWithChangedNameIdThenRejects(Xsw variant, ErrorCode expected) {
-    assertThat(rejectedCode(signingFor(variant), b -> b.xsw(variant, EVIL_NAME_ID)))
+    assertThat(rejectedCode(signingFor(variant), b -> b.with(Attack.xsw(variant, EVIL_NAME_ID))))
         .isEqualTo(expected);
   }
 
@@ -52,14 +53,16 @@ class SignatureWrappingAttackTest extends AttackTestSupport {
     "XSW8, DUPLICATE_ID"
   })
   void validateWhenWrappedWithoutContentChangeThenRejects(Xsw variant, ErrorCode expected) {
-    assertThat(rejectedCode(signingFor(variant), b -> b.xsw(variant))).isEqualTo(expected);
+    assertThat(rejectedCode(signingFor(variant), b -> b.with(Attack.xsw(variant))))
+        .isEqualTo(expected);
   }
 
   @Test
   void validateWhenXsw1To2AppliedWhileResponseAndAssertionSignedThenRejectsWithDuplicateId() {
     assertThat(
             rejectedCode(
-                ResponseBuilder::signResponseAndAssertion, b -> b.xsw(Xsw.XSW1, EVIL_NAME_ID)))
+                ResponseBuilder::signResponseAndAssertion,
+                b -> b.with(Attack.xsw(Xsw.XSW1, EVIL_NAME_ID))))
         .isEqualTo(ErrorCode.DUPLICATE_ID);
   }
 
@@ -67,7 +70,7 @@ class SignatureWrappingAttackTest extends AttackTestSupport {
   void validateWhenGenuineCopySitsInUnknownWrapperThenRejectsWithInvalidSignature() {
     // The Reference still resolves to digest-matching genuine content; only the rule "the
     // Reference names the element that carries the signature" stops it.
-    assertThat(rejectedCode(b -> b, b -> b.xswInUnknownWrapper(EVIL_NAME_ID)))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.xswInUnknownWrapper(EVIL_NAME_ID))))
         .isEqualTo(ErrorCode.INVALID_SIGNATURE);
   }
 
@@ -75,31 +78,32 @@ class SignatureWrappingAttackTest extends AttackTestSupport {
   void validateWhenGenuineResponseCopySitsInUnknownWrapperThenRejectsWithInvalidSignature() {
     assertThat(
             rejectedCode(
-                ResponseBuilder::signResponse, b -> b.xswResponseInUnknownWrapper(EVIL_NAME_ID)))
+                ResponseBuilder::signResponse,
+                b -> b.with(Attack.xswResponseInUnknownWrapper(EVIL_NAME_ID))))
         .isEqualTo(ErrorCode.INVALID_SIGNATURE);
   }
 
   @Test
   void validateWhenAssertionSignatureMovedToResponseThenRejectsWithInvalidSignature() {
-    assertThat(rejectedCode(b -> b, ResponseBuilder::assertionSignatureMovedToResponse))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.assertionSignatureMovedToResponse())))
         .isEqualTo(ErrorCode.INVALID_SIGNATURE);
   }
 
   @Test
   void validateWhenOnlyTheSubjectIsSignedThenRejectsWithMissingSignature() {
-    assertThat(rejectedCode(b -> b, ResponseBuilder::onlySubjectSigned))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.onlySubjectSigned())))
         .isEqualTo(ErrorCode.MISSING_SIGNATURE);
   }
 
   @Test
   void validateWhenSignedMetadataRidesInExtensionsThenRejectsWithMissingSignature() {
-    assertThat(rejectedCode(b -> b, ResponseBuilder::signedMetadataInExtensions))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.signedMetadataInExtensions())))
         .isEqualTo(ErrorCode.MISSING_SIGNATURE);
   }
 
   @Test
   void validateWhenSignedLogoutResponseRidesInStatusDetailThenRejectsWithMissingSignature() {
-    assertThat(rejectedCode(b -> b, ResponseBuilder::signedLogoutResponseInStatusDetail))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.signedLogoutResponseInStatusDetail())))
         .isEqualTo(ErrorCode.MISSING_SIGNATURE);
   }
 }

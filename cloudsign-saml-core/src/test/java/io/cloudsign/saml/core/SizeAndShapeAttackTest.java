@@ -2,6 +2,7 @@ package io.cloudsign.saml.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cloudsign.saml.testkit.Attack;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,49 +23,50 @@ class SizeAndShapeAttackTest extends AttackTestSupport {
 
   @Test
   void validateWhenBodyIsTenMebibytesThenRejectsWithResponseTooLarge() {
-    assertThat(rejectedCode(b -> b, b -> b.padding(TEN_MIB)))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.padding(TEN_MIB))))
         .isEqualTo(ErrorCode.RESPONSE_TOO_LARGE);
   }
 
   @Test
   void validateWhenHundredThousandNestedElementsThenRejectsWithResponseTooLarge() {
-    assertThat(rejectedCode(b -> b, b -> b.nestedElements(100_000)))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.nestedElements(100_000))))
         .isEqualTo(ErrorCode.RESPONSE_TOO_LARGE);
   }
 
   @Test
   void validateWhenHundredThousandNestedElementsUnderRaisedLimitThenRejectsWithMalformedResponse() {
-    assertThat(rejectedCode(generous(), b -> b, b -> b.nestedElements(100_000)))
+    assertThat(rejectedCode(generous(), b -> b, b -> b.with(Attack.nestedElements(100_000))))
         .isEqualTo(ErrorCode.MALFORMED_RESPONSE);
   }
 
   @Test
   void validateWhenHundredThousandAttributesThenRejectsWithResponseTooLarge() {
-    assertThat(rejectedCode(b -> b, b -> b.manyAttributes(100_000)))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.manyAttributes(100_000))))
         .isEqualTo(ErrorCode.RESPONSE_TOO_LARGE);
   }
 
   @Test
   void validateWhenHundredThousandAttributesUnderRaisedLimitThenRejectsWithMalformedResponse() {
-    assertThat(rejectedCode(generous(), b -> b, b -> b.manyAttributes(100_000)))
+    assertThat(rejectedCode(generous(), b -> b, b -> b.with(Attack.manyAttributes(100_000))))
         .isEqualTo(ErrorCode.MALFORMED_RESPONSE);
   }
 
   @Test
   void validateWhenKeyInfoCertificateIsOversizedThenRejectsWithResponseTooLarge() {
-    assertThat(rejectedCode(b -> b, b -> b.oversizedKeyInfoCertificate(300_000)))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.oversizedKeyInfoCertificate(300_000))))
         .isEqualTo(ErrorCode.RESPONSE_TOO_LARGE);
   }
 
   @Test
   void validateWhenCipherValueIsOversizedThenRejectsWithResponseTooLarge() {
-    assertThat(rejectedCode(b -> b, b -> b.oversizedCipherValue(300_000)))
+    assertThat(rejectedCode(b -> b, b -> b.with(Attack.oversizedCipherValue(300_000))))
         .isEqualTo(ErrorCode.RESPONSE_TOO_LARGE);
   }
 
   @Test
   void validateWhenCipherValueIsOversizedUnderRaisedLimitThenRejectsWithoutDecrypting() {
-    assertThat(rejectedCode(generous(), b -> b, b -> b.oversizedCipherValue(4_000_000)))
+    assertThat(
+            rejectedCode(generous(), b -> b, b -> b.with(Attack.oversizedCipherValue(4_000_000))))
         .isEqualTo(ErrorCode.ENCRYPTED_ASSERTION_NOT_SUPPORTED);
   }
 }

@@ -3,6 +3,7 @@ package io.cloudsign.saml.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.cloudsign.saml.testkit.Attack;
 import io.cloudsign.saml.testkit.FakeEntra;
 import io.cloudsign.saml.testkit.FakeEntraExtension;
 import io.cloudsign.saml.testkit.ResponseBuilder;
@@ -140,7 +141,7 @@ class StepUpTest {
             flow,
             fx.respond(flow)
                 .attribute(AMR, PASSWORD_METHOD)
-                .beforeSigning(xml -> xml.replace(PASSWORD, MFA)));
+                .with(Attack.beforeSigning(xml -> xml.replace(PASSWORD, MFA))));
 
     assertThat(a.authnContextClassRefs()).containsExactly(MFA);
   }

@@ -3,6 +3,7 @@ package io.cloudsign.saml.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.cloudsign.saml.testkit.Attack;
 import io.cloudsign.saml.testkit.FakeEntra;
 import io.cloudsign.saml.testkit.ResponseBuilder;
 import io.cloudsign.saml.testkit.TestClock;
@@ -25,20 +26,21 @@ class StraySignatureTest {
   /** Copies the assertion's genuine signature, wrapped, to just before {@code tag}. */
   private static ResponseBuilder copySignatureBefore(
       ResponseBuilder b, String tag, String open, String close) {
-    return b.afterSigning(
-        xml -> {
-          Matcher m = SIGNATURE.matcher(xml);
-          assertThat(m.find()).isTrue();
-          String sig = m.group();
-          if (!sig.contains("xmlns")) {
-            sig =
-                sig.replaceFirst(
-                    "Signature", "Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"");
-          }
-          int at = xml.indexOf(tag);
-          assertThat(at).isPositive();
-          return xml.substring(0, at) + open + sig + close + xml.substring(at);
-        });
+    return b.with(
+        Attack.afterSigning(
+            xml -> {
+              Matcher m = SIGNATURE.matcher(xml);
+              assertThat(m.find()).isTrue();
+              String sig = m.group();
+              if (!sig.contains("xmlns")) {
+                sig =
+                    sig.replaceFirst(
+                        "Signature", "Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"");
+              }
+              int at = xml.indexOf(tag);
+              assertThat(at).isPositive();
+              return xml.substring(0, at) + open + sig + close + xml.substring(at);
+            }));
   }
 
   private ErrorCode rejected(Fixture.Flow flow, ResponseBuilder b) {

@@ -2,6 +2,7 @@ package io.cloudsign.saml.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cloudsign.saml.testkit.Attack;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -38,7 +39,9 @@ class StrictReadingTest extends AttackTestSupport {
       })
   void validateWhenSignedContentReadsTwoWaysThenRejectsWithMalformedResponse(
       String what, String regex, String replacement) {
-    assertThat(rejectedCode(b -> b, b -> b.beforeSigning(x -> replaceOnce(x, regex, replacement))))
+    assertThat(
+            rejectedCode(
+                b -> b, b -> b.with(Attack.beforeSigning(x -> replaceOnce(x, regex, replacement)))))
         .isEqualTo(ErrorCode.MALFORMED_RESPONSE);
   }
 
@@ -53,7 +56,9 @@ class StrictReadingTest extends AttackTestSupport {
   void validateWhenResponseElementOccursTwiceThenRejectsWithMalformedResponse(
       String element, String regex, String replacement) {
     // Outside the assertion's signature: edited after signing.
-    assertThat(rejectedCode(b -> b, b -> b.afterSigning(x -> replaceOnce(x, regex, replacement))))
+    assertThat(
+            rejectedCode(
+                b -> b, b -> b.with(Attack.afterSigning(x -> replaceOnce(x, regex, replacement)))))
         .isEqualTo(ErrorCode.MALFORMED_RESPONSE);
   }
 
@@ -71,10 +76,15 @@ class StrictReadingTest extends AttackTestSupport {
             rejectedCode(
                 b -> b,
                 b ->
-                    b.beforeSigning(
-                        x ->
-                            editAssertionIssueInstant(
-                                x, v -> value.isEmpty() ? v.substring(0, v.length() - 1) : value))))
+                    b.with(
+                        Attack.beforeSigning(
+                            x ->
+                                editAssertionIssueInstant(
+                                    x,
+                                    v ->
+                                        value.isEmpty()
+                                            ? v.substring(0, v.length() - 1)
+                                            : value)))))
         .isEqualTo(ErrorCode.MALFORMED_RESPONSE);
   }
 
@@ -84,14 +94,15 @@ class StrictReadingTest extends AttackTestSupport {
         acceptedWith(
             b -> b,
             b ->
-                b.beforeSigning(
-                    x ->
-                        editAllTimes(
-                            x,
-                            v ->
-                                Instant.parse(v)
-                                    .atOffset(ZoneOffset.ofHours(9))
-                                    .format(OFFSET_SEVEN_DIGITS))));
+                b.with(
+                    Attack.beforeSigning(
+                        x ->
+                            editAllTimes(
+                                x,
+                                v ->
+                                    Instant.parse(v)
+                                        .atOffset(ZoneOffset.ofHours(9))
+                                        .format(OFFSET_SEVEN_DIGITS)))));
     VerifiedAssertion plain = accepted(fx, b -> b);
     assertThat(a.notOnOrAfter()).isEqualTo(plain.notOnOrAfter());
   }

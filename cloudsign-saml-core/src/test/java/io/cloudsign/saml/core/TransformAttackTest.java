@@ -2,8 +2,9 @@ package io.cloudsign.saml.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cloudsign.saml.testkit.Attack;
+import io.cloudsign.saml.testkit.Attack.Transform;
 import io.cloudsign.saml.testkit.ResponseBuilder;
-import io.cloudsign.saml.testkit.ResponseBuilder.Transform;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -40,7 +41,8 @@ class TransformAttackTest extends AttackTestSupport {
   @EnumSource(Transform.class)
   void validateWhenAssertionReferenceHasExtraTransformThenRejectsWithInvalidSignature(
       Transform transform) throws IOException {
-    assertThat(rejectedCode(b -> b, b -> b.extraTransform(transform, canary.url("xslt"))))
+    assertThat(
+            rejectedCode(b -> b, b -> b.with(Attack.extraTransform(transform, canary.url("xslt")))))
         .isEqualTo(ErrorCode.INVALID_SIGNATURE);
     assertThat(canary.connections()).isZero();
   }
@@ -52,7 +54,7 @@ class TransformAttackTest extends AttackTestSupport {
     assertThat(
             rejectedCode(
                 ResponseBuilder::signResponse,
-                b -> b.extraTransform(transform, canary.url("xslt"))))
+                b -> b.with(Attack.extraTransform(transform, canary.url("xslt")))))
         .isEqualTo(ErrorCode.INVALID_SIGNATURE);
     assertThat(canary.connections()).isZero();
   }
@@ -61,7 +63,9 @@ class TransformAttackTest extends AttackTestSupport {
   void validateWhenReferenceRepeatsExclusiveC14nThenRejectsWithInvalidSignature() {
     // Three transforms that digest exactly as Entra's two, re-signed with the IdP key: only the
     // profile's "at most two transforms" stops it (Santuario alone would accept it).
-    assertThat(rejectedCode(b -> b, b -> b.referenceTransforms(ENVELOPED, EXC_C14N, EXC_C14N)))
+    assertThat(
+            rejectedCode(
+                b -> b, b -> b.with(Attack.referenceTransforms(ENVELOPED, EXC_C14N, EXC_C14N))))
         .isEqualTo(ErrorCode.INVALID_SIGNATURE);
   }
 
@@ -69,7 +73,8 @@ class TransformAttackTest extends AttackTestSupport {
   void validateWhenReferenceUsesExclusiveC14nWithCommentsThenAccepts() {
     // Allowed by the SAML profile; verified by Santuario's general path, not the Entra fast path.
     VerifiedAssertion a =
-        acceptedWith(b -> b, b -> b.referenceTransforms(ENVELOPED, EXC_C14N + "WithComments"));
+        acceptedWith(
+            b -> b, b -> b.with(Attack.referenceTransforms(ENVELOPED, EXC_C14N + "WithComments")));
     assertThat(a.nameId()).isEqualTo("B.Simon@contoso.com");
   }
 }

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cloudsign.saml.core.Binding;
 import io.cloudsign.saml.core.Registration;
 import io.cloudsign.saml.core.ServiceProvider;
+import io.cloudsign.saml.testkit.Attack;
 import io.cloudsign.saml.testkit.AuthnRequestInfo;
 import io.cloudsign.saml.testkit.FakeEntra;
 import io.cloudsign.saml.testkit.TestClock;
@@ -350,7 +351,7 @@ class SamlSsoFilterConfigurationTest {
           post(
               browser,
               app.uri(ACS),
-              contoso.respondTo(info).wrongAudience().build(),
+              contoso.respondTo(info).with(Attack.wrongAudience()).build(),
               info.relayState().orElseThrow());
 
       assertThat(r.statusCode()).isEqualTo(403);

@@ -6,6 +6,7 @@ import io.cloudsign.saml.core.IdentityProvider;
 import io.cloudsign.saml.core.Registration;
 import io.cloudsign.saml.core.SamlMetadataException;
 import io.cloudsign.saml.core.ServiceProvider;
+import io.cloudsign.saml.testkit.Attack;
 import io.cloudsign.saml.testkit.AuthnRequestInfo;
 import io.cloudsign.saml.testkit.FakeEntra;
 import io.cloudsign.saml.testkit.ResponseBuilder;
@@ -343,25 +344,39 @@ class SamlSsoFilterTest {
 
   static Stream<Arguments> hostileResponses() {
     return Stream.of(
-        Arguments.of("wrong audience", op(ResponseBuilder::wrongAudience), 403, "invalid_audience"),
         Arguments.of(
-            "wrong destination", op(ResponseBuilder::wrongDestination), 403, "invalid_destination"),
+            "wrong audience", op(b -> b.with(Attack.wrongAudience())), 403, "invalid_audience"),
+        Arguments.of(
+            "wrong destination",
+            op(b -> b.with(Attack.wrongDestination())),
+            403,
+            "invalid_destination"),
         Arguments.of(
             "wrong recipient",
-            op(ResponseBuilder::wrongRecipient),
+            op(b -> b.with(Attack.wrongRecipient())),
             403,
             "invalid_subject_confirmation"),
-        Arguments.of("wrong issuer", op(ResponseBuilder::wrongIssuer), 403, "invalid_issuer"),
-        Arguments.of("expired", op(ResponseBuilder::expired), 403, "expired"),
-        Arguments.of("not yet valid", op(ResponseBuilder::notYetValid), 403, "not_yet_valid"),
-        Arguments.of("unsigned", op(ResponseBuilder::unsigned), 403, "missing_signature"),
+        Arguments.of("wrong issuer", op(b -> b.with(Attack.wrongIssuer())), 403, "invalid_issuer"),
+        Arguments.of("expired", op(b -> b.with(Attack.expired())), 403, "expired"),
+        Arguments.of("not yet valid", op(b -> b.with(Attack.notYetValid())), 403, "not_yet_valid"),
+        Arguments.of("unsigned", op(b -> b.with(Attack.unsigned())), 403, "missing_signature"),
         Arguments.of(
-            "unknown key", op(ResponseBuilder::signedWithUnknownKey), 403, "invalid_signature"),
+            "unknown key",
+            op(b -> b.with(Attack.signedWithUnknownKey())),
+            403,
+            "invalid_signature"),
         Arguments.of(
-            "tampered", op(ResponseBuilder::tamperedAfterSigning), 403, "invalid_signature"),
-        Arguments.of("sha1", op(ResponseBuilder::sha1), 403, "disallowed_signature_algorithm"),
+            "tampered", op(b -> b.with(Attack.tamperedAfterSigning())), 403, "invalid_signature"),
         Arguments.of(
-            "two assertions", op(ResponseBuilder::twoAssertions), 403, "invalid_assertion_count"),
+            "sha1",
+            op(b -> b.signingAlgorithm(ResponseBuilder.SigningAlgorithm.SHA1)),
+            403,
+            "disallowed_signature_algorithm"),
+        Arguments.of(
+            "two assertions",
+            op(b -> b.with(Attack.twoAssertions())),
+            403,
+            "invalid_assertion_count"),
         Arguments.of(
             "unsolicited", op(ResponseBuilder::withoutInResponseTo), 403, "unsolicited_response"),
         Arguments.of(

@@ -23,8 +23,8 @@ import java.util.UUID;
  *
  * <p>It publishes Federation Metadata XML in Entra's exact shape, decodes the AuthnRequests an SP
  * sends (HTTP-Redirect or HTTP-POST) and answers with Responses shaped byte for byte like Entra's
- * (see {@link ResponseBuilder}), genuine by default and hostile through explicit, named builder
- * calls. It shares no code with cloudsign-saml-core, so it cannot hide the validator's bugs.
+ * (see {@link ResponseBuilder}), genuine by default and hostile through explicit {@link Attack}
+ * values. It shares no code with cloudsign-saml-core, so it cannot hide the validator's bugs.
  *
  * <p>Defaults: a random tenant id; one generated RSA-2048 signing certificate ({@code CN=Microsoft
  * Azure Federated SSO Certificate}, SHA256withRSA, 3 years); entity ID {@code
@@ -36,13 +36,16 @@ import java.util.UUID;
  *
  * <p><b>Security guarantees.</b> Incoming AuthnRequests are parsed without DOCTYPE or external
  * entities, and redirect payloads inflate to at most 512 KiB. Keys are generated per instance
- * (never shared between fakes); the "unknown key" of hostile variants is a separate attacker key.
+ * (never shared between fakes); the attacker keys of {@link Attack}s are separate keys.
+ *
+ * <p>With cloudsign-saml-core as the SP under test, the redirect URL below is {@code
+ * sp.startSignOn(registrationId, relayState).redirectUrl().toString()}.
  *
  * <pre>{@code
  * FakeEntra entra = FakeEntra.builder().clock(clock).signingCertificateCount(2).build();
- * ServiceProvider sp = ... // configured from entra.metadataXml()
- * AuthnRequestInfo req = entra.parseRedirect(sp.startSignIn().redirectUrl());
- * String samlResponse = entra.respondTo(req).build();
+ * String metadataXml = entra.metadataXml(); // configure the SP under test with it
+ * AuthnRequestInfo req = entra.parseRedirect(redirectUrl); // where the SP sends the browser
+ * String samlResponse = entra.respondTo(req).build(); // the SAMLResponse form value
  * }</pre>
  */
 public final class FakeEntra {

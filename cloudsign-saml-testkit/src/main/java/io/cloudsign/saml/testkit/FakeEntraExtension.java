@@ -25,7 +25,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *       FakeEntraExtension.configure(b -> b.signingCertificateCount(2));
  *
  *   @Test
- *   void acceptsGenuineResponse(FakeEntra entra, TestClock clock) { ... }
+ *   void acceptsGenuineResponse(FakeEntra entra, TestClock clock) {
+ *     // sign in through the SP under test with entra's Responses, move the clock
+ *   }
  * }
  * }</pre>
  *

@@ -3,7 +3,6 @@ package io.cloudsign.saml.testkit;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.cloudsign.saml.testkit.internal.Bindings;
-import io.cloudsign.saml.testkit.internal.Html;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,11 +56,13 @@ import java.util.function.Consumer;
  * <p>Thread-safe. Close it (try-with-resources or an {@code @AfterAll}) to free the port.
  *
  * <pre>{@code
- * try (FakeEntraServer idp = FakeEntraServer.start(
- *     FakeEntra.builder().application("urn:my-sp", "http://localhost:8080/saml2/idpresponse"), 0)) {
+ * try (FakeEntraServer idp =
+ *     FakeEntraServer.start(
+ *         FakeEntra.builder().application("urn:my-sp", "http://localhost:8080/saml2/idpresponse"),
+ *         0)) {
  *   configureSp(idp.metadataUrl());
- *   idp.answerNextWith(ResponseBuilder::expired);  // the next sign-in gets an expired Response
- *   ...
+ *   idp.answerNextWith(Attack.expired()); // the next sign-in gets an expired Response
+ *   // ... sign in through the SP under test and see it refuse the Response
  * }
  * }</pre>
  */
@@ -155,10 +156,26 @@ public final class FakeEntraServer implements AutoCloseable {
 
   /**
    * Makes the next answer (and only that one) go through {@code variant} after the fake has preset
-   * it from the request and the chosen user, e.g. {@code answerNextWith(ResponseBuilder::expired)}.
+   * it from the request and the chosen user, e.g. {@code answerNextWith(b ->
+   * b.signResponse().with(Attack.expired()))}.
    */
   public void answerNextWith(Consumer<ResponseBuilder> variant) {
     nextAnswer.set(Objects.requireNonNull(variant, "variant"));
+  }
+
+  /**
+   * Makes the next answer (and only that one) carry {@code attacks}, e.g. {@code
+   * answerNextWith(Attack.expired())}.
+   *
+   * @throws IllegalArgumentException if no attack is given or two of them conflict
+   */
+  public void answerNextWith(Attack... attacks) {
+    if (attacks.length == 0) {
+      throw new IllegalArgumentException("answerNextWith needs at least one attack");
+    }
+    List<Attack> list = List.of(attacks);
+    entra.response().with(attacks); // conflicts fail here, not on the sign-in thread
+    answerNextWith(b -> b.with(list.toArray(Attack[]::new)));
   }
 
   /** The AuthnRequests received and accepted for sign-in, oldest first (the last 100). */
@@ -247,50 +264,9 @@ public final class FakeEntraServer implements AutoCloseable {
       error(ex, "AADSTS75005", "The request is not a valid Saml2 protocol message.");
       return;
     }
-    if (!req.id().isEmpty() && Character.isDigit(req.id().charAt(0))) {
-      error(
-          ex,
-          "AADSTS7500529",
-          "The value '"
-              + req.id()
-              + "' is not a valid SAML ID. The ID must not begin with a number.");
-      return;
-    }
-    List<String> replyUrls = entra.applications().get(req.issuer());
-    if (replyUrls == null && !entra.applications().isEmpty()) {
-      error(
-          ex,
-          "AADSTS700016",
-          "Application with identifier '"
-              + req.issuer()
-              + "' was not found in the directory '"
-              + entra.tenantId()
-              + "'. This can happen if the application has not been installed by the administrator"
-              + " of the tenant or consented to by any user in the tenant.");
-      return;
-    }
-    String acs = req.assertionConsumerServiceUrl();
-    if (replyUrls == null || (acs != null && !replyUrls.contains(acs))) {
-      error(
-          ex,
-          "AADSTS50011",
-          "The redirect URI '"
-              + (acs == null ? "" : acs)
-              + "' specified in the request does not match the redirect URIs configured for the"
-              + " application '"
-              + req.issuer()
-              + "'."
-              + (entra.applications().isEmpty()
-                  ? " (No application is registered: use FakeEntra.builder().application(identifier,"
-                      + " replyUrl).)"
-                  : ""));
-      return;
-    }
-    if (req.hasSubject()) {
-      error(
-          ex,
-          "AADSTS90011",
-          "The SAML authentication request property 'Subject' is not supported.");
+    String[] refusal = refusal(req);
+    if (refusal != null) {
+      error(ex, refusal[0], refusal[1]);
       return;
     }
     synchronized (received) {
@@ -318,7 +294,55 @@ public final class FakeEntraServer implements AutoCloseable {
         it.remove();
       }
     }
-    send(ex, 200, "text/html; charset=utf-8", loginPage(req, handle));
+    send(
+        ex,
+        200,
+        "text/html; charset=utf-8",
+        SignInPages.login(entra, req, tenantPath + "saml2/login", handle));
+  }
+
+  /** Entra's checks of an AuthnRequest: {code, message} of the first it fails, or null. */
+  private String[] refusal(AuthnRequestInfo req) {
+    if (!req.id().isEmpty() && Character.isDigit(req.id().charAt(0))) {
+      return new String[] {
+        "AADSTS7500529",
+        "The value '" + req.id() + "' is not a valid SAML ID. The ID must not begin with a number."
+      };
+    }
+    List<String> replyUrls = entra.applications().get(req.issuer());
+    if (replyUrls == null && !entra.applications().isEmpty()) {
+      return new String[] {
+        "AADSTS700016",
+        "Application with identifier '"
+            + req.issuer()
+            + "' was not found in the directory '"
+            + entra.tenantId()
+            + "'. This can happen if the application has not been installed by the administrator"
+            + " of the tenant or consented to by any user in the tenant."
+      };
+    }
+    String acs = req.assertionConsumerServiceUrl();
+    if (replyUrls == null || (acs != null && !replyUrls.contains(acs))) {
+      return new String[] {
+        "AADSTS50011",
+        "The redirect URI '"
+            + (acs == null ? "" : acs)
+            + "' specified in the request does not match the redirect URIs configured for the"
+            + " application '"
+            + req.issuer()
+            + "'."
+            + (entra.applications().isEmpty()
+                ? " (No application is registered: use FakeEntra.builder().application(identifier,"
+                    + " replyUrl).)"
+                : "")
+      };
+    }
+    if (req.hasSubject()) {
+      return new String[] {
+        "AADSTS90011", "The SAML authentication request property 'Subject' is not supported."
+      };
+    }
+    return null;
   }
 
   private void login(HttpExchange ex, Map<String, String> form) throws IOException {
@@ -388,83 +412,15 @@ public final class FakeEntraServer implements AutoCloseable {
         req.assertionConsumerServiceUrl() != null
             ? req.assertionConsumerServiceUrl()
             : entra.applications().get(req.issuer()).get(0);
-    send(ex, 200, "text/html; charset=utf-8", autoPost(acs, rb.build(), req.relayState()));
-  }
-
-  // ------------------------------------------------------------------ pages
-
-  private String loginPage(AuthnRequestInfo req, String handle) {
-    StringBuilder h = new StringBuilder(2048);
-    h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
-        .append("<title>Sign in to your account</title></head><body>")
-        .append("<h1>Fake Microsoft Entra ID</h1>")
-        .append("<p>Tenant <code id=\"tenant\">")
-        .append(Html.escape(entra.tenantId()))
-        .append("</code> &middot; signing in to <code id=\"issuer\">")
-        .append(Html.escape(req.issuer()))
-        .append("</code></p><h2>Pick an account</h2>")
-        .append("<form method=\"post\" action=\"")
-        .append(Html.escape(tenantPath + "saml2/login"))
-        .append("\" id=\"pick-user\">")
-        .append(hidden("flow", handle));
-    List<TestUser> users = entra.users();
-    for (int i = 0; i < users.size(); i++) {
-      TestUser u = users.get(i);
-      h.append("<p><button type=\"submit\" id=\"user-")
-          .append(i)
-          .append("\" name=\"user\" value=\"")
-          .append(i)
-          .append("\">")
-          .append(Html.escape(u.displayName().orElse(u.nameId())))
-          .append(" (")
-          .append(Html.escape(u.nameId()))
-          .append(")</button></p>");
-    }
-    h.append("</form><h2>Or another account</h2><form method=\"post\" action=\"")
-        .append(Html.escape(tenantPath + "saml2/login"))
-        .append("\" id=\"type-user\">")
-        .append(hidden("flow", handle))
-        .append("<label for=\"nameId\">NameID</label> ")
-        .append("<input type=\"text\" id=\"nameId\" name=\"nameId\" autocomplete=\"off\">")
-        .append(" <button type=\"submit\" id=\"sign-in\">Sign in</button></form>")
-        .append("</body></html>");
-    return h.toString();
-  }
-
-  /** Entra's auto-submitting form: script submits, noscript offers a button. */
-  private static String autoPost(String acs, String samlResponse, Optional<String> relayState) {
-    StringBuilder h = new StringBuilder(samlResponse.length() + 1024);
-    h.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Working...</title></head>")
-        .append("<body><form method=\"POST\" name=\"hiddenform\" action=\"")
-        .append(Html.escape(acs))
-        .append("\">")
-        .append(hidden("SAMLResponse", samlResponse));
-    relayState.ifPresent(rs -> h.append(hidden("RelayState", rs)));
-    h.append("<noscript><p>Script is disabled. Click Submit to continue.</p>")
-        .append("<input type=\"submit\" id=\"submit\" value=\"Submit\"></noscript></form>")
-        .append("<script>document.forms[0].submit();</script></body></html>");
-    return h.toString();
-  }
-
-  private static String hidden(String name, String value) {
-    return "<input type=\"hidden\" name=\""
-        + Html.escape(name)
-        + "\" value=\""
-        + Html.escape(value)
-        + "\">";
+    send(
+        ex,
+        200,
+        "text/html; charset=utf-8",
+        SignInPages.autoPost(acs, rb.build(), req.relayState()));
   }
 
   private static void error(HttpExchange ex, String code, String message) throws IOException {
-    String page =
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            + "<title>Sign in to your account</title></head><body>"
-            + "<h1>Sorry, but we're having trouble signing you in.</h1>"
-            + "<p id=\"error\"><span id=\"error-code\">"
-            + Html.escape(code)
-            + "</span>: <span id=\"error-message\">"
-            + Html.escape(message)
-            + "</span></p></body></html>";
-    send(ex, 400, "text/html; charset=utf-8", page);
+    send(ex, 400, "text/html; charset=utf-8", SignInPages.error(code, message));
   }
 
   // ------------------------------------------------------------------ plumbing

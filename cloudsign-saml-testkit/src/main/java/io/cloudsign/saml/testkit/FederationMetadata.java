@@ -25,7 +25,7 @@ import org.w3c.dom.Document;
  *
  * <pre>{@code
  * byte[] asDownloaded = entra.metadata().withBom().bytes();
- * String broken = entra.metadata().reformatted().xml(); // pretty-printed: signature no longer verifies
+ * String broken = entra.metadata().reformatted().xml(); // signature no longer verifies
  * }</pre>
  */
 public final class FederationMetadata {

@@ -16,12 +16,13 @@ import java.util.UUID;
  * the fake omit that claim, as Entra omits claims whose source attribute is empty.
  *
  * <pre>{@code
- * TestUser alice = TestUser.builder()
- *     .nameId("alice@contoso.com")
- *     .displayName("Alice Example")
- *     .groups("6d1e4b5e-0f0c-4e57-9d39-2d4c7a2f8d11")
- *     .roles("Admin")
- *     .build();
+ * TestUser alice =
+ *     TestUser.builder()
+ *         .nameId("alice@contoso.com")
+ *         .displayName("Alice Example")
+ *         .groups("6d1e4b5e-0f0c-4e57-9d39-2d4c7a2f8d11")
+ *         .roles("Admin")
+ *         .build();
  * }</pre>
  */
 public final class TestUser {

@@ -98,7 +98,11 @@ class EncryptedAssertionTest {
   @Test
   void encryptionCannotBeCombinedWithTampering() {
     assertThatThrownBy(
-            () -> genuine().encryptedAssertion(SP.certificate()).tamperedAfterSigning().build())
+            () ->
+                genuine()
+                    .encryptedAssertion(SP.certificate())
+                    .with(Attack.tamperedAfterSigning())
+                    .build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("cannot be combined");
   }

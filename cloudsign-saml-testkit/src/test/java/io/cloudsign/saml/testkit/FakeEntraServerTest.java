@@ -250,12 +250,12 @@ class FakeEntraServerTest {
 
   @Test
   void answerNextWithMakesOnlyTheNextAnswerHostile() throws Exception {
-    SERVER.answerNextWith(ResponseBuilder::wrongAudience);
+    SERVER.answerNextWith(Attack.wrongAudience());
     HttpResponse<String> first =
         pickUser(get(redirectUrl(authnRequest("_h1", SP, ACS, ""), null)), 1);
     Document hostile = Dsig.parse(Dsig.decode(field(first.body(), "SAMLResponse")));
     assertThat(Dsig.first(hostile, Dsig.SAML_NS, "Audience").getTextContent())
-        .isEqualTo(ResponseBuilder.WRONG_AUDIENCE);
+        .isEqualTo(Attack.WRONG_AUDIENCE);
     assertThat(Dsig.first(hostile, Dsig.SAML_NS, "NameID").getTextContent())
         .isEqualTo("alice@contoso.com");
     HttpResponse<String> second =

@@ -44,14 +44,14 @@ class HostileVariantsTest {
 
   @Test
   void unsignedHasNoSignatureAnywhere() {
-    String xml = genuine().unsigned().buildXml();
+    String xml = genuine().with(Attack.unsigned()).buildXml();
     assertThat(xml).doesNotContain("Signature");
     assertThat(Dsig.signatureOf(Dsig.assertion(Dsig.parse(xml)))).isNull();
   }
 
   @Test
   void signedWithUnknownKeyVerifiesOnlyWithTheAttackerCertificateInKeyInfo() throws Exception {
-    Element assertion = Dsig.assertion(doc(genuine().signedWithUnknownKey()));
+    Element assertion = Dsig.assertion(doc(genuine().with(Attack.signedWithUnknownKey())));
     X509Certificate inKeyInfo = Dsig.keyInfoCertificate(Dsig.signatureOf(assertion));
     assertThat(inKeyInfo).isNotEqualTo(TRUSTED);
     assertThat(inKeyInfo.getSubjectX500Principal()).isEqualTo(TRUSTED.getSubjectX500Principal());
@@ -61,7 +61,8 @@ class HostileVariantsTest {
 
   @Test
   void signedWithUnknownKeyAppliesToTheResponseSignatureToo() throws Exception {
-    Element response = Dsig.response(doc(genuine().signResponse().signedWithUnknownKey()));
+    Element response =
+        Dsig.response(doc(genuine().signResponse().with(Attack.signedWithUnknownKey())));
     assertThat(Dsig.verifies(response, TRUSTED)).isFalse();
     assertThat(Dsig.verifies(response, Dsig.keyInfoCertificate(Dsig.signatureOf(response))))
         .isTrue();
@@ -70,7 +71,7 @@ class HostileVariantsTest {
   @Test
   void keyInfoCertificateSwapsOnlyKeyInfoAndTheSignatureStaysGenuine() throws Exception {
     X509Certificate other = FakeEntra.create().signingCertificate();
-    Element assertion = Dsig.assertion(doc(genuine().keyInfoCertificate(other)));
+    Element assertion = Dsig.assertion(doc(genuine().with(Attack.keyInfoCertificate(other))));
     assertThat(Dsig.keyInfoCertificate(Dsig.signatureOf(assertion))).isEqualTo(other);
     assertThat(Dsig.verifies(assertion, TRUSTED)).isTrue();
     assertThat(Dsig.verifies(assertion, other)).isFalse();
@@ -78,7 +79,8 @@ class HostileVariantsTest {
 
   @Test
   void sha1SignsGenuinelyWithRsaSha1AndSha1Digest() {
-    Element assertion = Dsig.assertion(doc(genuine().sha1()));
+    Element assertion =
+        Dsig.assertion(doc(genuine().signingAlgorithm(ResponseBuilder.SigningAlgorithm.SHA1)));
     Element sig = Dsig.signatureOf(assertion);
     assertThat(Dsig.first(sig, Dsig.DSIG_NS, "SignatureMethod").getAttribute("Algorithm"))
         .isEqualTo("http://www.w3.org/2000/09/xmldsig#rsa-sha1");
@@ -90,34 +92,33 @@ class HostileVariantsTest {
 
   @Test
   void wrongAudienceChangesOnlyTheAudienceAndStaysSigned() {
-    Document doc = doc(genuine().wrongAudience());
-    assertThat(text(doc, "Audience")).isEqualTo(ResponseBuilder.WRONG_AUDIENCE);
+    Document doc = doc(genuine().with(Attack.wrongAudience()));
+    assertThat(text(doc, "Audience")).isEqualTo(Attack.WRONG_AUDIENCE);
     assertThat(attr(doc, "SubjectConfirmationData", "Recipient")).isEqualTo(ACS);
     assertThat(Dsig.verifies(Dsig.assertion(doc), TRUSTED)).isTrue();
   }
 
   @Test
   void wrongRecipientChangesOnlyTheRecipient() {
-    Document doc = doc(genuine().wrongRecipient());
-    assertThat(attr(doc, "SubjectConfirmationData", "Recipient"))
-        .isEqualTo(ResponseBuilder.WRONG_URL);
+    Document doc = doc(genuine().with(Attack.wrongRecipient()));
+    assertThat(attr(doc, "SubjectConfirmationData", "Recipient")).isEqualTo(Attack.WRONG_URL);
     assertThat(Dsig.response(doc).getAttribute("Destination")).isEqualTo(ACS);
     assertThat(Dsig.verifies(Dsig.assertion(doc), TRUSTED)).isTrue();
   }
 
   @Test
   void wrongDestinationChangesOnlyTheDestination() {
-    Document doc = doc(genuine().wrongDestination());
-    assertThat(Dsig.response(doc).getAttribute("Destination")).isEqualTo(ResponseBuilder.WRONG_URL);
+    Document doc = doc(genuine().with(Attack.wrongDestination()));
+    assertThat(Dsig.response(doc).getAttribute("Destination")).isEqualTo(Attack.WRONG_URL);
     assertThat(attr(doc, "SubjectConfirmationData", "Recipient")).isEqualTo(ACS);
   }
 
   @Test
   void wrongIssuerChangesTheAssertionIssuerButSignsWithTheGenuineKey() {
-    Document doc = doc(genuine().wrongIssuer());
+    Document doc = doc(genuine().with(Attack.wrongIssuer()));
     Element assertion = Dsig.assertion(doc);
     assertThat(Dsig.children(assertion, Dsig.SAML_NS, "Issuer").get(0).getTextContent())
-        .isEqualTo(ResponseBuilder.WRONG_ISSUER);
+        .isEqualTo(Attack.WRONG_ISSUER);
     assertThat(Dsig.children(Dsig.response(doc), Dsig.SAML_NS, "Issuer").get(0).getTextContent())
         .isEqualTo(ENTRA.entityId());
     assertThat(Dsig.verifies(assertion, TRUSTED)).isTrue();
@@ -125,16 +126,16 @@ class HostileVariantsTest {
 
   @Test
   void wrongResponseIssuerChangesOnlyTheResponseIssuer() {
-    Document doc = doc(genuine().wrongResponseIssuer());
+    Document doc = doc(genuine().with(Attack.wrongResponseIssuer()));
     assertThat(Dsig.children(Dsig.response(doc), Dsig.SAML_NS, "Issuer").get(0).getTextContent())
-        .isEqualTo(ResponseBuilder.WRONG_ISSUER);
+        .isEqualTo(Attack.WRONG_ISSUER);
     assertThat(Dsig.children(Dsig.assertion(doc), Dsig.SAML_NS, "Issuer").get(0).getTextContent())
         .isEqualTo(ENTRA.entityId());
   }
 
   @Test
   void expiredPutsNotOnOrAfterBeyondSkewInThePastButKeepsIssueInstantNow() {
-    Document doc = doc(genuine().expired());
+    Document doc = doc(genuine().with(Attack.expired()));
     Instant noa = Instant.parse(attr(doc, "Conditions", "NotOnOrAfter"));
     assertThat(noa).isBefore(NOW.minusSeconds(10 * 60));
     assertThat(Instant.parse(attr(doc, "Conditions", "NotBefore"))).isBefore(noa);
@@ -156,7 +157,7 @@ class HostileVariantsTest {
                 .withoutInResponseTo()
                 .destination(ACS)
                 .audience("a:b")
-                .expired()
+                .with(Attack.expired())
                 .buildXml());
     assertThat(Instant.parse(attr(doc, "Conditions", "NotOnOrAfter")))
         .isBefore(clock.instant())
@@ -165,7 +166,7 @@ class HostileVariantsTest {
 
   @Test
   void notYetValidPutsNotBeforeBeyondSkewInTheFuture() {
-    Document doc = doc(genuine().notYetValid());
+    Document doc = doc(genuine().with(Attack.notYetValid()));
     Instant nb = Instant.parse(attr(doc, "Conditions", "NotBefore"));
     assertThat(nb).isAfter(NOW.plusSeconds(10 * 60));
     assertThat(Instant.parse(attr(doc, "Conditions", "NotOnOrAfter"))).isAfter(nb);
@@ -174,7 +175,7 @@ class HostileVariantsTest {
 
   @Test
   void subjectConfirmationExpiredExpiresOnlyTheSubjectConfirmation() {
-    Document doc = doc(genuine().subjectConfirmationExpired());
+    Document doc = doc(genuine().with(Attack.subjectConfirmationExpired()));
     assertThat(Instant.parse(attr(doc, "SubjectConfirmationData", "NotOnOrAfter")))
         .isBefore(NOW.minusSeconds(10 * 60));
     assertThat(Instant.parse(attr(doc, "Conditions", "NotOnOrAfter"))).isAfter(NOW);
@@ -239,7 +240,7 @@ class HostileVariantsTest {
 
   @Test
   void twoAssertionsAreBothGenuinelySignedWithDistinctIds() {
-    Document doc = doc(genuine().twoAssertions());
+    Document doc = doc(genuine().with(Attack.twoAssertions()));
     List<Element> assertions = Dsig.children(Dsig.response(doc), Dsig.SAML_NS, "Assertion");
     assertThat(assertions).hasSize(2);
     assertThat(assertions.get(0).getAttribute("ID"))
@@ -249,14 +250,15 @@ class HostileVariantsTest {
 
   @Test
   void tamperedAfterSigningChangesTheNameIdAndBreaksTheSignature() {
-    Document doc = doc(genuine().tamperedAfterSigning());
+    Document doc = doc(genuine().with(Attack.tamperedAfterSigning()));
     assertThat(text(doc, "NameID")).isEqualTo("admin@contoso.com");
     assertThat(Dsig.verifies(Dsig.assertion(doc), TRUSTED)).isFalse();
   }
 
   @Test
   void tamperedAfterSigningBreaksResponseSignatureInResponseOnlyMode() {
-    Document doc = doc(genuine().signResponse().tamperedAfterSigning("mallory@contoso.com"));
+    Document doc =
+        doc(genuine().signResponse().with(Attack.tamperedAfterSigning("mallory@contoso.com")));
     assertThat(text(doc, "NameID")).isEqualTo("mallory@contoso.com");
     assertThat(Dsig.verifies(Dsig.response(doc), TRUSTED)).isFalse();
   }
@@ -266,7 +268,7 @@ class HostileVariantsTest {
     String xml =
         genuine()
             .nameId("admin@contoso.com.evil.example")
-            .commentSplitNameId("admin@contoso.com")
+            .with(Attack.commentSplit(Attack.Injected.NAME_ID, "admin@contoso.com"))
             .buildXml();
     assertThat(xml).contains(">admin@contoso.com<!---->.evil.example</NameID>");
     Document doc = Dsig.parse(xml);
@@ -278,14 +280,16 @@ class HostileVariantsTest {
 
   @Test
   void commentSplitNameIdRefusesAPrefixTheNameIdDoesNotStartWith() {
-    assertThatThrownBy(() -> genuine().commentSplitNameId("root@").buildXml())
+    assertThatThrownBy(
+            () -> genuine().with(Attack.commentSplit(Attack.Injected.NAME_ID, "root@")).buildXml())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("root@");
   }
 
   @Test
   void afterSigningEditsTheFinalText() {
-    String xml = genuine().afterSigning(s -> s.replace("B. Simon", "Mallory")).buildXml();
+    String xml =
+        genuine().with(Attack.afterSigning(s -> s.replace("B. Simon", "Mallory"))).buildXml();
     assertThat(xml).contains(">Mallory<").doesNotContain("B. Simon");
     assertThat(Dsig.verifies(Dsig.assertion(Dsig.parse(xml)), TRUSTED)).isFalse();
   }
@@ -302,7 +306,7 @@ class HostileVariantsTest {
   @Test
   void expiredResponseKeepsGenuineSignaturesWhenResponseAndAssertionAreSigned() {
     // A Response-and-Assertion-signed expired Response: both signatures still verify.
-    Document doc = doc(genuine().signResponseAndAssertion().expired());
+    Document doc = doc(genuine().signResponseAndAssertion().with(Attack.expired()));
     assertThat(Dsig.verifies(Dsig.assertion(doc), TRUSTED)).isTrue();
     assertThat(Dsig.verifies(Dsig.response(doc), TRUSTED)).isTrue();
     assertThat(Xmls.claims(Dsig.assertion(doc))).isNotEmpty();

@@ -3,10 +3,10 @@ package io.cloudsign.saml.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cloudsign.saml.testkit.ResponseBuilder.Injected;
-import io.cloudsign.saml.testkit.ResponseBuilder.SignatureDefect;
-import io.cloudsign.saml.testkit.ResponseBuilder.Transform;
-import io.cloudsign.saml.testkit.ResponseBuilder.Xsw;
+import io.cloudsign.saml.testkit.Attack.Injected;
+import io.cloudsign.saml.testkit.Attack.SignatureDefect;
+import io.cloudsign.saml.testkit.Attack.Transform;
+import io.cloudsign.saml.testkit.Attack.Xsw;
 import java.security.Key;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -65,16 +65,16 @@ class NamedAttacksTest {
 
   @Test
   void xswShapesMatchSamlRaider() {
-    Document x1 = doc(genuine().signResponse().xsw(Xsw.XSW1, EVIL));
+    Document x1 = doc(genuine().signResponse().with(Attack.xsw(Xsw.XSW1, EVIL)));
     assertThat(x1.getDocumentElement().getAttribute("ID")).isEqualTo("_evil_response_ID");
     assertThat(nameId(topLevelAssertions(x1).get(0))).isEqualTo(EVIL);
     Element sig1 = Dsig.signatureOf(x1.getDocumentElement());
     assertThat(Dsig.children(sig1, Dsig.SAMLP_NS, "Response")).hasSize(1);
 
-    Document x2 = doc(genuine().signResponse().xsw(Xsw.XSW2));
+    Document x2 = doc(genuine().signResponse().with(Attack.xsw(Xsw.XSW2)));
     assertThat(Dsig.children(x2.getDocumentElement(), Dsig.SAMLP_NS, "Response")).hasSize(1);
 
-    Document x3 = doc(genuine().xsw(Xsw.XSW3, EVIL));
+    Document x3 = doc(genuine().with(Attack.xsw(Xsw.XSW3, EVIL)));
     List<Element> a3 = topLevelAssertions(x3);
     assertThat(a3).hasSize(2);
     assertThat(a3.get(0).getAttribute("ID")).isEqualTo("_evil_assertion_ID");
@@ -82,17 +82,17 @@ class NamedAttacksTest {
     assertThat(nameId(a3.get(0))).isEqualTo(EVIL);
     assertThat(Dsig.verifies(a3.get(1), TRUSTED)).isTrue();
 
-    Document x4 = doc(genuine().xsw(Xsw.XSW4, EVIL));
+    Document x4 = doc(genuine().with(Attack.xsw(Xsw.XSW4, EVIL)));
     assertThat(topLevelAssertions(x4)).hasSize(1);
     Element evil4 = topLevelAssertions(x4).get(0);
     assertThat(Dsig.children(evil4, Dsig.SAML_NS, "Assertion")).hasSize(1);
 
-    Document x7 = doc(genuine().xsw(Xsw.XSW7, EVIL));
+    Document x7 = doc(genuine().with(Attack.xsw(Xsw.XSW7, EVIL)));
     Element extensions = (Element) topLevelAssertions(x7).get(0).getPreviousSibling();
     assertThat(extensions.getNamespaceURI()).isNull();
     assertThat(extensions.getLocalName()).isEqualTo("Extensions");
 
-    Document x8 = doc(genuine().xsw(Xsw.XSW8, EVIL));
+    Document x8 = doc(genuine().with(Attack.xsw(Xsw.XSW8, EVIL)));
     Element object =
         Dsig.children(Dsig.signatureOf(topLevelAssertions(x8).get(0)), Dsig.DSIG_NS, "Object")
             .get(0);
@@ -101,7 +101,7 @@ class NamedAttacksTest {
 
   @Test
   void xswInUnknownWrapperCarriesACryptographicallyValidSignatureOnTheEvilAssertion() {
-    Document d = doc(genuine().xswInUnknownWrapper(EVIL));
+    Document d = doc(genuine().with(Attack.xswInUnknownWrapper(EVIL)));
     Element evil = topLevelAssertions(d).get(0);
     assertThat(nameId(evil)).isEqualTo(EVIL);
     assertThat(naivelyVerifies(Dsig.signatureOf(evil), TRUSTED.getPublicKey(), true)).isTrue();
@@ -110,7 +110,7 @@ class NamedAttacksTest {
 
   @Test
   void xswResponseInUnknownWrapperCarriesACryptographicallyValidResponseSignature() {
-    Document d = doc(genuine().signResponse().xswResponseInUnknownWrapper(EVIL));
+    Document d = doc(genuine().signResponse().with(Attack.xswResponseInUnknownWrapper(EVIL)));
     Element evil = d.getDocumentElement();
     assertThat(nameId(topLevelAssertions(d).get(0))).isEqualTo(EVIL);
     assertThat(naivelyVerifies(Dsig.signatureOf(evil), TRUSTED.getPublicKey(), true)).isTrue();
@@ -119,14 +119,14 @@ class NamedAttacksTest {
 
   @Test
   void xswVariantsRequireTheSignatureTheyWrap() {
-    assertThatThrownBy(() -> genuine().xsw(Xsw.XSW1).buildXml())
+    assertThatThrownBy(() -> genuine().with(Attack.xsw(Xsw.XSW1)).buildXml())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("not signed");
   }
 
   @Test
   void assertionSignatureMovedToResponseStillVerifiesNaively() {
-    Document d = doc(genuine().assertionSignatureMovedToResponse());
+    Document d = doc(genuine().with(Attack.assertionSignatureMovedToResponse()));
     Element sig = Dsig.signatureOf(d.getDocumentElement());
     assertThat(Dsig.signatureOf(topLevelAssertions(d).get(0))).isNull();
     assertThat(naivelyVerifies(sig, TRUSTED.getPublicKey(), true)).isTrue();
@@ -135,7 +135,7 @@ class NamedAttacksTest {
 
   @Test
   void onlySubjectSignedHasAGenuineSubjectSignature() {
-    Document d = doc(genuine().onlySubjectSigned());
+    Document d = doc(genuine().with(Attack.onlySubjectSigned()));
     Element assertion = topLevelAssertions(d).get(0);
     assertThat(Dsig.signatureOf(assertion)).isNull();
     assertThat(Dsig.verifies(Dsig.first(assertion, Dsig.SAML_NS, "Subject"), TRUSTED)).isTrue();
@@ -143,7 +143,7 @@ class NamedAttacksTest {
 
   @Test
   void signedLogoutResponseInStatusDetailIsGenuinelySigned() {
-    Document d = doc(genuine().signedLogoutResponseInStatusDetail());
+    Document d = doc(genuine().with(Attack.signedLogoutResponseInStatusDetail()));
     Element logout = Dsig.first(d, Dsig.SAMLP_NS, "LogoutResponse");
     assertThat(Dsig.verifies(logout, TRUSTED)).isTrue();
   }
@@ -152,7 +152,10 @@ class NamedAttacksTest {
   void commentAndCdataSplitsKeepTheSignatureValid() {
     for (boolean cdata : new boolean[] {false, true}) {
       ResponseBuilder b = genuine().nameId(EVIL + ".evil.example");
-      b = cdata ? b.cdataSplit(Injected.NAME_ID, EVIL) : b.commentSplit(Injected.NAME_ID, EVIL);
+      b =
+          cdata
+              ? b.with(Attack.cdataSplit(Injected.NAME_ID, EVIL))
+              : b.with(Attack.commentSplit(Injected.NAME_ID, EVIL));
       String xml = b.buildXml();
       assertThat(xml).contains(cdata ? EVIL + "<![CDATA[.evil.example]]>" : EVIL + "<!---->");
       assertThat(Dsig.verifies(topLevelAssertions(Dsig.parse(xml)).get(0), TRUSTED)).isTrue();
@@ -161,13 +164,14 @@ class NamedAttacksTest {
 
   @Test
   void splitOfAValueThatDoesNotContinueIsRefused() {
-    assertThatThrownBy(() -> genuine().commentSplit(Injected.AUDIENCE, "urn:other").buildXml())
+    assertThatThrownBy(
+            () -> genuine().with(Attack.commentSplit(Injected.AUDIENCE, "urn:other")).buildXml())
         .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
   void emptyReferenceUriCarriesAGenuineWholeDocumentSignature() {
-    Document d = doc(genuine().signatureDefect(SignatureDefect.REFERENCE_URI_EMPTY));
+    Document d = doc(genuine().with(Attack.signatureDefect(SignatureDefect.REFERENCE_URI_EMPTY)));
     Element sig = Dsig.signatureOf(topLevelAssertions(d).get(0));
     assertThat(Dsig.first(sig, Dsig.DSIG_NS, "Reference").getAttribute("URI")).isEmpty();
     assertThat(naivelyVerifies(sig, TRUSTED.getPublicKey(), true)).isTrue();
@@ -175,7 +179,8 @@ class NamedAttacksTest {
 
   @Test
   void xpathFilter2TransformVerifiesWithTheNameIdChanged() {
-    Document d = doc(genuine().extraTransform(Transform.XPATH_FILTER2, "http://127.0.0.1:9/"));
+    Document d =
+        doc(genuine().with(Attack.extraTransform(Transform.XPATH_FILTER2, "http://127.0.0.1:9/")));
     Element assertion = topLevelAssertions(d).get(0);
     assertThat(nameId(assertion)).isEqualTo(EVIL);
     assertThat(naivelyVerifies(Dsig.signatureOf(assertion), TRUSTED.getPublicKey(), false))
@@ -184,7 +189,7 @@ class NamedAttacksTest {
 
   @Test
   void sha1DigestUnderRsaSha256VerifiesWithoutAnAlgorithmPolicy() {
-    Document d = doc(genuine().sha1DigestUnderRsaSha256());
+    Document d = doc(genuine().with(Attack.sha1DigestUnderRsaSha256()));
     Element sig = Dsig.signatureOf(topLevelAssertions(d).get(0));
     assertThat(Dsig.first(sig, Dsig.DSIG_NS, "DigestMethod").getAttribute("Algorithm"))
         .endsWith("#sha1");
@@ -193,7 +198,7 @@ class NamedAttacksTest {
 
   @Test
   void hmacKeyedWithThePublicKeyVerifiesForAConfusedVerifier() {
-    Document d = doc(genuine().hmacKeyedWithPublicKey(null));
+    Document d = doc(genuine().with(Attack.hmacKeyedWithPublicKey()));
     Element sig = Dsig.signatureOf(topLevelAssertions(d).get(0));
     Key confused = new SecretKeySpec(TRUSTED.getPublicKey().getEncoded(), "HmacSHA256");
     assertThat(naivelyVerifies(sig, confused, false)).isTrue();
@@ -201,7 +206,7 @@ class NamedAttacksTest {
 
   @Test
   void clonedCertificateCopiesEntrasNamesAndVerifiesOnlyWithItself() throws Exception {
-    Document d = doc(genuine().signedWithClonedCertificate());
+    Document d = doc(genuine().with(Attack.signedWithClonedCertificate()));
     Element assertion = topLevelAssertions(d).get(0);
     X509Certificate clone = Dsig.keyInfoCertificate(Dsig.signatureOf(assertion));
     assertThat(clone).isNotEqualTo(TRUSTED);
@@ -214,7 +219,7 @@ class NamedAttacksTest {
 
   @Test
   void rsa1024AttackerKeyIsReally1024Bits() throws Exception {
-    Document d = doc(genuine().signedWithUnknownRsa1024Key());
+    Document d = doc(genuine().with(Attack.signedWithUnknownRsa1024Key()));
     Element assertion = topLevelAssertions(d).get(0);
     X509Certificate weak = Dsig.keyInfoCertificate(Dsig.signatureOf(assertion));
     assertThat(
@@ -225,7 +230,7 @@ class NamedAttacksTest {
 
   @Test
   void withoutKeyInfoStillVerifiesWithTheMetadataCertificate() {
-    Document d = doc(genuine().withoutKeyInfo());
+    Document d = doc(genuine().with(Attack.withoutKeyInfo()));
     Element assertion = topLevelAssertions(d).get(0);
     assertThat(Dsig.first(assertion, Dsig.DSIG_NS, "KeyInfo")).isNull();
     assertThat(Dsig.verifies(assertion, TRUSTED)).isTrue();
@@ -233,17 +238,17 @@ class NamedAttacksTest {
 
   @Test
   void acceptedVariantsReallyChangeTheResponse() {
-    Document noIssuer = doc(genuine().withoutResponseIssuer());
+    Document noIssuer = doc(genuine().with(Attack.withoutResponseIssuer()));
     assertThat(Dsig.children(noIssuer.getDocumentElement(), Dsig.SAML_NS, "Issuer")).isEmpty();
     assertThat(Dsig.verifies(topLevelAssertions(noIssuer).get(0), TRUSTED)).isTrue();
 
     Document inExtensions =
-        doc(genuine().extraAssertionIn(ResponseBuilder.Container.EXTENSIONS, EVIL));
+        doc(genuine().with(Attack.extraAssertionIn(Attack.Container.EXTENSIONS, EVIL)));
     Element extensions = Dsig.first(inExtensions, Dsig.SAMLP_NS, "Extensions");
     assertThat(nameId(Dsig.children(extensions, Dsig.SAML_NS, "Assertion").get(0))).isEqualTo(EVIL);
 
     Document inDetail =
-        doc(genuine().extraAssertionIn(ResponseBuilder.Container.STATUS_DETAIL, EVIL));
+        doc(genuine().with(Attack.extraAssertionIn(Attack.Container.STATUS_DETAIL, EVIL)));
     Element detail = Dsig.first(inDetail, Dsig.SAMLP_NS, "StatusDetail");
     assertThat(nameId(Dsig.children(detail, Dsig.SAML_NS, "Assertion").get(0))).isEqualTo(EVIL);
     assertThat(Dsig.verifies(topLevelAssertions(inDetail).get(0), TRUSTED)).isTrue();
@@ -251,7 +256,7 @@ class NamedAttacksTest {
 
   @Test
   void genuineAssertionHiddenInAdviceKeepsItsValidSignature() {
-    Document d = doc(genuine().genuineAssertionIn(ResponseBuilder.Container.ADVICE, EVIL));
+    Document d = doc(genuine().with(Attack.genuineAssertionIn(Attack.Container.ADVICE, EVIL)));
     Element evil = topLevelAssertions(d).get(0);
     assertThat(nameId(evil)).isEqualTo(EVIL);
     Element advice = Dsig.first(evil, Dsig.SAML_NS, "Advice");

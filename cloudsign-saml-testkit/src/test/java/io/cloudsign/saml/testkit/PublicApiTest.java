@@ -47,7 +47,8 @@ class PublicApiTest {
   void publicSignaturesUseNoXmlLibraryDomOrInternalType() throws Exception {
     List<String> violations = new ArrayList<>();
     List<Class<?>> classes = publicClasses();
-    assertThat(classes).contains(FakeEntra.class, ResponseBuilder.class, FakeEntraServer.class);
+    assertThat(classes)
+        .contains(FakeEntra.class, ResponseBuilder.class, Attack.class, FakeEntraServer.class);
     for (Class<?> c : classes) {
       List<Type> types = new ArrayList<>();
       types.add(c.getGenericSuperclass());
@@ -79,6 +80,21 @@ class PublicApiTest {
       }
     }
     assertThat(violations).isEmpty();
+  }
+
+  @Test
+  void mainSourcesDoNotCiteTheTeamsDesignDocument() throws Exception {
+    // Users read the javadoc without DESIGN.md: a contract is stated where it applies.
+    List<String> citing = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+      for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        String source = Files.readString(file);
+        if (source.contains("DESIGN §") || source.contains("DESIGN.md")) {
+          citing.add(file.getFileName().toString());
+        }
+      }
+    }
+    assertThat(citing).isEmpty();
   }
 
   @Test

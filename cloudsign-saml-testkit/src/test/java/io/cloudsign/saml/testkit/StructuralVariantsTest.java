@@ -32,33 +32,35 @@ class StructuralVariantsTest {
 
   @Test
   void withoutNameIdLeavesASignedSubjectWithoutNameId() {
-    Document doc = signedDoc(genuine().withoutNameId());
+    Document doc = signedDoc(genuine().with(Attack.withoutNameId()));
     assertThat(first(doc, "NameID")).isNull();
     assertThat(first(doc, "Subject")).isNotNull();
   }
 
   @Test
   void withoutAuthnStatementDropsIt() {
-    assertThat(first(signedDoc(genuine().withoutAuthnStatement()), "AuthnStatement")).isNull();
+    assertThat(first(signedDoc(genuine().with(Attack.withoutAuthnStatement())), "AuthnStatement"))
+        .isNull();
   }
 
   @Test
   void withoutConditionsDropsConditionsAndAudience() {
-    Document doc = signedDoc(genuine().withoutConditions());
+    Document doc = signedDoc(genuine().with(Attack.withoutConditions()));
     assertThat(first(doc, "Conditions")).isNull();
     assertThat(first(doc, "Audience")).isNull();
   }
 
   @Test
   void withoutConditionsNotOnOrAfterKeepsNotBeforeAndAudience() {
-    Element conditions = first(signedDoc(genuine().withoutConditionsNotOnOrAfter()), "Conditions");
+    Element conditions =
+        first(signedDoc(genuine().with(Attack.withoutConditionsNotOnOrAfter())), "Conditions");
     assertThat(conditions.hasAttribute("NotOnOrAfter")).isFalse();
     assertThat(conditions.hasAttribute("NotBefore")).isTrue();
   }
 
   @Test
   void unknownConditionAddsAConditionOfForeignType() {
-    Element condition = first(signedDoc(genuine().unknownCondition()), "Condition");
+    Element condition = first(signedDoc(genuine().with(Attack.unknownCondition())), "Condition");
     assertThat(condition.getAttributeNS("http://www.w3.org/2001/XMLSchema-instance", "type"))
         .isEqualTo("ext:MustUnderstand");
   }
@@ -69,14 +71,16 @@ class StructuralVariantsTest {
         first(
             signedDoc(
                 genuine()
-                    .subjectConfirmationMethod("urn:oasis:names:tc:SAML:2.0:cm:holder-of-key")),
+                    .with(
+                        Attack.subjectConfirmationMethod(
+                            "urn:oasis:names:tc:SAML:2.0:cm:holder-of-key"))),
             "SubjectConfirmation");
     assertThat(sc.getAttribute("Method")).isEqualTo("urn:oasis:names:tc:SAML:2.0:cm:holder-of-key");
   }
 
   @Test
   void subjectConfirmationInResponseToDiffersFromTheResponses() {
-    Document doc = signedDoc(genuine().subjectConfirmationInResponseTo("_other$1"));
+    Document doc = signedDoc(genuine().with(Attack.subjectConfirmationInResponseTo("_other$1")));
     assertThat(first(doc, "SubjectConfirmationData").getAttribute("InResponseTo"))
         .isEqualTo("_other$1");
     assertThat(Dsig.response(doc).getAttribute("InResponseTo")).isEqualTo("_req-1");
@@ -84,14 +88,15 @@ class StructuralVariantsTest {
 
   @Test
   void withoutSubjectConfirmationNotOnOrAfterDropsOnlyThat() {
-    Document doc = signedDoc(genuine().withoutSubjectConfirmationNotOnOrAfter());
+    Document doc = signedDoc(genuine().with(Attack.withoutSubjectConfirmationNotOnOrAfter()));
     assertThat(first(doc, "SubjectConfirmationData").hasAttribute("NotOnOrAfter")).isFalse();
     assertThat(first(doc, "Conditions").hasAttribute("NotOnOrAfter")).isTrue();
   }
 
   @Test
   void beforeSigningEditsAreCoveredByTheSignature() {
-    Document doc = signedDoc(genuine().beforeSigning(x -> x.replace("B. Simon", "Bee Simon")));
+    Document doc =
+        signedDoc(genuine().with(Attack.beforeSigning(x -> x.replace("B. Simon", "Bee Simon"))));
     assertThat(Dsig.assertion(doc).getTextContent()).contains("Bee Simon");
   }
 
