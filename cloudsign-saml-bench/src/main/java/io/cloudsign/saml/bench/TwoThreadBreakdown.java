@@ -11,10 +11,10 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.xml.security.c14n.implementations.Canonicalizer20010315ExclOmitComments;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
+import org.apache.xml.security.c14n.implementations.Canonicalizer20010315ExclOmitComments;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -58,8 +58,7 @@ public final class TwoThreadBreakdown {
         "multiply loop, no memory touched",
         pair(400, InterleavedRatios::spin, InterleavedRatios::spin));
     stages.put(
-        "secure parse (the library's parser pool)",
-        pair(400, () -> parse(xml), () -> parse(xml)));
+        "secure parse (the library's parser pool)", pair(400, () -> parse(xml), () -> parse(xml)));
     stages.put("exclusive c14n + SHA-256 of the Assertion", pair(400, digest, digestOther));
     stages.put(
         "RSA-SHA256 verification (floor_rsaVerify)",

@@ -3,6 +3,7 @@ package io.cloudsign.saml.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.cloudsign.saml.testkit.Attack;
 import io.cloudsign.saml.testkit.FakeEntra;
 import io.cloudsign.saml.testkit.FakeEntraExtension;
 import io.cloudsign.saml.testkit.TestClock;
@@ -116,7 +117,7 @@ class EcSignatureTest {
   /** The fake Entra's unsigned Response, its Assertion signed with ECDSA-SHA256 by Santuario. */
   private String ecSigned(Fixture.Flow flow, Consumer<Element> changeSignatureValue)
       throws Exception {
-    String xml = fx.respond(flow).unsigned().buildXml();
+    String xml = fx.respond(flow).with(Attack.unsigned()).buildXml();
     DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
     factory.setNamespaceAware(true);
     Document doc =

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.cloudsign.saml.testkit.Attack;
 import io.cloudsign.saml.testkit.FakeEntraExtension;
 import io.cloudsign.saml.testkit.TestClock;
 import java.time.Instant;
@@ -44,7 +45,9 @@ class FailureReasonTest {
     Fixture.Flow flow = fx.start();
 
     SamlValidationException e =
-        rejected(flow, fx.respond(flow).tamperedAfterSigning("mallory@contoso.com").build());
+        rejected(
+            flow,
+            fx.respond(flow).with(Attack.tamperedAfterSigning("mallory@contoso.com")).build());
 
     assertThat(e.code()).isEqualTo(ErrorCode.INVALID_SIGNATURE);
     assertThat(e.reason()).isEqualTo(FailureReason.SIGNATURE_NOT_VERIFIED);
