@@ -145,7 +145,7 @@ public final class ServiceProvider {
     return pendingRequestLifetime;
   }
 
-  public int maxResponseBytes() {
+  public int maxResponseChars() {
     return policy.maxResponseChars();
   }
 
@@ -166,7 +166,7 @@ public final class ServiceProvider {
         + policy.clockSkew()
         + ", maxResponseAge="
         + policy.maxResponseAge()
-        + ", maxResponseBytes="
+        + ", maxResponseChars="
         + policy.maxResponseChars()
         + (policy.allowInsecureSha1Signatures() ? ", INSECURE_SHA1_SIGNATURES_ALLOWED" : "")
         + "}";
@@ -179,7 +179,8 @@ public final class ServiceProvider {
     private Duration clockSkew = Duration.ofMinutes(3);
     private Duration maxResponseAge = Duration.ofMinutes(5);
     private Duration pendingRequestLifetime = Duration.ofMinutes(15);
-    private int maxResponseBytes = 256 * 1024;
+    private static final int MAX_RESPONSE_CHARS_CAP = 1024 * 1024;
+    private int maxResponseChars = 256 * 1024;
     private ReplayCache replayCache;
     private boolean allowInsecureSha1Signatures;
 
@@ -221,9 +222,13 @@ public final class ServiceProvider {
       return this;
     }
 
-    /** Largest accepted {@code SAMLResponse} form value in characters; default 256 KiB. */
-    public Builder maxResponseBytes(int maxResponseBytes) {
-      this.maxResponseBytes = maxResponseBytes;
+    /**
+     * Largest accepted {@code SAMLResponse} form value in characters (base64, so about 4/3 of the
+     * XML's bytes); default 256 Ki, at most 1 Mi: even 150 group claims stay far below it, and the
+     * cap bounds what one unauthenticated POST can make the parser do.
+     */
+    public Builder maxResponseChars(int maxResponseChars) {
+      this.maxResponseChars = maxResponseChars;
       return this;
     }
 
@@ -265,9 +270,9 @@ public final class ServiceProvider {
             "pendingRequestLifetime must be between 1 minute and 2 hours: "
                 + pendingRequestLifetime);
       }
-      if (maxResponseBytes < 4096 || maxResponseBytes > 16 * 1024 * 1024) {
+      if (maxResponseChars < 4096 || maxResponseChars > MAX_RESPONSE_CHARS_CAP) {
         throw new IllegalArgumentException(
-            "maxResponseBytes must be between 4096 and 16 MiB: " + maxResponseBytes);
+            "maxResponseChars must be between 4096 and 1 MiB (1048576): " + maxResponseChars);
       }
       ReplayCache cache =
           replayCache != null
@@ -278,7 +283,7 @@ public final class ServiceProvider {
               clock,
               clockSkew,
               maxResponseAge,
-              maxResponseBytes,
+              maxResponseChars,
               allowInsecureSha1Signatures,
               cache);
       return new ServiceProvider(registrations, policy, pendingRequestLifetime);

@@ -139,9 +139,24 @@ class ConfigurationTest {
             () ->
                 ServiceProvider.builder()
                     .registration(valid().build())
-                    .maxResponseBytes(10)
+                    .maxResponseChars(10)
                     .build())
-        .hasMessageContaining("maxResponseBytes");
+        .hasMessageContaining("maxResponseChars");
+  }
+
+  @Test
+  void serviceProviderBuildWhenResponseSizeLimitAboveOneMebiThenRejects() throws Exception {
+    ServiceProvider.Builder atCap =
+        ServiceProvider.builder().registration(valid().build()).maxResponseChars(1024 * 1024);
+    assertThat(atCap.build().maxResponseChars()).isEqualTo(1024 * 1024);
+    assertThatThrownBy(
+            () ->
+                ServiceProvider.builder()
+                    .registration(valid().build())
+                    .maxResponseChars(1024 * 1024 + 1)
+                    .build())
+        .hasMessageContaining("maxResponseChars")
+        .hasMessageContaining("1 MiB");
   }
 
   @Test

@@ -89,7 +89,7 @@ class FormValueDecodingTest {
   void validateWhenFormValueIsExactlyTheSizeLimitThenAccepts() throws Exception {
     Fixture.Flow flow = fx.start();
     String value = fx.respond(flow).build();
-    Fixture limited = new Fixture(fake.entra(), clock, b -> b.maxResponseBytes(value.length()));
+    Fixture limited = new Fixture(fake.entra(), clock, b -> b.maxResponseChars(value.length()));
 
     assertThat(limited.sp.validate(value, flow.pending()).nameId()).isNotBlank();
   }
@@ -98,7 +98,7 @@ class FormValueDecodingTest {
   void validateWhenFormValueIsOneOverTheSizeLimitThenRejectsWithResponseTooLarge() {
     Fixture.Flow flow = fx.start();
     String value = fx.respond(flow).build();
-    Fixture limited = new Fixture(fake.entra(), clock, b -> b.maxResponseBytes(value.length() - 1));
+    Fixture limited = new Fixture(fake.entra(), clock, b -> b.maxResponseChars(value.length() - 1));
 
     assertThat(rejected(limited.sp, value, flow.pending())).isEqualTo(ErrorCode.RESPONSE_TOO_LARGE);
   }

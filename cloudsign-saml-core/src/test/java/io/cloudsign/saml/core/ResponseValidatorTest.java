@@ -143,7 +143,7 @@ class ResponseValidatorTest {
   @Test
   void validateWhenResponseExceedsSizeLimitThenRejectsWithResponseTooLarge() {
     Fixture.Flow flow = fx.start();
-    String huge = "A".repeat(fx.sp.maxResponseBytes() + 1);
+    String huge = "A".repeat(fx.sp.maxResponseChars() + 1);
     assertThat(rejected(flow, huge)).isEqualTo(ErrorCode.RESPONSE_TOO_LARGE);
   }
 

@@ -8,17 +8,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Size and shape: oversized bodies are refused before decoding; with the size limit raised to its
- * 16 MiB maximum, deep nesting and attribute floods are refused by the parser's limits. The timeout
+ * Size and shape: oversized bodies are refused before decoding; with the size limit raised to its 1
+ * MiB maximum, deep nesting and attribute floods are refused by the parser's limits. The timeout
  * only guards against a hang; no test asserts a duration.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SizeAndShapeAttackTest extends AttackTestSupport {
   private static final int TEN_MIB = 10 * 1024 * 1024;
-  private static final int MAX_LIMIT = 16 * 1024 * 1024;
+  private static final int MAX_LIMIT = 1024 * 1024;
 
   private Fixture generous() {
-    return new Fixture(FAKE.entra(), clock, b -> b.maxResponseBytes(MAX_LIMIT));
+    return new Fixture(FAKE.entra(), clock, b -> b.maxResponseChars(MAX_LIMIT));
   }
 
   @Test
@@ -34,8 +34,8 @@ class SizeAndShapeAttackTest extends AttackTestSupport {
   }
 
   @Test
-  void validateWhenHundredThousandNestedElementsUnderRaisedLimitThenRejectsWithMalformedResponse() {
-    assertThat(rejectedCode(generous(), b -> b, b -> b.with(Attack.nestedElements(100_000))))
+  void validateWhenFiftyThousandNestedElementsUnderRaisedLimitThenRejectsWithMalformedResponse() {
+    assertThat(rejectedCode(generous(), b -> b, b -> b.with(Attack.nestedElements(50_000))))
         .isEqualTo(ErrorCode.MALFORMED_RESPONSE);
   }
 
@@ -46,8 +46,8 @@ class SizeAndShapeAttackTest extends AttackTestSupport {
   }
 
   @Test
-  void validateWhenHundredThousandAttributesUnderRaisedLimitThenRejectsWithMalformedResponse() {
-    assertThat(rejectedCode(generous(), b -> b, b -> b.with(Attack.manyAttributes(100_000))))
+  void validateWhenFiftyThousandAttributesUnderRaisedLimitThenRejectsWithMalformedResponse() {
+    assertThat(rejectedCode(generous(), b -> b, b -> b.with(Attack.manyAttributes(50_000))))
         .isEqualTo(ErrorCode.MALFORMED_RESPONSE);
   }
 
@@ -65,8 +65,7 @@ class SizeAndShapeAttackTest extends AttackTestSupport {
 
   @Test
   void validateWhenCipherValueIsOversizedUnderRaisedLimitThenRejectsWithoutDecrypting() {
-    assertThat(
-            rejectedCode(generous(), b -> b, b -> b.with(Attack.oversizedCipherValue(4_000_000))))
+    assertThat(rejectedCode(generous(), b -> b, b -> b.with(Attack.oversizedCipherValue(600_000))))
         .isEqualTo(ErrorCode.ENCRYPTED_ASSERTION_NOT_SUPPORTED);
   }
 }

@@ -173,7 +173,7 @@ public final class ExampleApp implements AutoCloseable {
 
     ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
     context.setContextPath("/");
-    context.setMaxFormContentSize(4 * sp.maxResponseBytes() + 8192);
+    context.setMaxFormContentSize(4 * sp.maxResponseChars() + 8192);
     context
         .getSessionHandler()
         .setSameSite(

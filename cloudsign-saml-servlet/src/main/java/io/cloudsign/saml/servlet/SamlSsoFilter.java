@@ -91,7 +91,7 @@ import org.slf4j.LoggerFactory;
  * <p>Map the filter to {@code /*} (it must see the Reply URL, sign-on, logout and metadata paths)
  * for the {@code REQUEST} dispatcher. The container's form size limit must admit the {@code
  * SAMLResponse} (Jetty's default is 200 kB; raise it to a little more than the ServiceProvider's
- * {@code maxResponseBytes}).
+ * {@code maxResponseChars}).
  *
  * <p>Thread-safe once initialised.
  *
@@ -903,7 +903,7 @@ public final class SamlSsoFilter implements Filter {
       this.codec = new StateCookieCodec(key);
       this.cookieName = b.stateCookieName;
       this.clock = b.clock;
-      this.maxFormBytes = 3L * serviceProvider.maxResponseBytes() + 8192;
+      this.maxFormBytes = 3L * serviceProvider.maxResponseChars() + 8192;
       Map<String, List<Registration>> acs = new LinkedHashMap<>();
       Set<String> signOn = new LinkedHashSet<>();
       for (Registration r : serviceProvider.registrations()) {

@@ -251,6 +251,7 @@ public final class SignatureVerifier {
       return new Result(
           Outcome.UNREADABLE, "unreadable signature: " + LogSafe.text(e.getMessage()));
     }
+    RuntimeException unreadable = null;
     for (PublicKey key : keys) {
       try {
         if (xmlSignature.checkSignatureValue(key)) {
@@ -261,10 +262,15 @@ public final class SignatureVerifier {
       } catch (RuntimeException e) {
         // Santuario decodes SignatureValue with java.util.Base64, which throws on bad input
         // (found by ResponseFuzzTest), and its ECDSA path converts r||s with array arithmetic that
-        // throws on a value of the wrong length: no key can make such a value verify.
-        return new Result(
-            Outcome.UNREADABLE, "unreadable SignatureValue: " + LogSafe.text(e.getMessage()));
+        // throws on a value of the wrong length. Another trusted key (of another type) is still
+        // tried, so a mixed set of certificates cannot turn one key's exception into a reject.
+        unreadable = e;
       }
+    }
+    if (unreadable != null) {
+      return new Result(
+          Outcome.UNREADABLE,
+          "unreadable SignatureValue: " + LogSafe.text(unreadable.getMessage()));
     }
     return notVerified();
   }
