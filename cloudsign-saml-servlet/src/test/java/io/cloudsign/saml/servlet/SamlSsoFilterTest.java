@@ -20,7 +20,6 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,15 +36,11 @@ class SamlSsoFilterTest {
   static final String STATE = "cloudsign_saml_state";
   static final String ACS = "/saml2/idpresponse";
 
-  static FakeEntra entra;
+  /** Created once for the class; SamlSsoFilterConfigurationTest borrows it through registration. */
+  static final FakeEntra entra = FakeEntra.create();
 
   TestApp app;
   TestBrowser browser;
-
-  @BeforeAll
-  static void createEntra() {
-    entra = FakeEntra.create();
-  }
 
   @BeforeEach
   void start() throws Exception {
