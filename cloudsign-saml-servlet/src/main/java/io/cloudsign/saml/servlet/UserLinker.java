@@ -10,12 +10,18 @@ import io.cloudsign.saml.core.VerifiedAssertion;
  * thread-safe. Only a {@link VerifiedAssertion} (a Response that passed every rule) reaches it.
  *
  * <pre>{@code
- * UserLinker linker = identity -> {
- *   User u = users.findByUpn(identity.name().orElse(identity.nameId()))
- *       .orElseThrow(() -> UserLinkException.notProvisioned("no local user " + identity.nameId()));
- *   if (!u.active()) throw UserLinkException.inactive("user " + u.id() + " is disabled");
- *   return LocalUser.of(u.id(), u.roles());
- * };
+ * UserLinker linker =
+ *     identity -> {
+ *       User u =
+ *           users
+ *               .findByUpn(identity.name().orElse(identity.nameId()))
+ *               .orElseThrow(
+ *                   () -> UserLinkException.notProvisioned("no local user " + identity.nameId()));
+ *       if (!u.active()) {
+ *         throw UserLinkException.inactive("user " + u.id() + " is disabled");
+ *       }
+ *       return LocalUser.of(u.id(), u.roles());
+ *     };
  * }</pre>
  */
 @FunctionalInterface
