@@ -50,6 +50,16 @@ public enum FilterErrorCode {
       "The state cookie failed its integrity check: it was altered, or signed with another key"
           + " (every node serving the Reply URL needs the same stateKey; a restart without one"
           + " invalidates sign-ins in flight)."),
+  /**
+   * Every pending sign-in of the state cookie has expired: the Response is not read at all, so a
+   * cookie from one sign-in start cannot make the parser work for anyone later.
+   */
+  REQUEST_STATE_EXPIRED(
+      "request_state_expired",
+      400,
+      "This sign-in took too long. Please start signing in again.",
+      "The sign-in took longer than the ServiceProvider's pendingRequestLifetime (default 15"
+          + " minutes) from its start to Entra's answer; start again. The Response was not read."),
   /** The posted RelayState is missing or not the one bound to the answered request. */
   RELAY_STATE_MISMATCH(
       "relay_state_mismatch",

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -148,7 +149,7 @@ final class ReplyUrlEndpoint implements Endpoint {
       throws Refused {
     StateCookie.Read state = s.stateCookie.read(request, servedHere);
     if (!state.entries().isEmpty()) {
-      return state.entries();
+      return unexpired(state.entries());
     }
     String cookie = s.stateCookie.describe(servedHere.get(0));
     if (state.tampered()) {
@@ -166,6 +167,29 @@ final class ReplyUrlEndpoint implements Endpoint {
                 + s.serviceProvider.pendingRequestLifetime()
                 + ", or the browser did not send the cookie (it is Secure: the Reply URL must"
                 + " be https or http://localhost, on the host where sign-in started)"));
+  }
+
+  /**
+   * The entries, unless every one has expired: then the Response is refused unread, before the
+   * parser runs (core would refuse it as pending_request_expired, but only after parsing it).
+   */
+  private List<Entry> unexpired(List<Entry> entries) throws Refused {
+    Instant now = s.clock.instant();
+    if (entries.stream().anyMatch(e -> !e.expiredAt(now))) {
+      return entries;
+    }
+    throw new Refused(
+        Failure.of(
+            FilterErrorCode.REQUEST_STATE_EXPIRED,
+            "the pending sign-in "
+                + entries.get(entries.size() - 1).requestId()
+                + " expired at "
+                + entries.get(entries.size() - 1).expiresAt()
+                + " (now "
+                + now
+                + ", pendingRequestLifetime "
+                + s.serviceProvider.pendingRequestLifetime()
+                + "); the Response was not parsed"));
   }
 
   private VerifiedAssertion validate(String samlResponse, List<Entry> entries) throws Refused {

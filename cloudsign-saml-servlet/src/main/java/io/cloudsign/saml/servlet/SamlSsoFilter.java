@@ -54,7 +54,9 @@ import java.util.function.Predicate;
  * in constant time; the app's own session cookie keeps its SameSite policy. It holds one sign-in in
  * flight per browser and Reply URL: the latest started wins (the cookie is invisible outside the
  * Reply URL path, so a new sign-in replaces it; a tab still waiting at Entra is refused and starts
- * again). Any Response posted to the Reply URL consumes the cookie, accepted or not. A Response is
+ * again). Any Response posted to the Reply URL consumes the cookie, accepted or not; once its
+ * sign-in has expired ({@code pendingRequestLifetime}) the Response is refused unread ({@code
+ * request_state_expired}). A Response is
  * accepted only if its InResponseTo names an entry of <i>this</i> browser's cookie and the posted
  * RelayState is the one bound to that entry; core's replay cache refuses a second use of the
  * assertion. The return path is kept in the signed cookie (RelayState is an opaque 128-bit value)

@@ -1,0 +1,122 @@
+package io.cloudsign.saml.servlet;
+
+import static io.cloudsign.saml.servlet.SamlSsoFilterTest.ACS;
+import static io.cloudsign.saml.servlet.SamlSsoFilterTest.ENTITY_ID;
+import static io.cloudsign.saml.servlet.SamlSsoFilterTest.STATE;
+import static io.cloudsign.saml.servlet.SamlSsoFilterTest.assertFailure;
+import static io.cloudsign.saml.servlet.SamlSsoFilterTest.idp;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cloudsign.saml.core.Registration;
+import io.cloudsign.saml.core.ServiceProvider;
+import io.cloudsign.saml.core.VerifiedAssertion;
+import io.cloudsign.saml.testkit.AuthnRequestInfo;
+import io.cloudsign.saml.testkit.FakeEntra;
+import io.cloudsign.saml.testkit.TestClock;
+import java.net.HttpCookie;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The request-state cookie as an attacker meets it: kept past its lifetime, planted from another
+ * deployment or registration, posted to another tenant's host. Real Jetty, real HTTP, real
+ * signatures from the fake Entra.
+ */
+class RequestStateTest {
+  static LocalUser anyone(VerifiedAssertion identity) {
+    return LocalUser.of(identity.nameId());
+  }
+
+  static HttpResponse<String> post(TestBrowser b, URI uri, String response, String relay)
+      throws Exception {
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("SAMLResponse", response);
+    form.put("RelayState", relay);
+    return b.post(uri, form);
+  }
+
+  static AuthnRequestInfo startAt(TestBrowser b, FakeEntra idp, URI page) throws Exception {
+    HttpResponse<String> r = b.getPage(page);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(302);
+    return idp.parseRedirect(r.headers().firstValue("Location").orElseThrow());
+  }
+
+  // ------------------------------------------------------------------------------ expiry
+
+  @Test
+  void replyUrlWhenEveryPendingSignInExpiredThenRequestStateExpiredWithoutReadingTheResponse()
+      throws Exception {
+    TestClock clock = TestClock.atNow();
+    FakeEntra entra = FakeEntra.builder().clock(clock).build();
+    try (TestApp app =
+        TestApp.start(
+            base ->
+                SamlSsoFilter.builder(
+                        ServiceProvider.builder()
+                            .registration(
+                                Registration.builder("contoso")
+                                    .entityId(ENTITY_ID)
+                                    .replyUrl(base + ACS)
+                                    .identityProvider(idp(entra))
+                                    .build())
+                            .clock(clock)
+                            .build(),
+                        RequestStateTest::anyone)
+                    .build())) {
+      TestBrowser client = new TestBrowser();
+      AuthnRequestInfo info = startAt(client, entra, app.uri("/inbox"));
+      HttpCookie state = client.cookie(STATE).orElseThrow(); // a script keeps it past Max-Age
+      String relay = info.relayState().orElseThrow();
+      String genuine = entra.respondTo(info).build();
+      String notSaml =
+          Base64.getEncoder().encodeToString("<not-a-response/>".getBytes(StandardCharsets.UTF_8));
+      clock.advance(Duration.ofMinutes(15)); // ServiceProvider's default pendingRequestLifetime
+
+      HttpResponse<String> malformed = post(client, app.uri(ACS), notSaml, relay);
+      client.addCookie(app.uri(ACS), state);
+      HttpResponse<String> valid = post(client, app.uri(ACS), genuine, relay);
+
+      // core would say malformed_response for the first: the filter never handed it the body
+      assertFailure(malformed, 400, "request_state_expired");
+      assertFailure(valid, 400, "request_state_expired");
+      assertThat(malformed.headers().allValues("Set-Cookie"))
+          .anyMatch(c -> c.startsWith(STATE + "=;") && c.contains("Max-Age=0"));
+    }
+  }
+
+  @Test
+  void replyUrlWhenPendingSignInExpiresInASecondThenStillSignsIn() throws Exception {
+    TestClock clock = TestClock.atNow();
+    FakeEntra entra = FakeEntra.builder().clock(clock).build();
+    try (TestApp app =
+        TestApp.start(
+            base ->
+                SamlSsoFilter.builder(
+                        ServiceProvider.builder()
+                            .registration(
+                                Registration.builder("contoso")
+                                    .entityId(ENTITY_ID)
+                                    .replyUrl(base + ACS)
+                                    .identityProvider(idp(entra))
+                                    .build())
+                            .clock(clock)
+                            .build(),
+                        RequestStateTest::anyone)
+                    .build())) {
+      TestBrowser browser = new TestBrowser();
+      AuthnRequestInfo info = startAt(browser, entra, app.uri("/inbox"));
+      clock.advance(Duration.ofMinutes(15).minusSeconds(1));
+
+      HttpResponse<String> r =
+          post(browser, app.uri(ACS), entra.respondTo(info).build(), info.relayState().get());
+
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(303);
+    }
+  }
+}
