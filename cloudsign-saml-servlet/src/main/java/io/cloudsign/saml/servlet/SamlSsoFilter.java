@@ -50,20 +50,23 @@ import java.util.function.Predicate;
  * ErrorCode}) and a correlation id; details go to the log (slf4j, WARN); no session is created.
  *
  * <p><b>Security guarantees.</b> The pending request lives in a dedicated cookie ({@code HttpOnly;
- * Secure; SameSite=None}, {@code Path} = the Reply URL path) signed with HMAC-SHA256 and compared
- * in constant time; the app's own session cookie keeps its SameSite policy. It holds one sign-in in
- * flight per browser and Reply URL: the latest started wins (the cookie is invisible outside the
- * Reply URL path, so a new sign-in replaces it; a tab still waiting at Entra is refused and starts
+ * Secure; SameSite=None}) signed with HMAC-SHA256 over the registration and its Reply URL, and
+ * compared in constant time, so a cookie minted for another registration or Reply URL is refused
+ * ({@code invalid_request_state}); the app's own session cookie keeps its SameSite policy. For an
+ * https Reply URL the cookie is {@code __Host-} prefixed ({@code Path=/}, no {@code Domain}: no
+ * sibling subdomain or plain-http page can plant it); on an http loopback Reply URL (local
+ * development) its {@code Path} is the Reply URL path. It holds one sign-in in flight per browser
+ * and Reply URL: the latest started wins (a tab still waiting at Entra is refused and starts
  * again). Any Response posted to the Reply URL consumes the cookie, accepted or not; once its
  * sign-in has expired ({@code pendingRequestLifetime}) the Response is refused unread ({@code
- * request_state_expired}). A Response is
- * accepted only if its InResponseTo names an entry of <i>this</i> browser's cookie and the posted
- * RelayState is the one bound to that entry; core's replay cache refuses a second use of the
- * assertion. The return path is kept in the signed cookie (RelayState is an opaque 128-bit value)
- * and must be a same-origin path; anything else becomes {@code /}. With {@code SameSite=Strict}
- * session cookies, the cross-site redirect after the Response lands without the cookie; the filter
- * then answers that navigation (recognised by {@code Sec-Fetch-Site: cross-site}) with a page that
- * reloads the same URL as a same-site navigation.
+ * request_state_expired}). A Response is accepted only if its InResponseTo names an entry of
+ * <i>this</i> browser's cookie and the posted RelayState is the one bound to that entry; core's
+ * replay cache refuses a second use of the assertion. The return path is kept in the signed cookie
+ * (RelayState is an opaque 128-bit value) and must be a same-origin path; anything else becomes
+ * {@code /}. With {@code SameSite=Strict} session cookies, the cross-site redirect after the
+ * Response lands without the cookie; the filter then answers that navigation (recognised by {@code
+ * Sec-Fetch-Site: cross-site}) with a page that reloads the same URL as a same-site navigation.
+ * What the application itself must do against login CSRF is in the README.
  *
  * <p>Map the filter to {@code /*} (it must see the Reply URL, sign-on, logout and metadata paths)
  * for the {@code REQUEST} dispatcher. The container's form size limit must admit the {@code
@@ -241,7 +244,8 @@ public final class SamlSsoFilter implements Filter {
     /**
      * The HMAC-SHA256 key of the state cookie, at least 32 bytes; every node serving the Reply URL
      * needs the same key. Default: random per start (a restart makes sign-ins in flight fail with
-     * {@code invalid_request_state}).
+     * {@code invalid_request_state}). Deployments that share a key still cannot use each other's
+     * cookies: the MAC binds the registration and its Reply URL.
      */
     public Builder stateKey(byte[] key) {
       if (key == null || key.length < 32) {
@@ -251,7 +255,11 @@ public final class SamlSsoFilter implements Filter {
       return this;
     }
 
-    /** The state cookie's name. Default {@code cloudsign_saml_state}. */
+    /**
+     * The state cookie's name. Default {@code cloudsign_saml_state}. For an https Reply URL the
+     * cookie is named {@code __Host-<name>-<tag>}, the tag being 8 hex digits of SHA-256 of the
+     * Reply URL path.
+     */
     public Builder stateCookieName(String name) {
       if (name == null || !name.matches("[A-Za-z0-9_-]{1,64}") || name.startsWith("__")) {
         throw new IllegalArgumentException(

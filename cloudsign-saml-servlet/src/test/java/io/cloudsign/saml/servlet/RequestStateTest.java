@@ -119,4 +119,110 @@ class RequestStateTest {
       assertThat(r.statusCode()).as(r.body()).isEqualTo(303);
     }
   }
+
+  // ------------------------------------------------------------------------------ binding
+
+  static final byte[] SHARED_KEY =
+      "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+
+  static FakeEntra contoso = FakeEntra.create();
+
+  /** An app with one registration {@code id} at {@code replyUrl(base)}, state key {@code key}. */
+  static TestApp app(String id, java.util.function.UnaryOperator<String> replyUrl, byte[] key)
+      throws Exception {
+    return TestApp.start(
+        base ->
+            SamlSsoFilter.builder(
+                    ServiceProvider.builder()
+                        .registration(
+                            Registration.builder(id)
+                                .entityId(ENTITY_ID)
+                                .replyUrl(replyUrl.apply(base))
+                                .identityProvider(idp(contoso))
+                                .build())
+                        .build(),
+                    RequestStateTest::anyone)
+                .stateKey(key)
+                .build());
+  }
+
+  @Test
+  void startSignInWhenReplyUrlIsHttpsThenHostPrefixedCookieAtRootThatCompletesSignIn()
+      throws Exception {
+    // The filter answers the Reply URL path whatever the scheme: a plain-http server stands in for
+    // the TLS terminator in front of an https deployment.
+    try (TestApp app = app("contoso", base -> base.replace("http:", "https:") + ACS, SHARED_KEY)) {
+      TestBrowser browser = new TestBrowser();
+      HttpResponse<String> start = browser.getPage(app.uri("/inbox"));
+      AuthnRequestInfo info =
+          contoso.parseRedirect(start.headers().firstValue("Location").orElseThrow());
+      String name = "__Host-" + STATE + "-" + StateCookie.pathTag(ACS);
+
+      HttpResponse<String> acs =
+          post(browser, app.uri(ACS), contoso.respondTo(info).build(), info.relayState().get());
+
+      assertThat(info.assertionConsumerServiceUrl()).startsWith("https://localhost:");
+      assertThat(start.headers().allValues("Set-Cookie"))
+          .filteredOn(c -> c.contains("Max-Age"))
+          .singleElement()
+          .satisfies(
+              c ->
+                  assertThat(c)
+                      .startsWith(name + "=")
+                      .contains("; Path=/;")
+                      .contains("; Secure")
+                      .contains("; HttpOnly")
+                      .contains("; SameSite=None")
+                      .doesNotContainIgnoringCase("Domain"));
+      assertThat(acs.statusCode()).as(acs.body()).isEqualTo(303);
+      assertThat(acs.headers().allValues("Set-Cookie"))
+          .anyMatch(c -> c.startsWith(name + "=; Path=/;") && c.contains("Max-Age=0"));
+    }
+  }
+
+  @Test
+  void stateCookieWhenMintedForAnotherReplyUrlWithTheSameKeyThenInvalidRequestState()
+      throws Exception {
+    // Two deployments sharing a stateKey (staging and production, two apps of one company):
+    // the same registration id and Reply URL path, another Reply URL.
+    try (TestApp first = app("contoso", base -> base + ACS, SHARED_KEY);
+        TestApp second = app("contoso", base -> base + ACS, SHARED_KEY)) {
+      TestBrowser attacker = new TestBrowser();
+      AuthnRequestInfo info = startAt(attacker, contoso, first.uri("/inbox"));
+      HttpCookie minted = attacker.cookie(STATE).orElseThrow();
+      TestBrowser victim = new TestBrowser();
+      victim.addCookie(second.uri(ACS), planted(minted));
+
+      HttpResponse<String> r =
+          post(victim, second.uri(ACS), contoso.respondTo(info).build(), info.relayState().get());
+
+      assertFailure(r, 400, "invalid_request_state");
+    }
+  }
+
+  @Test
+  void stateCookieWhenMintedForAnotherRegistrationWithTheSameKeyThenInvalidRequestState()
+      throws Exception {
+    try (TestApp first = app("contoso", base -> base + ACS, SHARED_KEY);
+        TestApp second = app("fabrikam", base -> base + ACS, SHARED_KEY)) {
+      TestBrowser attacker = new TestBrowser();
+      AuthnRequestInfo info = startAt(attacker, contoso, first.uri("/inbox"));
+      HttpCookie minted = attacker.cookie(STATE).orElseThrow();
+      TestBrowser victim = new TestBrowser();
+      victim.addCookie(second.uri(ACS), planted(minted));
+
+      HttpResponse<String> r =
+          post(victim, second.uri(ACS), contoso.respondTo(info).build(), info.relayState().get());
+
+      assertFailure(r, 400, "invalid_request_state");
+    }
+  }
+
+  /** The minted value as a cookie an attacker plants at the Reply URL path. */
+  private static HttpCookie planted(HttpCookie minted) {
+    HttpCookie c = new HttpCookie(minted.getName(), minted.getValue());
+    c.setPath(ACS);
+    c.setVersion(0);
+    return c;
+  }
 }

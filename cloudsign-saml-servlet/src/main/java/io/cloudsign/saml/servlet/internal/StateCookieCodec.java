@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -15,14 +16,18 @@ import javax.crypto.spec.SecretKeySpec;
  * Encodes the pending sign-in of one browser into an HMAC-SHA256-signed cookie value, so the state
  * survives the IdP's cross-site POST without server-side storage.
  *
- * <p>Value: {@code base64url(payload) "." base64url(HMAC(key, context NUL name NUL path NUL
- * payload))}, where the payload is {@code "1" LF registration TAB requestId TAB issuedAt TAB
- * expiresAt TAB relayKey TAB returnPath} (instants in epoch seconds). The MAC binds the value to
- * the cookie name and path, is compared in constant time, and is checked before any field is
- * parsed. Thread-safe.
+ * <p>Value: {@code base64url(payload) "." base64url(HMAC(key, context NUL name NUL registration NUL
+ * replyUrl NUL payload))}, where the payload is {@code "1" LF registration TAB requestId TAB
+ * issuedAt TAB expiresAt TAB relayKey TAB returnPath} (instants in epoch seconds). The MAC binds
+ * the value to the cookie name, the registration and that registration's Reply URL as configured
+ * where the cookie arrives, so a value minted for another registration or Reply URL (another
+ * deployment sharing the key, a registration since moved) does not verify. It is compared in
+ * constant time; the only field read before it is the registration id, to choose which Reply URL
+ * the MAC must bind. Thread-safe.
  */
 public final class StateCookieCodec {
   private static final String VERSION = "1";
+  private static final String CONTEXT = "cloudsign-saml-state-v2";
   private static final int MAX_VALUE_LENGTH = 8192;
 
   private final SecretKeySpec key;
@@ -67,7 +72,10 @@ public final class StateCookieCodec {
     }
   }
 
-  public String encode(String cookieName, String cookiePath, Entry entry) {
+  /**
+   * @param replyUrl the Reply URL of the entry's registration, as configured
+   */
+  public String encode(String cookieName, String replyUrl, Entry entry) {
     String payload =
         String.join(
             "\t",
@@ -78,14 +86,19 @@ public final class StateCookieCodec {
             entry.relayKey(),
             entry.returnPath());
     byte[] bytes = (VERSION + "\n" + payload).getBytes(StandardCharsets.UTF_8);
+    byte[] tag = mac(cookieName, entry.registrationId(), replyUrl, bytes);
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-    return b64.encodeToString(bytes) + "." + b64.encodeToString(mac(cookieName, cookiePath, bytes));
+    return b64.encodeToString(bytes) + "." + b64.encodeToString(tag);
   }
 
   /**
-   * @return the entry, or empty if the value is malformed or its MAC does not verify
+   * @param replyUrlOf the configured Reply URL of a registration that may answer where the cookie
+   *     arrived, or empty for any other registration id
+   * @return the entry, or empty if the value is malformed, names a registration {@code replyUrlOf}
+   *     does not know, or its MAC does not verify for that registration and Reply URL
    */
-  public Optional<Entry> decode(String cookieName, String cookiePath, String value) {
+  public Optional<Entry> decode(
+      String cookieName, String value, Function<String, Optional<String>> replyUrlOf) {
     if (value == null || value.length() > MAX_VALUE_LENGTH) {
       return Optional.empty();
     }
@@ -102,10 +115,25 @@ public final class StateCookieCodec {
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
-    if (!MessageDigest.isEqual(tag, mac(cookieName, cookiePath, payload))) {
+    String text = new String(payload, StandardCharsets.UTF_8);
+    Optional<String> registrationId = registrationId(text);
+    Optional<String> replyUrl = registrationId.flatMap(replyUrlOf);
+    if (replyUrl.isEmpty()
+        || !MessageDigest.isEqual(
+            tag, mac(cookieName, registrationId.get(), replyUrl.get(), payload))) {
       return Optional.empty();
     }
-    return parse(new String(payload, StandardCharsets.UTF_8));
+    return parse(text);
+  }
+
+  /** The first field of the entry line: only a lookup key until the MAC has verified. */
+  private static Optional<String> registrationId(String payload) {
+    int start = VERSION.length() + 1;
+    int tab = payload.indexOf('\t', start);
+    if (!payload.startsWith(VERSION + "\n") || tab <= start) {
+      return Optional.empty();
+    }
+    return Optional.of(payload.substring(start, tab));
   }
 
   private static Optional<Entry> parse(String payload) {
@@ -131,12 +159,13 @@ public final class StateCookieCodec {
     }
   }
 
-  private byte[] mac(String cookieName, String cookiePath, byte[] payload) {
+  private byte[] mac(String cookieName, String registrationId, String replyUrl, byte[] payload) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
+      // No part contains NUL: cookie names and registration ids are restricted, URLs have none.
       mac.update(
-          ("cloudsign-saml-state\0" + cookieName + "\0" + cookiePath + "\0")
+          (CONTEXT + "\0" + cookieName + "\0" + registrationId + "\0" + replyUrl + "\0")
               .getBytes(StandardCharsets.UTF_8));
       return mac.doFinal(payload);
     } catch (GeneralSecurityException e) {
