@@ -60,6 +60,18 @@ public enum FilterErrorCode {
       "This sign-in took too long. Please start signing in again.",
       "The sign-in took longer than the ServiceProvider's pendingRequestLifetime (default 15"
           + " minutes) from its start to Entra's answer; start again. The Response was not read."),
+  /**
+   * With {@link SamlSsoFilter.Builder#requireReplyUrlHost}, the Response was posted to a host other
+   * than the host of the Reply URL of the registration its state cookie names.
+   */
+  REPLY_URL_HOST_MISMATCH(
+      "reply_url_host_mismatch",
+      400,
+      "This sign-in cannot be matched to this address. Please start signing in again.",
+      "requireReplyUrlHost is on and the Response was posted to another host than the Reply URL"
+          + " of the registration its state cookie names: a Response of one tenant posted to another"
+          + " tenant's host, or a proxy that hides the browser's Host (forward it, or enable the"
+          + " container's forwarded-header handling)."),
   /** The posted RelayState is missing or not the one bound to the answered request. */
   RELAY_STATE_MISMATCH(
       "relay_state_mismatch",

@@ -36,6 +36,7 @@ final class FilterSettings {
   final StateCookie stateCookie;
   final long maxFormBytes;
   final Clock clock;
+  final boolean requireReplyUrlHost;
 
   FilterSettings(SamlSsoFilter.Builder b, byte[] key) {
     this.serviceProvider = b.serviceProvider;
@@ -52,6 +53,7 @@ final class FilterSettings {
     this.stateCookie =
         new StateCookie(key, b.stateCookieName, serviceProvider.pendingRequestLifetime());
     this.clock = b.clock;
+    this.requireReplyUrlHost = b.requireReplyUrlHost;
     this.maxFormBytes = 3L * serviceProvider.maxResponseBytes() + 8192;
     Map<String, List<Registration>> acs = new LinkedHashMap<>();
     Set<String> signOn = new LinkedHashSet<>();

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -149,7 +150,7 @@ final class ReplyUrlEndpoint implements Endpoint {
       throws Refused {
     StateCookie.Read state = s.stateCookie.read(request, servedHere);
     if (!state.entries().isEmpty()) {
-      return unexpired(state.entries());
+      return unexpired(onThisHost(request, state.entries(), servedHere));
     }
     String cookie = s.stateCookie.describe(servedHere.get(0));
     if (state.tampered()) {
@@ -167,6 +168,53 @@ final class ReplyUrlEndpoint implements Endpoint {
                 + s.serviceProvider.pendingRequestLifetime()
                 + ", or the browser did not send the cookie (it is Secure: the Reply URL must"
                 + " be https or http://localhost, on the host where sign-in started)"));
+  }
+
+  /**
+   * With requireReplyUrlHost: the entries whose registration's Reply URL host is the host the POST
+   * arrived at; refused when there is none.
+   */
+  private List<Entry> onThisHost(
+      HttpServletRequest request, List<Entry> entries, List<Registration> servedHere)
+      throws Refused {
+    if (!s.requireReplyUrlHost) {
+      return entries;
+    }
+    String host = normalizedHost(request.getServerName());
+    List<Entry> here =
+        entries.stream()
+            .filter(e -> host.equals(normalizedHost(replyUrlHost(servedHere, e))))
+            .toList();
+    if (!here.isEmpty()) {
+      return here;
+    }
+    Entry e = entries.get(entries.size() - 1);
+    throw new Refused(
+        Failure.of(
+            FilterErrorCode.REPLY_URL_HOST_MISMATCH,
+            "requireReplyUrlHost: the POST arrived at host "
+                + Requests.safeHost(request.getServerName())
+                + " but the pending sign-in is for registration "
+                + e.registrationId()
+                + ", whose Reply URL host is "
+                + replyUrlHost(servedHere, e)));
+  }
+
+  private static String replyUrlHost(List<Registration> servedHere, Entry e) {
+    return servedHere.stream()
+        .filter(r -> r.id().equals(e.registrationId()))
+        .map(r -> r.replyUrl().getHost())
+        .findFirst()
+        .orElse("");
+  }
+
+  /** Lower case, without IPv6 brackets or a trailing dot. */
+  private static String normalizedHost(String host) {
+    String h = host == null ? "" : host.toLowerCase(Locale.ROOT);
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    return h.endsWith(".") ? h.substring(0, h.length() - 1) : h;
   }
 
   /**

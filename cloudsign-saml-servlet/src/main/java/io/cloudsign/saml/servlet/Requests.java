@@ -28,4 +28,9 @@ final class Requests {
     String m = request.getMethod();
     return m != null && m.matches("[A-Z]{1,16}") ? m : "?";
   }
+
+  /** A host name for a log line: host characters only, at most 100, or {@code ?}. */
+  static String safeHost(String host) {
+    return host != null && host.matches("[A-Za-z0-9.:\\[\\]_-]{1,100}") ? host : "?";
+  }
 }

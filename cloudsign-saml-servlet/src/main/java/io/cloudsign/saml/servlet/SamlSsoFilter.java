@@ -173,6 +173,7 @@ public final class SamlSsoFilter implements Filter {
     Predicate<HttpServletRequest> redirectToSignIn = SamlSsoFilter::isBrowserNavigation;
     String stateCookieName = "cloudsign_saml_state";
     Clock clock;
+    boolean requireReplyUrlHost;
     private byte[] stateKey;
 
     private Builder(ServiceProvider serviceProvider, UserLinker userLinker) {
@@ -267,6 +268,22 @@ public final class SamlSsoFilter implements Filter {
                 + name);
       }
       this.stateCookieName = name;
+      return this;
+    }
+
+    /**
+     * Accept a POST to the Reply URL only when the request's host ({@code getServerName()},
+     * case-insensitive; the port is not compared) is the host of the Reply URL configured for the
+     * registration the state cookie names; otherwise {@code reply_url_host_mismatch} (400), before
+     * the Response is read. Default off.
+     *
+     * <p>Turn it on when registrations are told apart by host (a subdomain per customer): it stops
+     * a Response and state cookie of tenant A from being posted to tenant B's host and signing in
+     * there as A. The container must see the browser's {@code Host}: behind a proxy, forward it or
+     * enable the container's forwarded-header handling, or every sign-in is refused.
+     */
+    public Builder requireReplyUrlHost(boolean require) {
+      this.requireReplyUrlHost = require;
       return this;
     }
 

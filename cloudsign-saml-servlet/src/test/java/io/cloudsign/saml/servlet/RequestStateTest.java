@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -224,5 +225,92 @@ class RequestStateTest {
     c.setPath(ACS);
     c.setVersion(0);
     return c;
+  }
+
+  // ------------------------------------------------------------------------------ host
+
+  static FakeEntra tenantA = FakeEntra.create();
+  static FakeEntra tenantB = FakeEntra.create();
+
+  /**
+   * One app serving two customer tenants told apart by host, with the same Reply URL path: tenant A
+   * at {@code localhost}, tenant B at {@code 127.0.0.1} (both loopback names of one server).
+   */
+  static TestApp twoTenantsByHost(boolean requireReplyUrlHost) throws Exception {
+    return TestApp.start(
+        base ->
+            SamlSsoFilter.builder(
+                    ServiceProvider.builder()
+                        .registration(
+                            Registration.builder("tenant-a")
+                                .entityId("urn:example:tenant-a")
+                                .replyUrl(base + ACS)
+                                .identityProvider(idp(tenantA))
+                                .build())
+                        .registration(
+                            Registration.builder("tenant-b")
+                                .entityId("urn:example:tenant-b")
+                                .replyUrl(base.replace("localhost", "127.0.0.1") + ACS)
+                                .identityProvider(idp(tenantB))
+                                .build())
+                        .build(),
+                    RequestStateTest::anyone)
+                .registrationSelector(
+                    (request, sp) ->
+                        Optional.of(
+                            request.getServerName().equals("localhost") ? "tenant-a" : "tenant-b"))
+                .requireReplyUrlHost(requireReplyUrlHost)
+                .build());
+  }
+
+  /** Tenant A's genuine Response and state cookie, posted by another browser to tenant B's host. */
+  static HttpResponse<String> tenantAResponsePostedToTenantBHost(TestApp app) throws Exception {
+    TestBrowser attacker = new TestBrowser();
+    AuthnRequestInfo info = startAt(attacker, tenantA, app.uri("/inbox"));
+    assertThat(info.assertionConsumerServiceUrl()).isEqualTo(app.uri(ACS).toString());
+    HttpCookie minted = attacker.cookie(STATE).orElseThrow();
+    URI hostB = URI.create("http://127.0.0.1:" + app.port() + ACS);
+    TestBrowser other = new TestBrowser();
+    other.addCookie(hostB, planted(minted));
+    return post(other, hostB, tenantA.respondTo(info).build(), info.relayState().get());
+  }
+
+  @Test
+  void replyUrlWhenRequireReplyUrlHostAndTenantAResponsePostedToTenantBHostThenHostMismatch()
+      throws Exception {
+    try (TestApp app = twoTenantsByHost(true)) {
+      HttpResponse<String> r = tenantAResponsePostedToTenantBHost(app);
+
+      assertFailure(r, 400, "reply_url_host_mismatch");
+    }
+  }
+
+  @Test
+  void replyUrlWhenRequireReplyUrlHostAndPostedToItsOwnHostThenSignsIn() throws Exception {
+    try (TestApp app = twoTenantsByHost(true)) {
+      TestBrowser browser = new TestBrowser();
+      AuthnRequestInfo a = startAt(browser, tenantA, app.uri("/inbox"));
+      HttpResponse<String> signedInA =
+          post(browser, app.uri(ACS), tenantA.respondTo(a).build(), a.relayState().get());
+      URI hostB = URI.create("http://127.0.0.1:" + app.port());
+      AuthnRequestInfo b = startAt(browser, tenantB, hostB.resolve("/inbox"));
+      HttpResponse<String> signedInB =
+          post(browser, hostB.resolve(ACS), tenantB.respondTo(b).build(), b.relayState().get());
+
+      assertThat(signedInA.statusCode()).as(signedInA.body()).isEqualTo(303);
+      assertThat(signedInB.statusCode()).as(signedInB.body()).isEqualTo(303);
+      assertThat(browser.getPage(hostB.resolve("/inbox")).body()).contains("registration=tenant-b");
+    }
+  }
+
+  @Test
+  void replyUrlWhenRequireReplyUrlHostOffThenTenantAResponseOnTenantBHostSignsInAsTenantA()
+      throws Exception {
+    // The default, kept for deployments whose container does not see the browser's Host.
+    try (TestApp app = twoTenantsByHost(false)) {
+      HttpResponse<String> r = tenantAResponsePostedToTenantBHost(app);
+
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(303);
+    }
   }
 }
