@@ -7,6 +7,7 @@ import io.cloudsign.saml.core.Registration;
 import io.cloudsign.saml.core.ServiceProvider;
 import io.cloudsign.saml.testkit.AuthnRequestInfo;
 import io.cloudsign.saml.testkit.FakeEntra;
+import io.cloudsign.saml.testkit.TestUser;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -49,16 +50,18 @@ class JavadocExamplesTest {
 
   record User(String id, boolean active, Set<String> roles) {}
 
-  /** The application's user store of the UserLinker example. */
-  static final class Users {
-    private final Map<String, User> byUpn;
+  static final String OTHER_OBJECT_ID = "0d6e1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b";
 
-    Users(Map<String, User> byUpn) {
-      this.byUpn = byUpn;
+  /** The application's user store of the UserLinker example, keyed by scoped SAML keys. */
+  static final class Users {
+    private final Map<String, User> bySamlKey;
+
+    Users(Map<String, User> bySamlKey) {
+      this.bySamlKey = bySamlKey;
     }
 
-    Optional<User> findByUpn(String upn) {
-      return Optional.ofNullable(byUpn.get(upn));
+    Optional<User> findBySamlKey(String key) {
+      return Optional.ofNullable(bySamlKey.get(key));
     }
   }
 
@@ -67,11 +70,12 @@ class JavadocExamplesTest {
     // javadoc: UserLinker
     UserLinker linker =
         identity -> {
+          // NameID and claims are unique only per registration: look users up by a scoped key
+          String key = identity.entraObjectKey().orElse(identity.subjectKey());
           User u =
               users
-                  .findByUpn(identity.name().orElse(identity.nameId()))
-                  .orElseThrow(
-                      () -> UserLinkException.notProvisioned("no local user " + identity.nameId()));
+                  .findBySamlKey(key)
+                  .orElseThrow(() -> UserLinkException.notProvisioned("no local user " + key));
           if (!u.active()) {
             throw UserLinkException.inactive("user " + u.id() + " is disabled");
           }
@@ -103,7 +107,9 @@ class JavadocExamplesTest {
                     .identityProvider(IdentityProvider.fromMetadata(entra.metadataXml()))
                     .build())
             .build();
-    Users users = new Users(Map.of("B.Simon@contoso.com", new User("u-1", true, Set.of("staff"))));
+    // B.Simon as the contoso registration's Entra tenant knows her: tenant id and object id
+    String key = "contoso|entra|" + entra.tenantId() + "|" + TestUser.bSimon().objectId();
+    Users users = new Users(Map.of(key, new User("u-1", true, Set.of("staff"))));
     ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
     context.addEventListener(
         new ServletContextListener() {
@@ -132,6 +138,24 @@ class JavadocExamplesTest {
       assertThat(acs.statusCode()).as(acs.body()).isEqualTo(303);
       assertThat(acs.headers().firstValue("Location")).hasValue("/app/inbox?folder=1");
       assertThat(browser.cookie("JSESSIONID")).isPresent();
+
+      // B.Simon's UPN with another object id (another user of that name): not her
+      TestBrowser other = new TestBrowser();
+      HttpResponse<String> again = other.getPage(java.net.URI.create(base + "/app/inbox"));
+      AuthnRequestInfo info2 = entra.parseRedirect(again.headers().firstValue("Location").get());
+      HttpResponse<String> lookalike =
+          other.post(
+              java.net.URI.create(base + "/saml2/idpresponse"),
+              Map.of(
+                  "SAMLResponse",
+                  entra
+                      .respondTo(info2)
+                      .user(TestUser.bSimon().toBuilder().objectId(OTHER_OBJECT_ID).build())
+                      .build(),
+                  "RelayState",
+                  info2.relayState().orElseThrow()));
+      assertThat(lookalike.statusCode()).isEqualTo(403);
+      assertThat(lookalike.body()).contains("user_not_provisioned");
     } finally {
       server.stop();
     }
