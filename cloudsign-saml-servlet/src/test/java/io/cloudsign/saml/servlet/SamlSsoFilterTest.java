@@ -180,6 +180,19 @@ class SamlSsoFilterTest {
   }
 
   @Test
+  void signOnPathWhenPostedFromOwnPageThenRedirectsToEntraAndLandsOnRoot() throws Exception {
+    HttpResponse<String> r = browser.post(app.uri("/login?return_to=%2Fignored"), Map.of());
+    String location = r.headers().firstValue("Location").orElseThrow();
+
+    HttpResponse<String> acs = answer(browser, entra.parseRedirect(location), x -> x);
+
+    assertThat(r.statusCode()).isEqualTo(302);
+    assertThat(location).startsWith(entra.ssoUrl() + "?SAMLRequest=");
+    assertThat(acs.statusCode()).isEqualTo(303);
+    assertThat(acs.headers().firstValue("Location")).hasValue("/");
+  }
+
+  @Test
   void signInWhenSessionExistedThenSessionIdRotatedAndOldIdUseless() throws Exception {
     String oldId = browser.getPage(app.uri("/public/session")).body();
     String oldCookie = browser.cookie("JSESSIONID").orElseThrow().getValue();
