@@ -34,6 +34,9 @@ import org.eclipse.jetty.server.ServerConnector;
 public final class ExampleApp implements AutoCloseable {
   static final String LISTENING = "cloudsign-saml-example listening on ";
 
+  /** The example's one registration (its one customer tenant); its users are linked within it. */
+  static final String REGISTRATION_ID = "example";
+
   /** The embedded fake Entra's users: one per outcome of linking against the seed table. */
   static final List<TestUser> DEMO_USERS =
       List.of(
@@ -140,8 +143,8 @@ public final class ExampleApp implements AutoCloseable {
       idp = loadIdp(o.idpMetadata().get());
       users =
           o.usersFile().isPresent()
-              ? UserTable.load(o.usersFile().get())
-              : UserTable.autoProvisioning();
+              ? UserTable.load(REGISTRATION_ID, o.usersFile().get())
+              : UserTable.autoProvisioning(REGISTRATION_ID);
     } else {
       FakeEntra.Builder entra = FakeEntra.builder().application(spEntityId, replyUrl);
       DEMO_USERS.forEach(entra::user);
@@ -152,11 +155,14 @@ public final class ExampleApp implements AutoCloseable {
         fake.close();
         throw e;
       }
-      users = o.usersFile().isPresent() ? UserTable.load(o.usersFile().get()) : UserTable.seeded();
+      users =
+          o.usersFile().isPresent()
+              ? UserTable.load(REGISTRATION_ID, o.usersFile().get())
+              : UserTable.seeded(REGISTRATION_ID);
     }
 
     Registration registration =
-        Registration.builder("example")
+        Registration.builder(REGISTRATION_ID)
             .entityId(spEntityId)
             .replyUrl(replyUrl)
             .signOnUrl(baseUrl + "/login")

@@ -14,36 +14,50 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The example's local users: an in-memory table keyed by user name (compared case-insensitively
- * with Entra's NameID, then its UPN claim). It demonstrates linking: only active users that exist
- * here may sign in, unless the table provisions every user Entra vouches for.
+ * The example's local users and how Entra identities are linked to them.
+ *
+ * <p>The table belongs to one registration (the example's one customer tenant): its users are named
+ * by the NameID or UPN that tenant gives them, as an administrator invites users by email. On an
+ * identity's first sign-in its <b>scoped key</b> ({@link VerifiedAssertion#entraObjectKey()}, else
+ * {@link VerifiedAssertion#subjectKey()}) is linked to that user; from then on only the key counts.
+ * A NameID or UPN is unique only within its registration, so an identity of another registration is
+ * never matched by name, and a second identity with the same name (another object id) cannot take a
+ * user that is already linked. Only active users may sign in, unless the table provisions every
+ * user Entra vouches for. Thread-safe.
  */
 final class UserTable implements UserLinker {
   static final String B_SIMON = "B.Simon@contoso.com";
 
-  private final Map<String, Boolean> active = new ConcurrentHashMap<>();
+  private final String registrationId;
   private final boolean autoProvision;
 
-  private UserTable(boolean autoProvision) {
+  /** Local user name (lower case) to active. */
+  private final Map<String, Boolean> active = new ConcurrentHashMap<>();
+
+  /** Scoped key to local user name. */
+  private final Map<String, String> links = new ConcurrentHashMap<>();
+
+  private UserTable(String registrationId, boolean autoProvision) {
+    this.registrationId = registrationId;
     this.autoProvision = autoProvision;
   }
 
   /** The seed table: B.Simon (active) and Inactive.User (inactive). */
-  static UserTable seeded() {
-    UserTable t = new UserTable(false);
+  static UserTable seeded(String registrationId) {
+    UserTable t = new UserTable(registrationId, false);
     t.put(B_SIMON, true);
     t.put("Inactive.User@contoso.com", false);
     return t;
   }
 
   /** Every user Entra vouches for is provisioned on first sign-in. */
-  static UserTable autoProvisioning() {
-    return new UserTable(true);
+  static UserTable autoProvisioning(String registrationId) {
+    return new UserTable(registrationId, true);
   }
 
   /** Lines {@code name active|inactive}; blank lines and {@code #} comments are skipped. */
-  static UserTable load(Path file) throws IOException {
-    UserTable t = new UserTable(false);
+  static UserTable load(String registrationId, Path file) throws IOException {
+    UserTable t = new UserTable(registrationId, false);
     int n = 0;
     for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
       n++;
@@ -66,20 +80,42 @@ final class UserTable implements UserLinker {
 
   @Override
   public LocalUser link(VerifiedAssertion identity) throws UserLinkException {
-    String name = identity.nameId();
-    Optional<String> key = lookup(name).or(() -> identity.name().flatMap(this::lookup));
-    if (key.isEmpty()) {
-      if (autoProvision) {
-        put(name, true);
-        return LocalUser.of(name);
-      }
+    String key = identity.entraObjectKey().orElse(identity.subjectKey());
+    String name = links.get(key);
+    if (name == null) {
+      name = linkOnFirstSignIn(identity, key);
+    }
+    if (!active.getOrDefault(name, false)) {
+      throw UserLinkException.inactive("local user " + name + " is inactive");
+    }
+    return LocalUser.of(name);
+  }
+
+  /** Finds the user this registration's tenant names, and links the key to it. */
+  private synchronized String linkOnFirstSignIn(VerifiedAssertion identity, String key)
+      throws UserLinkException {
+    if (!identity.registrationId().equals(registrationId)) {
       throw UserLinkException.notProvisioned(
-          "no local user " + name + " (add it with --users or provision it)");
+          "identity " + key + " is of registration " + identity.registrationId());
     }
-    if (!active.get(key.get())) {
-      throw UserLinkException.inactive("local user " + key.get() + " is inactive");
+    Optional<String> user =
+        lookup(identity.nameId()).or(() -> identity.name().flatMap(this::lookup));
+    if (user.isEmpty() && autoProvision) {
+      put(identity.nameId(), true);
+      user = lookup(identity.nameId());
     }
-    return LocalUser.of(key.get());
+    if (user.isEmpty()) {
+      throw UserLinkException.notProvisioned(
+          "no local user " + identity.nameId() + " (add it with --users or provision it)");
+    }
+    if (links.containsValue(user.get())) {
+      throw UserLinkException.notProvisioned(
+          "local user " + user.get() + " is linked to another identity than " + key);
+    }
+    if (active.get(user.get())) {
+      links.put(key, user.get());
+    }
+    return user.get();
   }
 
   private Optional<String> lookup(String name) {

@@ -5,15 +5,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a {@link FailureHandler} may show about a failed sign-in: an HTTP status, a stable code id
- * (an {@link ErrorCode#id()}, a {@link UserLinkException.Reason#id()} or one of the filter's own
- * codes listed below), a fixed user-facing sentence and a correlation id that also appears in the
- * log line carrying the details. Contains no attacker-controlled text. Immutable.
+ * What a {@link FailureHandler} may show about a failed sign-in: an HTTP status, a stable code id,
+ * a fixed user-facing sentence and a correlation id that also appears in the log line carrying the
+ * details. Contains no attacker-controlled text. Immutable.
  *
- * <p>The filter's own codes: {@code missing_request_state} (400, the state cookie did not arrive:
- * sign-in was not started in this browser, took too long, or the cookie was blocked), {@code
- * invalid_request_state} (400, the state cookie was altered), {@code relay_state_mismatch} (400),
- * {@code no_registration} (404), {@code method_not_allowed} (405), {@code internal_error} (500).
+ * <p>The code is exactly one of: core's {@link ErrorCode} when the Response itself was rejected
+ * ({@link #validationCode()}), or the filter's own {@link FilterErrorCode} ({@link #filterCode()};
+ * for a refusal of the {@link UserLinker} also {@link #linkReason()}). {@link #code()} is its id.
  */
 public final class SignInFailure {
   private final int status;
@@ -21,6 +19,7 @@ public final class SignInFailure {
   private final String userMessage;
   private final String correlationId;
   private final ErrorCode validationCode;
+  private final FilterErrorCode filterCode;
   private final UserLinkException.Reason linkReason;
 
   SignInFailure(
@@ -29,12 +28,14 @@ public final class SignInFailure {
       String userMessage,
       String correlationId,
       ErrorCode validationCode,
+      FilterErrorCode filterCode,
       UserLinkException.Reason linkReason) {
     this.status = status;
     this.code = Objects.requireNonNull(code);
     this.userMessage = Objects.requireNonNull(userMessage);
     this.correlationId = Objects.requireNonNull(correlationId);
     this.validationCode = validationCode;
+    this.filterCode = filterCode;
     this.linkReason = linkReason;
   }
 
@@ -61,6 +62,11 @@ public final class SignInFailure {
   /** The core validation code when the Response itself was rejected. */
   public Optional<ErrorCode> validationCode() {
     return Optional.ofNullable(validationCode);
+  }
+
+  /** The filter's own code when the filter refused the request (not core's validation). */
+  public Optional<FilterErrorCode> filterCode() {
+    return Optional.ofNullable(filterCode);
   }
 
   /** The user linker's reason when it refused the user. */

@@ -9,31 +9,34 @@ import java.util.Objects;
 public final class UserLinkException extends Exception {
   private static final long serialVersionUID = 1L;
 
-  /** Why the user may not sign in; each has a stable id shown to the browser. */
+  /** Why the user may not sign in; each is a {@link FilterErrorCode} shown to the browser. */
   public enum Reason {
     /** No local user for this identity (not provisioned yet). */
-    NOT_PROVISIONED("user_not_provisioned", "Your account is not set up in this application."),
+    NOT_PROVISIONED(FilterErrorCode.USER_NOT_PROVISIONED),
     /** The local user exists but is inactive (disabled, locked, expired). */
-    INACTIVE("user_inactive", "Your account in this application is not active."),
+    INACTIVE(FilterErrorCode.USER_INACTIVE),
     /** Any other refusal (e.g. not in a required group). */
-    DENIED("access_denied", "Your account may not use this application.");
+    DENIED(FilterErrorCode.ACCESS_DENIED);
 
-    private final String id;
-    private final String message;
+    private final FilterErrorCode code;
 
-    Reason(String id, String message) {
-      this.id = id;
-      this.message = message;
+    Reason(FilterErrorCode code) {
+      this.code = code;
     }
 
-    /** Stable snake_case id, shown to the browser. */
+    /** The filter's code for this refusal (403). */
+    public FilterErrorCode code() {
+      return code;
+    }
+
+    /** Stable snake_case id, shown to the browser: {@code code().id()}. */
     public String id() {
-      return id;
+      return code.id();
     }
 
     /** A sentence for the user (contains no identity data). */
     public String userMessage() {
-      return message;
+      return code.userMessage();
     }
   }
 

@@ -21,8 +21,10 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -359,6 +361,51 @@ class SamlSsoFilterConfigurationTest {
           .startsWith("{\"code\":\"invalid_audience\",\"id\":\"")
           .endsWith("\"validation\":\"INVALID_AUDIENCE\"}");
     }
+  }
+
+  @Test
+  void failureHandlerWhenTheFilterRefusesThenItGetsTheFilterCodeAndNoValidationCode()
+      throws Exception {
+    List<SignInFailure> seen = new CopyOnWriteArrayList<>();
+    try (TestApp app =
+        TestApp.start(
+            base ->
+                SamlSsoFilter.builder(
+                        ServiceProvider.builder()
+                            .registration(
+                                SamlSsoFilterTest.registration(base)
+                                    .identityProvider(idp(contoso))
+                                    .build())
+                            .build(),
+                        identity -> {
+                          throw UserLinkException.inactive("disabled in the test");
+                        })
+                    .failureHandler(
+                        (req, resp, failure) -> {
+                          seen.add(failure);
+                          resp.setStatus(failure.status());
+                        })
+                    .build())) {
+      TestBrowser browser = new TestBrowser();
+      HttpResponse<String> get = browser.getPage(app.uri(ACS));
+      AuthnRequestInfo info =
+          contoso.parseRedirect(
+              browser.getPage(app.uri("/inbox")).headers().firstValue("Location").orElseThrow());
+      HttpResponse<String> refused =
+          post(browser, app.uri(ACS), contoso.respondTo(info).build(), info.relayState().get());
+
+      assertThat(get.statusCode()).isEqualTo(405);
+      assertThat(refused.statusCode()).isEqualTo(403);
+    }
+    assertThat(seen).hasSize(2);
+    assertThat(seen.get(0).filterCode()).hasValue(FilterErrorCode.METHOD_NOT_ALLOWED);
+    assertThat(seen.get(0).code()).isEqualTo("method_not_allowed");
+    assertThat(seen.get(0).validationCode()).isEmpty();
+    assertThat(seen.get(0).linkReason()).isEmpty();
+    assertThat(seen.get(1).filterCode()).hasValue(FilterErrorCode.USER_INACTIVE);
+    assertThat(seen.get(1).linkReason()).hasValue(UserLinkException.Reason.INACTIVE);
+    assertThat(seen.get(1).code()).isEqualTo("user_inactive");
+    assertThat(seen.get(1).validationCode()).isEmpty();
   }
 
   @Test

@@ -21,7 +21,6 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,15 +37,11 @@ class SamlSsoFilterTest {
   static final String STATE = "cloudsign_saml_state";
   static final String ACS = "/saml2/idpresponse";
 
-  static FakeEntra entra;
+  /** Created once for the class; SamlSsoFilterConfigurationTest borrows it through registration. */
+  static final FakeEntra entra = FakeEntra.create();
 
   TestApp app;
   TestBrowser browser;
-
-  @BeforeAll
-  static void createEntra() {
-    entra = FakeEntra.create();
-  }
 
   @BeforeEach
   void start() throws Exception {
@@ -182,6 +177,19 @@ class SamlSsoFilterTest {
   void signOnPathWithoutReturnToThenLandsOnRoot() throws Exception {
     HttpResponse<String> acs = signIn(browser, "/login");
 
+    assertThat(acs.headers().firstValue("Location")).hasValue("/");
+  }
+
+  @Test
+  void signOnPathWhenPostedFromOwnPageThenRedirectsToEntraAndLandsOnRoot() throws Exception {
+    HttpResponse<String> r = browser.post(app.uri("/login?return_to=%2Fignored"), Map.of());
+    String location = r.headers().firstValue("Location").orElseThrow();
+
+    HttpResponse<String> acs = answer(browser, entra.parseRedirect(location), x -> x);
+
+    assertThat(r.statusCode()).isEqualTo(302);
+    assertThat(location).startsWith(entra.ssoUrl() + "?SAMLRequest=");
+    assertThat(acs.statusCode()).isEqualTo(303);
     assertThat(acs.headers().firstValue("Location")).hasValue("/");
   }
 

@@ -5,24 +5,29 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Encodes the pending sign-ins of one browser into an HMAC-SHA256-signed cookie value, so the state
- * survives the IdP's cross-site POST without server-side storage (DESIGN §3 step 3).
+ * Encodes the pending sign-in of one browser into an HMAC-SHA256-signed cookie value, so the state
+ * survives the IdP's cross-site POST without server-side storage.
  *
- * <p>Value: {@code base64url(payload) "." base64url(HMAC(key, name NUL path NUL payload))}. The MAC
- * binds the value to the cookie name and path, is compared in constant time, and is checked before
- * any field is parsed. Thread-safe.
+ * <p>Value: {@code base64url(payload) "." base64url(HMAC(key, context NUL name NUL registration NUL
+ * replyUrl NUL payload))}, where the payload is {@code "1" LF registration TAB requestId TAB
+ * issuedAt TAB expiresAt TAB relayKey TAB returnPath} (instants in epoch seconds). The MAC binds
+ * the value to the cookie name, the registration and that registration's Reply URL as configured
+ * where the cookie arrives, so a value minted for another registration or Reply URL (another
+ * deployment sharing the key, a registration since moved) does not verify. It is compared in
+ * constant time; the only field read before it is the registration id, to choose which Reply URL
+ * the MAC must bind. Thread-safe.
  */
 public final class StateCookieCodec {
   private static final String VERSION = "1";
+  private static final String CONTEXT = "cloudsign-saml-state-v2";
   private static final int MAX_VALUE_LENGTH = 8192;
 
   private final SecretKeySpec key;
@@ -37,7 +42,7 @@ public final class StateCookieCodec {
     this.key = new SecretKeySpec(key.clone(), "HmacSHA256");
   }
 
-  /** One AuthnRequest in flight, as remembered for the browser. */
+  /** The AuthnRequest in flight, as remembered for the browser. */
   public record Entry(
       String registrationId,
       String requestId,
@@ -56,38 +61,44 @@ public final class StateCookieCodec {
       }
     }
 
+    /** Whether the request can no longer be answered at {@code now} (core's own rule). */
+    public boolean expiredAt(Instant now) {
+      return !now.isBefore(expiresAt);
+    }
+
     /** The core view of this entry; the relay key is the RelayState sent to the IdP. */
     public PendingRequest toPendingRequest() {
       return PendingRequest.of(registrationId, requestId, issuedAt, expiresAt, relayKey);
     }
   }
 
-  public String encode(String cookieName, String cookiePath, List<Entry> entries) {
-    StringBuilder payload = new StringBuilder(VERSION);
-    for (Entry e : entries) {
-      payload
-          .append('\n')
-          .append(e.registrationId())
-          .append('\t')
-          .append(e.requestId())
-          .append('\t')
-          .append(e.issuedAt().getEpochSecond())
-          .append('\t')
-          .append(e.expiresAt().getEpochSecond())
-          .append('\t')
-          .append(e.relayKey())
-          .append('\t')
-          .append(e.returnPath());
-    }
-    byte[] bytes = payload.toString().getBytes(StandardCharsets.UTF_8);
+  /**
+   * @param replyUrl the Reply URL of the entry's registration, as configured
+   */
+  public String encode(String cookieName, String replyUrl, Entry entry) {
+    String payload =
+        String.join(
+            "\t",
+            entry.registrationId(),
+            entry.requestId(),
+            Long.toString(entry.issuedAt().getEpochSecond()),
+            Long.toString(entry.expiresAt().getEpochSecond()),
+            entry.relayKey(),
+            entry.returnPath());
+    byte[] bytes = (VERSION + "\n" + payload).getBytes(StandardCharsets.UTF_8);
+    byte[] tag = mac(cookieName, entry.registrationId(), replyUrl, bytes);
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-    return b64.encodeToString(bytes) + "." + b64.encodeToString(mac(cookieName, cookiePath, bytes));
+    return b64.encodeToString(bytes) + "." + b64.encodeToString(tag);
   }
 
   /**
-   * @return the entries, or empty if the value is malformed or its MAC does not verify
+   * @param replyUrlOf the configured Reply URL of a registration that may answer where the cookie
+   *     arrived, or empty for any other registration id
+   * @return the entry, or empty if the value is malformed, names a registration {@code replyUrlOf}
+   *     does not know, or its MAC does not verify for that registration and Reply URL
    */
-  public Optional<List<Entry>> decode(String cookieName, String cookiePath, String value) {
+  public Optional<Entry> decode(
+      String cookieName, String value, Function<String, Optional<String>> replyUrlOf) {
     if (value == null || value.length() > MAX_VALUE_LENGTH) {
       return Optional.empty();
     }
@@ -104,41 +115,57 @@ public final class StateCookieCodec {
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
-    if (!MessageDigest.isEqual(tag, mac(cookieName, cookiePath, payload))) {
+    String text = new String(payload, StandardCharsets.UTF_8);
+    Optional<String> registrationId = registrationId(text);
+    Optional<String> replyUrl = registrationId.flatMap(replyUrlOf);
+    if (replyUrl.isEmpty()
+        || !MessageDigest.isEqual(
+            tag, mac(cookieName, registrationId.get(), replyUrl.get(), payload))) {
       return Optional.empty();
     }
-    String[] lines = new String(payload, StandardCharsets.UTF_8).split("\n", -1);
-    if (!VERSION.equals(lines[0])) {
+    return parse(text);
+  }
+
+  /** The first field of the entry line: only a lookup key until the MAC has verified. */
+  private static Optional<String> registrationId(String payload) {
+    int start = VERSION.length() + 1;
+    int tab = payload.indexOf('\t', start);
+    if (!payload.startsWith(VERSION + "\n") || tab <= start) {
       return Optional.empty();
     }
-    List<Entry> entries = new ArrayList<>();
+    return Optional.of(payload.substring(start, tab));
+  }
+
+  private static Optional<Entry> parse(String payload) {
+    String[] lines = payload.split("\n", -1);
+    if (lines.length != 2 || !VERSION.equals(lines[0])) {
+      return Optional.empty();
+    }
+    String[] f = lines[1].split("\t", -1);
+    if (f.length != 6) {
+      return Optional.empty();
+    }
     try {
-      for (int i = 1; i < lines.length; i++) {
-        String[] f = lines[i].split("\t", -1);
-        if (f.length != 6) {
-          return Optional.empty();
-        }
-        entries.add(
-            new Entry(
-                f[0],
-                f[1],
-                Instant.ofEpochSecond(Long.parseLong(f[2])),
-                Instant.ofEpochSecond(Long.parseLong(f[3])),
-                f[4],
-                f[5]));
-      }
+      return Optional.of(
+          new Entry(
+              f[0],
+              f[1],
+              Instant.ofEpochSecond(Long.parseLong(f[2])),
+              Instant.ofEpochSecond(Long.parseLong(f[3])),
+              f[4],
+              f[5]));
     } catch (RuntimeException e) {
       return Optional.empty();
     }
-    return Optional.of(List.copyOf(entries));
   }
 
-  private byte[] mac(String cookieName, String cookiePath, byte[] payload) {
+  private byte[] mac(String cookieName, String registrationId, String replyUrl, byte[] payload) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);
+      // No part contains NUL: cookie names and registration ids are restricted, URLs have none.
       mac.update(
-          ("cloudsign-saml-state\0" + cookieName + "\0" + cookiePath + "\0")
+          (CONTEXT + "\0" + cookieName + "\0" + registrationId + "\0" + replyUrl + "\0")
               .getBytes(StandardCharsets.UTF_8));
       return mac.doFinal(payload);
     } catch (GeneralSecurityException e) {

@@ -1,0 +1,52 @@
+package io.cloudsign.saml.servlet;
+
+import io.cloudsign.saml.core.Registration;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * {@code GET /saml2/metadata} (the only registration) or {@code /saml2/metadata/<registration id>}:
+ * the SP metadata XML to upload to Entra. Other methods 405, unknown registrations 404.
+ */
+final class MetadataEndpoint implements Endpoint {
+  private final FilterSettings s;
+
+  MetadataEndpoint(FilterSettings settings) {
+    this.s = settings;
+  }
+
+  @Override
+  public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    if (!Requests.isSafeMethod(request)) {
+      response.setHeader("Allow", "GET, HEAD");
+      response.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+      return;
+    }
+    String rest = Requests.pathInContext(request).substring(s.metadataPath.length());
+    Optional<Registration> reg = registration(rest);
+    if (reg.isEmpty()) {
+      response.sendError(HttpServletResponse.SC_NOT_FOUND);
+      return;
+    }
+    response.setStatus(HttpServletResponse.SC_OK);
+    response.setContentType("application/samlmetadata+xml; charset=UTF-8");
+    response.setHeader(
+        "Content-Disposition", "inline; filename=\"" + reg.get().id() + "-sp-metadata.xml\"");
+    response
+        .getOutputStream()
+        .write(s.serviceProvider.metadata(reg.get().id()).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** {@code ""}: the only registration; {@code "/id"}: that one. */
+  private Optional<Registration> registration(String rest) {
+    if (!rest.isEmpty()) {
+      return s.serviceProvider.registration(rest.substring(1));
+    }
+    return s.serviceProvider.registrations().size() == 1
+        ? Optional.of(s.serviceProvider.registrations().iterator().next())
+        : Optional.empty();
+  }
+}

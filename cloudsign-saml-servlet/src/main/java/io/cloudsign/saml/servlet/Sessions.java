@@ -1,0 +1,63 @@
+package io.cloudsign.saml.servlet;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The signed-in user in the HTTP session: found, started (with a new session id) and ended. */
+final class Sessions {
+  private static final Logger log = LoggerFactory.getLogger(SamlSsoFilter.class);
+
+  private Sessions() {}
+
+  /**
+   * The principal of this request's session, or {@code null}; one whose IdP SessionNotOnOrAfter has
+   * passed is removed from the session.
+   */
+  static SamlPrincipal current(HttpServletRequest request, Clock clock) {
+    HttpSession session = request.getSession(false);
+    if (session == null) {
+      return null;
+    }
+    Object value;
+    try {
+      value = session.getAttribute(SamlPrincipal.ATTRIBUTE);
+    } catch (IllegalStateException invalidated) {
+      return null;
+    }
+    if (!(value instanceof SamlPrincipal principal)) {
+      return null;
+    }
+    Optional<Instant> end = principal.sessionNotOnOrAfter();
+    if (end.isPresent() && !clock.instant().isBefore(end.get())) {
+      session.removeAttribute(SamlPrincipal.ATTRIBUTE);
+      log.info("SAML session of {} ended at the IdP's SessionNotOnOrAfter", principal.getName());
+      return null;
+    }
+    return principal;
+  }
+
+  /** Stores the principal in the session, under a new id if a session existed (no fixation). */
+  static void start(HttpServletRequest request, SamlPrincipal principal) {
+    if (request.getSession(false) != null) {
+      request.changeSessionId(); // session fixation: never keep a pre-authentication id
+    }
+    request.getSession(true).setAttribute(SamlPrincipal.ATTRIBUTE, principal);
+  }
+
+  /** Invalidates the session, if any. */
+  static void end(HttpServletRequest request) {
+    HttpSession session = request.getSession(false);
+    if (session != null) {
+      try {
+        session.invalidate();
+      } catch (IllegalStateException alreadyInvalid) {
+        // nothing to end
+      }
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package io.cloudsign.saml.servlet;
+
+import io.cloudsign.saml.core.Registration;
+import io.cloudsign.saml.servlet.internal.StateCookieCodec;
+import io.cloudsign.saml.servlet.internal.StateCookieCodec.Entry;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The request-state cookie, the one place that names, sets, reads and ends it. It carries the
+ * browser's pending sign-in (one {@link Entry}) from sign-in start to the Reply URL, {@code
+ * HttpOnly; Secure; SameSite=None} (Entra's POST back is cross-site), HMAC-signed by {@link
+ * StateCookieCodec} over the registration and its Reply URL.
+ *
+ * <p>For an https Reply URL it is a {@code __Host-} cookie ({@code Path=/}, no {@code Domain}), so
+ * no other host (a sibling subdomain) and no plain-http page can plant or overwrite it; its name
+ * ends in a tag of the Reply URL path ({@code __Host-cloudsign_saml_state-1a2b3c4d}), so sign-ins
+ * to two Reply URLs of one host do not replace each other. For an http loopback Reply URL (local
+ * development, tests) it keeps the configured name and {@code Path} = the Reply URL path, which
+ * clients that do not know cookie prefixes handle. Thread-safe.
+ */
+final class StateCookie {
+  private static final String HOST_PREFIX = "__Host-";
+
+  private final StateCookieCodec codec;
+  private final String name;
+  private final long maxAgeSeconds;
+
+  StateCookie(byte[] key, String name, Duration lifetime) {
+    this.codec = new StateCookieCodec(key);
+    this.name = name;
+    this.maxAgeSeconds = Math.max(1, lifetime.toSeconds());
+  }
+
+  /** What arrived at a Reply URL. */
+  record Read(List<Entry> entries, boolean tampered) {}
+
+  /** The {@code Set-Cookie} value that remembers {@code entry} for {@code registration}. */
+  String set(Registration registration, Entry entry) {
+    String value = codec.encode(name(registration), registration.replyUrl().toString(), entry);
+    return header(name(registration), value, path(registration), maxAgeSeconds);
+  }
+
+  /** The {@code Set-Cookie} values that end the state at these registrations' Reply URL. */
+  List<String> clear(List<Registration> servedHere) {
+    Set<String> headers = new LinkedHashSet<>();
+    servedHere.forEach(r -> headers.add(header(name(r), "", path(r), 0)));
+    return List.copyOf(headers);
+  }
+
+  /**
+   * The pending sign-ins of this browser for {@code servedHere} (the registrations of the Reply URL
+   * the request arrived at): every state cookie that verifies for one of them, since a browser may
+   * send several (other paths). A cookie minted for another registration or Reply URL does not
+   * verify. {@code tampered} when none verified and at least one failed its check.
+   */
+  Read read(HttpServletRequest request, List<Registration> servedHere) {
+    Cookie[] cookies = request.getCookies();
+    if (cookies == null) {
+      return new Read(List.of(), false);
+    }
+    boolean invalid = false;
+    List<Entry> entries = new ArrayList<>();
+    for (Cookie c : cookies) {
+      String cookieName = c.getName();
+      if (servedHere.stream().noneMatch(r -> name(r).equals(cookieName))
+          || c.getValue() == null
+          || c.getValue().isEmpty()) {
+        continue;
+      }
+      Optional<Entry> entry =
+          codec.decode(cookieName, c.getValue(), id -> replyUrlOf(servedHere, cookieName, id));
+      invalid |= entry.isEmpty();
+      entry.ifPresent(entries::add);
+    }
+    return new Read(List.copyOf(entries), invalid && entries.isEmpty());
+  }
+
+  /** A diagnostic name for log lines, e.g. {@code 'cloudsign_saml_state' (Path=/saml2/…)}. */
+  String describe(Registration registration) {
+    return "'" + name(registration) + "' (Path=" + path(registration) + ")";
+  }
+
+  private Optional<String> replyUrlOf(
+      List<Registration> servedHere, String cookieName, String registrationId) {
+    return servedHere.stream()
+        .filter(r -> r.id().equals(registrationId) && name(r).equals(cookieName))
+        .map(r -> r.replyUrl().toString())
+        .findFirst();
+  }
+
+  private String name(Registration r) {
+    return hostPrefixed(r) ? HOST_PREFIX + name + "-" + pathTag(replyPath(r)) : name;
+  }
+
+  private static String path(Registration r) {
+    return hostPrefixed(r) ? "/" : replyPath(r);
+  }
+
+  /** {@code __Host-} needs a secure origin; Registration allows http only on loopback hosts. */
+  private static boolean hostPrefixed(Registration r) {
+    return "https".equalsIgnoreCase(r.replyUrl().getScheme());
+  }
+
+  private static String replyPath(Registration r) {
+    String p = r.replyUrl().getRawPath();
+    return p == null || p.isEmpty() ? "/" : p;
+  }
+
+  /** 8 hex digits of SHA-256 of the Reply URL path: a stable, cookie-name-safe tag. */
+  static String pathTag(String replyPath) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(replyPath.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+
+  private static String header(String name, String value, String path, long maxAge) {
+    StringBuilder sb =
+        new StringBuilder(name)
+            .append('=')
+            .append(value)
+            .append("; Path=")
+            .append(path)
+            .append("; Max-Age=")
+            .append(maxAge);
+    if (maxAge == 0) {
+      sb.append("; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
+    }
+    return sb.append("; Secure; HttpOnly; SameSite=None").toString();
+  }
+}
