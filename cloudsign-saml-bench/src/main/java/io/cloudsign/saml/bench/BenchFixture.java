@@ -6,7 +6,7 @@ import io.cloudsign.saml.core.Registration;
 import io.cloudsign.saml.core.ReplayCache;
 import io.cloudsign.saml.core.SamlMetadataException;
 import io.cloudsign.saml.core.ServiceProvider;
-import io.cloudsign.saml.core.SignOnRequest;
+import io.cloudsign.saml.core.SignInRequest;
 import io.cloudsign.saml.testkit.AuthnRequestInfo;
 import io.cloudsign.saml.testkit.FakeEntra;
 import io.cloudsign.saml.testkit.ResponseBuilder;
@@ -62,7 +62,7 @@ final class BenchFixture {
   }
 
   Exchange exchange(ServiceProvider sp, UnaryOperator<ResponseBuilder> variant) {
-    SignOnRequest request = sp.startSignOn(REGISTRATION, RELAY_STATE);
+    SignInRequest request = sp.startSignIn(REGISTRATION, RELAY_STATE);
     AuthnRequestInfo received = entra.parseRedirect(request.redirectUrl().toString());
     String xml = variant.apply(entra.respondTo(received).user(TestUser.bSimon())).buildXml();
     return new Exchange(

@@ -5,7 +5,7 @@ import io.cloudsign.saml.core.InMemoryReplayCache;
 import io.cloudsign.saml.core.PendingRequest;
 import io.cloudsign.saml.core.SamlValidationException;
 import io.cloudsign.saml.core.ServiceProvider;
-import io.cloudsign.saml.core.SignOnRequest;
+import io.cloudsign.saml.core.SignInRequest;
 import io.cloudsign.saml.core.VerifiedAssertion;
 import io.cloudsign.saml.testkit.Attack;
 import io.cloudsign.saml.testkit.AuthnRequestInfo;
@@ -234,7 +234,7 @@ public class SamlBenchmarks {
 
   /** Building, deflating and encoding an AuthnRequest redirect URL. */
   @State(Scope.Benchmark)
-  public static class StartSignOnState {
+  public static class StartSignInState {
     ServiceProvider sp;
 
     @Setup
@@ -242,7 +242,7 @@ public class SamlBenchmarks {
       TestClock clock = TestClock.atNow();
       BenchFixture f = new BenchFixture(clock);
       sp = f.serviceProvider(clock, null);
-      SignOnRequest request = sp.startSignOn(BenchFixture.REGISTRATION, BenchFixture.RELAY_STATE);
+      SignInRequest request = sp.startSignIn(BenchFixture.REGISTRATION, BenchFixture.RELAY_STATE);
       AuthnRequestInfo received = f.entra.parseRedirect(request.redirectUrl().toString());
       check(received.id().equals(request.pending().requestId()), "fake Entra reads the request");
       check(
@@ -261,8 +261,8 @@ public class SamlBenchmarks {
   }
 
   @Benchmark
-  public URI cloudsign_startSignOn(StartSignOnState s) {
-    return s.sp.startSignOn(BenchFixture.REGISTRATION, BenchFixture.RELAY_STATE).redirectUrl();
+  public URI cloudsign_startSignIn(StartSignInState s) {
+    return s.sp.startSignIn(BenchFixture.REGISTRATION, BenchFixture.RELAY_STATE).redirectUrl();
   }
 
   // ------------------------------------------------------------------ the peer

@@ -44,10 +44,10 @@ class BenchmarkSetupTest {
   }
 
   @Test
-  void cloudsignStartSignOnWhenSetUpThenBuildsRedirect() throws Exception {
-    SamlBenchmarks.StartSignOnState s = new SamlBenchmarks.StartSignOnState();
+  void cloudsignStartSignInWhenSetUpThenBuildsRedirect() throws Exception {
+    SamlBenchmarks.StartSignInState s = new SamlBenchmarks.StartSignInState();
     s.setUp();
-    assertTrue(benchmarks.cloudsign_startSignOn(s).getRawQuery().contains("SAMLRequest="));
+    assertTrue(benchmarks.cloudsign_startSignIn(s).getRawQuery().contains("SAMLRequest="));
   }
 
   @Test

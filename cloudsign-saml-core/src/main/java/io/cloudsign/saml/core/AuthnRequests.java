@@ -34,7 +34,7 @@ final class AuthnRequests {
     this.lifetime = lifetime;
   }
 
-  SignOnRequest create(Registration registration, String relayState) {
+  SignInRequest create(Registration registration, String relayState) {
     if (relayState != null
         && relayState.getBytes(StandardCharsets.UTF_8).length > MAX_RELAY_STATE_BYTES) {
       throw new IllegalArgumentException(
@@ -56,10 +56,10 @@ final class AuthnRequests {
     if (binding == Binding.HTTP_REDIRECT) {
       String samlRequest = Base64.getEncoder().encodeToString(deflate(xml));
       URI url = redirectUrl(registration, destination, samlRequest, relayState);
-      return new SignOnRequest(pending, binding, destination, samlRequest, url, null);
+      return new SignInRequest(pending, binding, destination, samlRequest, url, null);
     }
     String samlRequest = Base64.getEncoder().encodeToString(xml.getBytes(StandardCharsets.UTF_8));
-    return new SignOnRequest(
+    return new SignInRequest(
         pending,
         binding,
         destination,

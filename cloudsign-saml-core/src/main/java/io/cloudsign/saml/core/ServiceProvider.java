@@ -19,7 +19,7 @@ import java.util.Optional;
  *
  * <pre>{@code
  * ServiceProvider sp = ServiceProvider.builder().registration(contoso).build();
- * SignOnRequest request = sp.startSignOn("contoso", "/inbox");
+ * SignInRequest request = sp.startSignIn("contoso", "/inbox");
  * // remember request.pending() for this browser, redirect to request.redirectUrl()
  * // ... later, at the Reply URL:
  * VerifiedAssertion user = sp.validate(samlResponseFormValue, pending);
@@ -61,12 +61,12 @@ public final class ServiceProvider {
    *
    * @throws IllegalStateException if there is more than one registration
    */
-  public SignOnRequest startSignOn(String relayState) {
+  public SignInRequest startSignInForOnlyRegistration(String relayState) {
     if (registrations.size() != 1) {
       throw new IllegalStateException(
-          "several registrations are configured: name one with startSignOn(registrationId, …)");
+          "several registrations are configured: name one with startSignIn(registrationId, …)");
     }
-    return startSignOn(registrations.keySet().iterator().next(), relayState);
+    return startSignIn(registrations.keySet().iterator().next(), relayState);
   }
 
   /**
@@ -78,7 +78,7 @@ public final class ServiceProvider {
    *     {@code null}
    * @throws IllegalArgumentException if the registration is unknown or the relay state too long
    */
-  public SignOnRequest startSignOn(String registrationId, String relayState) {
+  public SignInRequest startSignIn(String registrationId, String relayState) {
     return authnRequests.create(requireRegistration(registrationId), relayState);
   }
 

@@ -31,10 +31,42 @@ class AuthnRequestTest {
   }
 
   @Test
-  void startSignOnWhenRedirectBindingThenEntraReadsEveryField() throws Exception {
+  void startSignInForOnlyRegistrationWhenOneRegistrationThenStartsItsSignIn() throws Exception {
     ServiceProvider sp = sp(registration().build());
 
-    SignOnRequest request = sp.startSignOn("contoso", "state-1");
+    SignInRequest request = sp.startSignInForOnlyRegistration("state-1");
+
+    assertThat(request.pending().registrationId()).isEqualTo("contoso");
+    assertThat(request.pending().relayState()).contains("state-1");
+    assertThat(entra.parseRedirect(request.redirectUrl().toString()).issuer())
+        .isEqualTo(Fixture.ENTITY_ID);
+  }
+
+  @Test
+  void startSignInForOnlyRegistrationWhenSeveralRegistrationsThenRefusesNamingTheOtherMethod()
+      throws Exception {
+    ServiceProvider sp =
+        ServiceProvider.builder()
+            .registration(registration().build())
+            .registration(
+                Registration.builder("fabrikam")
+                    .entityId("urn:example:fabrikam")
+                    .replyUrl("https://fabrikam.example/saml2/idpresponse")
+                    .identityProvider(IdentityProvider.fromMetadata(entra.metadataXml()))
+                    .build())
+            .clock(clock)
+            .build();
+
+    assertThatThrownBy(() -> sp.startSignInForOnlyRegistration(null))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("startSignIn(registrationId, …)");
+  }
+
+  @Test
+  void startSignInWhenRedirectBindingThenEntraReadsEveryField() throws Exception {
+    ServiceProvider sp = sp(registration().build());
+
+    SignInRequest request = sp.startSignIn("contoso", "state-1");
     AuthnRequestInfo received = entra.parseRedirect(request.redirectUrl().toString());
 
     assertThat(request.redirectUrl().toString()).startsWith(entra.ssoUrl() + "?SAMLRequest=");
@@ -59,11 +91,11 @@ class AuthnRequestTest {
   }
 
   @Test
-  void startSignOnWhenCalledRepeatedlyThenIdsAreUniqueAndNeverStartWithDigit() throws Exception {
+  void startSignInWhenCalledRepeatedlyThenIdsAreUniqueAndNeverStartWithDigit() throws Exception {
     ServiceProvider sp = sp(registration().build());
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < 500; i++) {
-      String id = sp.startSignOn("contoso", null).pending().requestId();
+      String id = sp.startSignIn("contoso", null).pending().requestId();
       assertThat(Character.isDigit(id.charAt(0))).isFalse();
       ids.add(id);
     }
@@ -71,7 +103,7 @@ class AuthnRequestTest {
   }
 
   @Test
-  void startSignOnWhenOptionsSetThenRequestCarriesThem() throws Exception {
+  void startSignInWhenOptionsSetThenRequestCarriesThem() throws Exception {
     ServiceProvider sp =
         sp(
             registration()
@@ -82,7 +114,7 @@ class AuthnRequestTest {
                 .build());
 
     AuthnRequestInfo received =
-        entra.parseRedirect(sp.startSignOn("contoso", null).redirectUrl().toString());
+        entra.parseRedirect(sp.startSignIn("contoso", null).redirectUrl().toString());
 
     assertThat(received.forceAuthn()).isTrue();
     assertThat(received.nameIdFormat())
@@ -94,15 +126,15 @@ class AuthnRequestTest {
   }
 
   @Test
-  void startSignOnWhenPassiveThenRequestIsPassive() throws Exception {
+  void startSignInWhenPassiveThenRequestIsPassive() throws Exception {
     ServiceProvider sp = sp(registration().passive(true).build());
     assertThat(
-            entra.parseRedirect(sp.startSignOn("contoso", null).redirectUrl().toString()).passive())
+            entra.parseRedirect(sp.startSignIn("contoso", null).redirectUrl().toString()).passive())
         .isTrue();
   }
 
   @Test
-  void startSignOnWhenSigningKeyConfiguredThenRedirectSignatureVerifiesOverTheQuery()
+  void startSignInWhenSigningKeyConfiguredThenRedirectSignatureVerifiesOverTheQuery()
       throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
     g.initialize(2048);
@@ -111,7 +143,7 @@ class AuthnRequestTest {
     ServiceProvider sp = sp(registration().requestSigningKey(spKeys.getPrivate(), spCert).build());
 
     AuthnRequestInfo received =
-        entra.parseRedirect(sp.startSignOn("contoso", "rs").redirectUrl().toString());
+        entra.parseRedirect(sp.startSignIn("contoso", "rs").redirectUrl().toString());
 
     assertThat(received.signed()).isTrue();
     assertThat(received.sigAlg()).contains("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256");
@@ -121,10 +153,10 @@ class AuthnRequestTest {
   }
 
   @Test
-  void startSignOnWhenPostBindingThenFormPostsTheRequestToEntra() throws Exception {
+  void startSignInWhenPostBindingThenFormPostsTheRequestToEntra() throws Exception {
     ServiceProvider sp = sp(registration().requestBinding(Binding.HTTP_POST).build());
 
-    SignOnRequest request = sp.startSignOn("contoso", "r&<\"");
+    SignInRequest request = sp.startSignIn("contoso", "r&<\"");
 
     assertThat(request.binding()).isEqualTo(Binding.HTTP_POST);
     assertThat(request.postForm())
@@ -140,7 +172,7 @@ class AuthnRequestTest {
   @Test
   void postFormWhenCspNonceGivenThenSubmitsFromNoncedScriptWithoutInlineHandler() throws Exception {
     ServiceProvider sp = sp(registration().requestBinding(Binding.HTTP_POST).build());
-    SignOnRequest request = sp.startSignOn("contoso", null);
+    SignInRequest request = sp.startSignIn("contoso", null);
 
     String page = request.postForm("r4nd0mN0nceValue123");
 
@@ -154,17 +186,17 @@ class AuthnRequestTest {
   }
 
   @Test
-  void startSignOnWhenRelayStateLongerThan80BytesThenRejects() throws Exception {
+  void startSignInWhenRelayStateLongerThan80BytesThenRejects() throws Exception {
     ServiceProvider sp = sp(registration().build());
-    assertThatThrownBy(() -> sp.startSignOn("contoso", "x".repeat(81)))
+    assertThatThrownBy(() -> sp.startSignIn("contoso", "x".repeat(81)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("80 bytes");
   }
 
   @Test
-  void startSignOnWhenRegistrationUnknownThenRejects() throws Exception {
+  void startSignInWhenRegistrationUnknownThenRejects() throws Exception {
     ServiceProvider sp = sp(registration().build());
-    assertThatThrownBy(() -> sp.startSignOn("nope", null))
+    assertThatThrownBy(() -> sp.startSignIn("nope", null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unknown registration");
   }

@@ -59,14 +59,14 @@ final class Fixture {
   }
 
   /** A started sign-in: the pending request and what Entra received. */
-  record Flow(SignOnRequest request, AuthnRequestInfo received) {
+  record Flow(SignInRequest request, AuthnRequestInfo received) {
     PendingRequest pending() {
       return request.pending();
     }
   }
 
   Flow start() {
-    SignOnRequest request = sp.startSignOn(registration.id(), "relay-1");
+    SignInRequest request = sp.startSignIn(registration.id(), "relay-1");
     return new Flow(request, entra.parseRedirect(request.redirectUrl().toString()));
   }
 

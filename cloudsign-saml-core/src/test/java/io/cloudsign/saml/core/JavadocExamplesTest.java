@@ -54,7 +54,7 @@ class JavadocExamplesTest {
 
     // javadoc: ServiceProvider
     ServiceProvider sp = ServiceProvider.builder().registration(contoso).build();
-    SignOnRequest request = sp.startSignOn("contoso", "/inbox");
+    SignInRequest request = sp.startSignIn("contoso", "/inbox");
     // remember request.pending() for this browser, redirect to request.redirectUrl()
     // ... later, at the Reply URL:
     // end javadoc

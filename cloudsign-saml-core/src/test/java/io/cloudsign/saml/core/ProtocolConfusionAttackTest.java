@@ -180,12 +180,12 @@ class ProtocolConfusionAttackTest extends AttackTestSupport {
             .registration(Fixture.registration("fabrikam", otherTenant))
             .clock(clock)
             .build();
-    SignOnRequest toFabrikam = sp.startSignOn("fabrikam", null);
+    SignInRequest toFabrikam = sp.startSignIn("fabrikam", null);
     var received = otherTenant.parseRedirect(toFabrikam.redirectUrl().toString());
     // Control: fabrikam's own tenant answers and is accepted.
     assertThat(sp.validate(otherTenant.respondTo(received).build(), toFabrikam.pending()).nameId())
         .isNotBlank();
-    SignOnRequest again = sp.startSignOn("fabrikam", null);
+    SignInRequest again = sp.startSignIn("fabrikam", null);
     var receivedAgain = otherTenant.parseRedirect(again.redirectUrl().toString());
     // Contoso's tenant answers fabrikam's request (same SP, same Reply URL and Identifier).
     String crossed = FAKE.entra().respondTo(receivedAgain).build();

@@ -41,7 +41,7 @@ class ReadmeExamplesTest {
     // README: end configure
 
     // README: start
-    SignOnRequest request = sp.startSignOn("cloudsign", "k3y");
+    SignInRequest request = sp.startSignIn("cloudsign", "k3y");
     PendingRequest pending = request.pending(); // keep for this browser (signed cookie)
     String location = request.redirectUrl().toString(); // answer 302 Location: location
     // README: end start
@@ -81,7 +81,7 @@ class ReadmeExamplesTest {
                     .build())
             .clock(fake.clock())
             .build();
-    SignOnRequest request = sp.startSignOn("app", null);
+    SignInRequest request = sp.startSignIn("app", null);
     AuthnRequestInfo received = entra.parseRedirect(request.redirectUrl().toString());
 
     String good = entra.respondTo(received).user(TestUser.bSimon()).build();

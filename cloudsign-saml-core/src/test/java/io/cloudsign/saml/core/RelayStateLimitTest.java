@@ -14,17 +14,17 @@ class RelayStateLimitTest {
           .build();
 
   @Test
-  void startSignOnWhenRelayStateIsExactlyEightyBytesThenKeepsIt() {
+  void startSignInWhenRelayStateIsExactlyEightyBytesThenKeepsIt() {
     String relayState = "r".repeat(78) + "\u00e9"; // 78 + 2 UTF-8 bytes
 
-    SignOnRequest request = SP.startSignOn("contoso", relayState);
+    SignInRequest request = SP.startSignIn("contoso", relayState);
 
     assertThat(request.pending().relayState()).contains(relayState);
   }
 
   @Test
-  void startSignOnWhenRelayStateIsEightyOneBytesThenRefuses() {
-    assertThatThrownBy(() -> SP.startSignOn("contoso", "r".repeat(79) + "\u00e9"))
+  void startSignInWhenRelayStateIsEightyOneBytesThenRefuses() {
+    assertThatThrownBy(() -> SP.startSignIn("contoso", "r".repeat(79) + "\u00e9"))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

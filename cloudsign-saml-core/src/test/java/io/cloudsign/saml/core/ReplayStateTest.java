@@ -124,7 +124,7 @@ class ReplayStateTest {
   }
 
   private VerifiedAssertion signIn(ServiceProvider sp, String registrationId) throws Exception {
-    SignOnRequest request = sp.startSignOn(registrationId, null);
+    SignInRequest request = sp.startSignIn(registrationId, null);
     String response =
         entra.respondTo(entra.parseRedirect(request.redirectUrl().toString())).build();
     return sp.validate(response, request.pending());

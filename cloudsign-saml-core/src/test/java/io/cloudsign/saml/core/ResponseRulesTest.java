@@ -136,7 +136,7 @@ class ResponseRulesTest {
             .build();
     ServiceProvider sp = ServiceProvider.builder().registration(registration).clock(clock).build();
 
-    SignOnRequest request = sp.startSignOn("contoso", null);
+    SignInRequest request = sp.startSignIn("contoso", null);
     PendingRequest first = request.pending();
     String signedBySecond =
         entra.respondTo(entra.parseRedirect(request.redirectUrl().toString())).build();

@@ -127,7 +127,7 @@ class ResponseValidatorTest {
             .claimMapping(ClaimMapping.entraDefaults().with(EntraClaim.EMAIL, "mail"))
             .build();
     ServiceProvider sp = ServiceProvider.builder().registration(renamed).clock(clock).build();
-    SignOnRequest request = sp.startSignOn("renamed", null);
+    SignInRequest request = sp.startSignIn("renamed", null);
     var received = fx.entra.parseRedirect(request.redirectUrl().toString());
 
     VerifiedAssertion a =

@@ -167,7 +167,7 @@ class StepUpTest {
   }
 
   @Test
-  void startSignOnRecordsWhatTheRegistrationAsksInThePendingRequest() {
+  void startSignInRecordsWhatTheRegistrationAsksInThePendingRequest() {
     Fixture fx = fixture(b -> b.forceAuthn(true).requestedAuthnContext(MFA).nameIdFormat(EMAIL));
 
     PendingRequest p = fx.start().pending();

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.cloudsign.saml.core.IdentityProvider;
 import io.cloudsign.saml.core.Registration;
 import io.cloudsign.saml.core.ServiceProvider;
-import io.cloudsign.saml.core.SignOnRequest;
+import io.cloudsign.saml.core.SignInRequest;
 import io.cloudsign.saml.core.VerifiedAssertion;
 import io.cloudsign.saml.servlet.UserLinkException;
 import io.cloudsign.saml.testkit.FakeEntra;
@@ -41,7 +41,7 @@ class UserTableTest {
 
   VerifiedAssertion signIn(String registrationId, FakeEntra tenant, TestUser user)
       throws Exception {
-    SignOnRequest request = sp.startSignOn(registrationId, null);
+    SignInRequest request = sp.startSignIn(registrationId, null);
     String response =
         tenant.respondTo(tenant.parseRedirect(request.redirectUrl().toString())).user(user).build();
     return sp.validate(response, request.pending());

@@ -24,8 +24,8 @@ final class FilterSettings {
   final UserLinker userLinker;
   final List<PathPattern> protectedPaths;
   final List<PathPattern> publicPaths;
-  final String signOnPath;
-  final Set<String> signOnFullPaths;
+  final String signInPath;
+  final Set<String> signOnUrlPaths;
   final String logoutPath;
   final String afterLogoutPath;
   final String metadataPath;
@@ -43,7 +43,7 @@ final class FilterSettings {
     this.userLinker = b.userLinker;
     this.protectedPaths = List.copyOf(b.protectedPaths);
     this.publicPaths = List.copyOf(b.publicPaths);
-    this.signOnPath = b.signOnPath;
+    this.signInPath = b.signInPath;
     this.logoutPath = b.logoutPath;
     this.afterLogoutPath = b.afterLogoutPath;
     this.metadataPath = b.metadataPath;
@@ -56,30 +56,30 @@ final class FilterSettings {
     this.requireReplyUrlHost = b.requireReplyUrlHost;
     this.maxFormBytes = 3L * serviceProvider.maxResponseChars() + 8192;
     Map<String, List<Registration>> acs = new LinkedHashMap<>();
-    Set<String> signOn = new LinkedHashSet<>();
+    Set<String> signOnUrls = new LinkedHashSet<>();
     for (Registration r : serviceProvider.registrations()) {
       acs.computeIfAbsent(r.replyUrl().getPath(), k -> new ArrayList<>()).add(r);
-      r.signOnUrl().ifPresent(u -> signOn.add(u.getPath()));
+      r.signOnUrl().ifPresent(u -> signOnUrls.add(u.getPath()));
     }
     acs.replaceAll((k, v) -> List.copyOf(v));
     this.replyUrlRegistrations = Collections.unmodifiableMap(acs);
-    signOn.removeAll(acs.keySet());
-    this.signOnFullPaths = Collections.unmodifiableSet(signOn);
+    signOnUrls.removeAll(acs.keySet());
+    this.signOnUrlPaths = Collections.unmodifiableSet(signOnUrls);
   }
 
   boolean isMetadataPath(String path) {
     return path.equals(metadataPath) || path.startsWith(metadataPath + "/");
   }
 
-  boolean isSignOnPath(String path, String fullPath) {
-    return path.equals(signOnPath) || signOnFullPaths.contains(fullPath);
+  boolean isSignInPath(String path, String fullPath) {
+    return path.equals(signInPath) || signOnUrlPaths.contains(fullPath);
   }
 
   /** Whether a path is one the filter answers itself (never a place to return to). */
   boolean isOwnPath(String fullPath, String pathInContext) {
     return replyUrlRegistrations.containsKey(fullPath)
-        || signOnFullPaths.contains(fullPath)
-        || pathInContext.equals(signOnPath)
+        || signOnUrlPaths.contains(fullPath)
+        || pathInContext.equals(signInPath)
         || pathInContext.equals(logoutPath)
         || pathInContext.startsWith(metadataPath);
   }

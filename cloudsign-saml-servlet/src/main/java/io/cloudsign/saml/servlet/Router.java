@@ -53,7 +53,7 @@ final class Router {
     if (s.isMetadataPath(path)) {
       return metadata;
     }
-    if (s.isSignOnPath(path, fullPath)) {
+    if (s.isSignInPath(path, fullPath)) {
       return signIn;
     }
     if (path.equals(s.logoutPath)) {

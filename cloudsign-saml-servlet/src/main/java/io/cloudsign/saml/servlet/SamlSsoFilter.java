@@ -68,7 +68,7 @@ import java.util.function.Predicate;
  * Sec-Fetch-Site: cross-site}) with a page that reloads the same URL as a same-site navigation.
  * What the application itself must do against login CSRF is in the README.
  *
- * <p>Map the filter to {@code /*} (it must see the Reply URL, sign-on, logout and metadata paths)
+ * <p>Map the filter to {@code /*} (it must see the Reply URL, sign-in, logout and metadata paths)
  * for the {@code REQUEST} dispatcher. The container's form size limit must admit the {@code
  * SAMLResponse} (Jetty's default is 200 kB; raise it to a little more than the ServiceProvider's
  * {@code maxResponseChars}).
@@ -88,7 +88,7 @@ public final class SamlSsoFilter implements Filter {
   /** The init-param naming a {@link SamlSsoFilterFactory} class (web.xml registration). */
   public static final String FACTORY_INIT_PARAM = "factory";
 
-  /** The sign-on path's query parameter for the path to return to after sign-in. */
+  /** The sign-in path's query parameter for the path to return to after sign-in. */
   public static final String RETURN_TO_PARAM = "return_to";
 
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -154,7 +154,7 @@ public final class SamlSsoFilter implements Filter {
 
   /**
    * Configures a {@link SamlSsoFilter}; {@link #build()} checks every value. Defaults: protect
-   * {@code /*}; sign-on {@code /login}; logout {@code /logout} then {@code /}; metadata {@code
+   * {@code /*}; sign-in {@code /login}; logout {@code /logout} then {@code /}; metadata {@code
    * /saml2/metadata}; state cookie {@code cloudsign_saml_state} keyed by a random key per start
    * (set {@link #stateKey} when several nodes serve the Reply URL).
    */
@@ -164,7 +164,7 @@ public final class SamlSsoFilter implements Filter {
     final UserLinker userLinker;
     List<PathPattern> protectedPaths = List.of(new PathPattern("/*"));
     List<PathPattern> publicPaths = List.of();
-    String signOnPath = "/login";
+    String signInPath = "/login";
     String logoutPath = "/logout";
     String afterLogoutPath = "/";
     String metadataPath = "/saml2/metadata";
@@ -198,8 +198,8 @@ public final class SamlSsoFilter implements Filter {
     }
 
     /** The path that starts sign-in (Entra's Sign on URL). Default {@code /login}. */
-    public Builder signOnPath(String path) {
-      this.signOnPath = path("signOnPath", path);
+    public Builder signInPath(String path) {
+      this.signInPath = path("signInPath", path);
       return this;
     }
 
@@ -301,10 +301,10 @@ public final class SamlSsoFilter implements Filter {
      */
     public SamlSsoFilter build() {
       Set<String> own = new LinkedHashSet<>();
-      for (String p : List.of(signOnPath, logoutPath, metadataPath)) {
+      for (String p : List.of(signInPath, logoutPath, metadataPath)) {
         if (!own.add(p)) {
           throw new IllegalArgumentException(
-              "signOnPath, logoutPath and metadataPath must differ: " + p);
+              "signInPath, logoutPath and metadataPath must differ: " + p);
         }
       }
       for (Registration r : serviceProvider.registrations()) {

@@ -3,7 +3,7 @@ package io.cloudsign.saml.servlet;
 import io.cloudsign.saml.core.Binding;
 import io.cloudsign.saml.core.PendingRequest;
 import io.cloudsign.saml.core.Registration;
-import io.cloudsign.saml.core.SignOnRequest;
+import io.cloudsign.saml.core.SignInRequest;
 import io.cloudsign.saml.servlet.internal.Html;
 import io.cloudsign.saml.servlet.internal.ReturnPaths;
 import io.cloudsign.saml.servlet.internal.StateCookieCodec.Entry;
@@ -67,12 +67,12 @@ final class SignInStart implements Endpoint {
     response.setHeader("WWW-Authenticate", "SAML");
     response.setHeader("Cache-Control", "no-store");
     response.setContentType("application/json; charset=UTF-8");
-    String signOn = request.getContextPath() + s.signOnPath;
+    String signInPath = request.getContextPath() + s.signInPath;
     String body =
         "{\"error\":\""
             + FilterErrorCode.AUTHENTICATION_REQUIRED.id()
             + "\",\"signOnUrl\":\""
-            + signOn
+            + signInPath
             + "\"}";
     response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
   }
@@ -125,8 +125,8 @@ final class SignInStart implements Endpoint {
   private void send(HttpServletResponse response, Registration reg, String returnPath)
       throws IOException {
     String relayKey = randomToken(16);
-    SignOnRequest signOn = s.serviceProvider.startSignOn(reg.id(), relayKey);
-    PendingRequest pending = signOn.pending();
+    SignInRequest signIn = s.serviceProvider.startSignIn(reg.id(), relayKey);
+    PendingRequest pending = signIn.pending();
     Entry entry =
         new Entry(
             reg.id(),
@@ -141,14 +141,14 @@ final class SignInStart implements Endpoint {
         "SAML sign-in started: registration={} request={} binding={}",
         reg.id(),
         pending.requestId(),
-        signOn.binding());
-    if (signOn.binding() == Binding.HTTP_REDIRECT) {
+        signIn.binding());
+    if (signIn.binding() == Binding.HTTP_REDIRECT) {
       response.setStatus(HttpServletResponse.SC_FOUND);
-      response.setHeader("Location", signOn.redirectUrl().toString());
+      response.setHeader("Location", signIn.redirectUrl().toString());
     } else {
       response.setStatus(HttpServletResponse.SC_OK);
       response.setContentType("text/html; charset=UTF-8");
-      response.getOutputStream().write(signOn.postForm().getBytes(StandardCharsets.UTF_8));
+      response.getOutputStream().write(signIn.postForm().getBytes(StandardCharsets.UTF_8));
     }
   }
 

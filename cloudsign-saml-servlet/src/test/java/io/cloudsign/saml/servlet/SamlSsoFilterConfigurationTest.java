@@ -94,7 +94,7 @@ class SamlSsoFilterConfigurationTest {
   }
 
   @Test
-  void severalRegistrationsWhenSignOnPathNamesOneThenOnlyItsIdpIsAccepted() throws Exception {
+  void severalRegistrationsWhenSignInPathNamesOneThenOnlyItsIdpIsAccepted() throws Exception {
     try (TestApp app =
         TestApp.start(
             base ->
@@ -221,7 +221,7 @@ class SamlSsoFilterConfigurationTest {
                           .build())
                   .build(),
               SamlSsoFilterConfigurationTest::anyone)
-          .signOnPath(config.getInitParameter("sign-on-path"))
+          .signInPath(config.getInitParameter("sign-in-path"))
           .build();
     }
   }
@@ -231,7 +231,7 @@ class SamlSsoFilterConfigurationTest {
     WebXmlFactory.baseUrl = "http://localhost:1"; // the ACS host does not matter for starting
     FilterHolder holder = new FilterHolder(SamlSsoFilter.class);
     holder.setInitParameter(SamlSsoFilter.FACTORY_INIT_PARAM, WebXmlFactory.class.getName());
-    holder.setInitParameter("sign-on-path", "/sso");
+    holder.setInitParameter("sign-in-path", "/sso");
     try (TestApp app = TestApp.startWithHolder(holder)) {
       HttpResponse<String> r = new TestBrowser().getPage(app.uri("/sso"));
 

@@ -166,7 +166,7 @@ class SamlSsoFilterTest {
   }
 
   @Test
-  void signOnPathWhenReturnToGivenThenLandsThere() throws Exception {
+  void signInPathWhenReturnToGivenThenLandsThere() throws Exception {
     HttpResponse<String> acs = signIn(browser, "/login?return_to=%2Freports%3Fy%3D2026");
 
     assertThat(acs.statusCode()).isEqualTo(303);
@@ -174,14 +174,14 @@ class SamlSsoFilterTest {
   }
 
   @Test
-  void signOnPathWithoutReturnToThenLandsOnRoot() throws Exception {
+  void signInPathWithoutReturnToThenLandsOnRoot() throws Exception {
     HttpResponse<String> acs = signIn(browser, "/login");
 
     assertThat(acs.headers().firstValue("Location")).hasValue("/");
   }
 
   @Test
-  void signOnPathWhenPostedFromOwnPageThenRedirectsToEntraAndLandsOnRoot() throws Exception {
+  void signInPathWhenPostedFromOwnPageThenRedirectsToEntraAndLandsOnRoot() throws Exception {
     HttpResponse<String> r = browser.post(app.uri("/login?return_to=%2Fignored"), Map.of());
     String location = r.headers().firstValue("Location").orElseThrow();
 

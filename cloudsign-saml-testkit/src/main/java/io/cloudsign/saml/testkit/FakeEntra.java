@@ -39,7 +39,7 @@ import java.util.UUID;
  * (never shared between fakes); the attacker keys of {@link Attack}s are separate keys.
  *
  * <p>With cloudsign-saml-core as the SP under test, the redirect URL below is {@code
- * sp.startSignOn(registrationId, relayState).redirectUrl().toString()}.
+ * sp.startSignIn(registrationId, relayState).redirectUrl().toString()}.
  *
  * <pre>{@code
  * FakeEntra entra = FakeEntra.builder().clock(clock).signingCertificateCount(2).build();

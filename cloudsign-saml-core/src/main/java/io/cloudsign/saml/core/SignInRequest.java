@@ -10,7 +10,7 @@ import java.util.Objects;
  * <p>Send it with {@link #redirectUrl()} (HTTP-Redirect: answer 302 with that Location) or {@link
  * #postForm()} (HTTP-POST: answer 200 with that HTML page), as {@link #binding()} says. Immutable.
  */
-public final class SignOnRequest {
+public final class SignInRequest {
   private final PendingRequest pending;
   private final Binding binding;
   private final URI destination;
@@ -18,8 +18,8 @@ public final class SignOnRequest {
   private final URI redirectUrl;
   private final String postForm;
 
-  /** Internal: created by {@link ServiceProvider#startSignOn}. */
-  SignOnRequest(
+  /** Internal: created by {@link ServiceProvider#startSignIn}. */
+  SignInRequest(
       PendingRequest pending,
       Binding binding,
       URI destination,
