@@ -254,6 +254,10 @@ public final class IdentityProvider {
         throw new IllegalArgumentException(
             "entityId is required: copy Entra's 'Microsoft Entra Identifier'");
       }
+      String template = EntraIssuer.templateProblem(entityId);
+      if (template != null) {
+        throw new IllegalArgumentException(template);
+      }
       if (loginUrl == null) {
         throw new IllegalArgumentException("loginUrl is required: copy Entra's 'Login URL'");
       }

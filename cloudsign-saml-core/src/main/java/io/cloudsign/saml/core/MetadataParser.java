@@ -75,6 +75,10 @@ final class MetadataParser {
     if (entityId == null || entityId.isBlank()) {
       throw new SamlMetadataException("the federation metadata has no entityID");
     }
+    String template = EntraIssuer.templateProblem(entityId);
+    if (template != null) {
+      throw new SamlMetadataException(template);
+    }
     IDPSSODescriptor idp = entity.getIDPSSODescriptor(SAMLConstants.SAML20P_NS);
     if (idp == null) {
       throw new SamlMetadataException(

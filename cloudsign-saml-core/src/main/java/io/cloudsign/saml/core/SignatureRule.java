@@ -28,13 +28,13 @@ final class SignatureRule {
     }
     strayedSignatures(v);
     // Looked up now, not at start-up: the source may have refreshed its certificates.
-    SignatureVerifier verifier =
-        v.registration.keySource().current().verifier(v.policy.allowInsecureSha1Signatures());
+    TrustedKeys trusted = v.registration.keySource().current();
+    SignatureVerifier verifier = trusted.verifier(v.policy.allowInsecureSha1Signatures());
     if (responseSigned) {
-      check(v, verifier, "Response", v.response.element());
+      check(v, verifier, trusted, "Response", v.response.element());
     }
     if (assertionSigned) {
-      check(v, verifier, "Assertion", v.assertion.element());
+      check(v, verifier, trusted, "Assertion", v.assertion.element());
     }
   }
 
@@ -59,13 +59,17 @@ final class SignatureRule {
     }
   }
 
-  private static void check(Validation v, SignatureVerifier verifier, String where, Element signed)
+  private static void check(
+      Validation v, SignatureVerifier verifier, TrustedKeys trusted, String where, Element signed)
       throws SamlValidationException {
     SignatureVerifier.Result r = verifier.verify(signed);
     if (r.outcome() == SignatureVerifier.Outcome.VALID) {
       return;
     }
     String detail = where + " signature: " + r.reason();
+    if (r.outcome() == SignatureVerifier.Outcome.NOT_VERIFIED) {
+      detail += RolloverDiagnosis.of(signed, trusted.certificates());
+    }
     if (r.outcome() == SignatureVerifier.Outcome.DISALLOWED_ALGORITHM) {
       v.failFirst(ErrorCode.DISALLOWED_SIGNATURE_ALGORITHM, FailureReason.NONE, detail);
     } else {

@@ -1,10 +1,14 @@
 package io.cloudsign.saml.core.internal;
 
 import java.io.ByteArrayInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
+import java.util.HexFormat;
 
 /** Certificate decoding shared by metadata and configuration. Not API. */
 public final class Certificates {
@@ -35,6 +39,38 @@ public final class Certificates {
           "not a base64 X.509 certificate (expected Entra's 'Certificate (Base64)'): "
               + e.getMessage(),
           e);
+    }
+  }
+
+  /**
+   * A certificate as an admin finds it again: its SHA-256 thumbprint, the SHA-1 thumbprint Entra's
+   * <i>SAML Certificates</i> section shows, and its validity, e.g. {@code SHA-256 3F…, Entra
+   * thumbprint 9A…, valid 2026-01-01 to 2029-01-01}. Log-safe (hex and dates only).
+   */
+  public static String describe(X509Certificate certificate) {
+    byte[] der;
+    try {
+      der = certificate.getEncoded();
+    } catch (CertificateEncodingException e) {
+      return "a certificate that cannot be encoded";
+    }
+    return "SHA-256 "
+        + thumbprint("SHA-256", der)
+        + ", Entra thumbprint "
+        + thumbprint("SHA-1", der)
+        + ", valid "
+        + certificate.getNotBefore().toInstant().toString().substring(0, 10)
+        + " to "
+        + certificate.getNotAfter().toInstant().toString().substring(0, 10);
+  }
+
+  private static String thumbprint(String algorithm, byte[] der) {
+    try {
+      return HexFormat.of()
+          .withUpperCase()
+          .formatHex(MessageDigest.getInstance(algorithm).digest(der));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks " + algorithm, e);
     }
   }
 }
