@@ -7,29 +7,19 @@ import io.cloudsign.saml.testkit.Attack;
 import io.cloudsign.saml.testkit.FakeEntra;
 import io.cloudsign.saml.testkit.FakeEntraExtension;
 import io.cloudsign.saml.testkit.TestClock;
-import java.io.ByteArrayInputStream;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.function.Consumer;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.transform.TransformerFactory;
-import javax.xml.transform.dom.DOMSource;
-import javax.xml.transform.stream.StreamResult;
 import org.apache.xml.security.signature.XMLSignature;
-import org.apache.xml.security.transforms.Transforms;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
 /**
@@ -86,6 +76,41 @@ class EcSignatureTest {
     assertThat(a.nameId()).isEqualTo("B.Simon@contoso.com");
   }
 
+  /**
+   * An IdP in mid-rollover from RSA to EC (or an SP trusting both): every trusted key is tried in
+   * turn, whatever its type and place in the list, so a key of the other type that cannot even
+   * check the signature does not turn a genuine Response into a reject.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void validateWhenEcAndRsaCertificatesAreTrustedThenEcdsaSignatureVerifiesInEitherOrder(
+      boolean rsaFirst) throws Exception {
+    FakeEntra entra = fx.entra;
+    IdentityProvider.Builder idp =
+        IdentityProvider.builder().entityId(entra.entityId()).loginUrl(entra.ssoUrl());
+    if (rsaFirst) {
+      idp.certificate(entra.signingCertificate()).certificate(certificate);
+    } else {
+      idp.certificate(certificate).certificate(entra.signingCertificate());
+    }
+    Fixture mixed =
+        new Fixture(
+            entra,
+            fake.clock(),
+            Registration.builder("contoso")
+                .entityId(Fixture.ENTITY_ID)
+                .replyUrl(Fixture.REPLY_URL)
+                .signOnUrl(Fixture.SIGN_ON_URL)
+                .identityProvider(idp.build())
+                .build());
+    fx = mixed;
+    Fixture.Flow flow = mixed.start();
+
+    VerifiedAssertion a = mixed.sp.validate(ecSigned(flow, value -> {}), flow.pending());
+
+    assertThat(a.nameId()).isEqualTo("B.Simon@contoso.com");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"", "   "})
   void validateWhenEcdsaSignatureValueIsEmptyThenUnreadableSignature(String value)
@@ -117,35 +142,11 @@ class EcSignatureTest {
   /** The fake Entra's unsigned Response, its Assertion signed with ECDSA-SHA256 by Santuario. */
   private String ecSigned(Fixture.Flow flow, Consumer<Element> changeSignatureValue)
       throws Exception {
-    String xml = fx.respond(flow).with(Attack.unsigned()).buildXml();
-    DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-    factory.setNamespaceAware(true);
-    Document doc =
-        factory
-            .newDocumentBuilder()
-            .parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
-    Element assertion = (Element) doc.getElementsByTagNameNS(ASSERTION_NS, "Assertion").item(0);
-    assertion.setIdAttributeNS(null, "ID", true);
-    Element issuer = (Element) assertion.getElementsByTagNameNS(ASSERTION_NS, "Issuer").item(0);
-    XMLSignature signature =
-        new XMLSignature(
-            doc,
-            "",
-            XMLSignature.ALGO_ID_SIGNATURE_ECDSA_SHA256,
-            Transforms.TRANSFORM_C14N_EXCL_OMIT_COMMENTS);
-    assertion.insertBefore(signature.getElement(), issuer.getNextSibling());
-    Transforms transforms = new Transforms(doc);
-    transforms.addTransform(Transforms.TRANSFORM_ENVELOPED_SIGNATURE);
-    transforms.addTransform(Transforms.TRANSFORM_C14N_EXCL_OMIT_COMMENTS);
-    signature.addDocument(
-        "#" + assertion.getAttribute("ID"), transforms, "http://www.w3.org/2001/04/xmlenc#sha256");
-    signature.sign(keys.getPrivate());
-    changeSignatureValue.accept(
-        (Element) signature.getElement().getElementsByTagNameNS(DSIG_NS, "SignatureValue").item(0));
-    StringWriter out = new StringWriter();
-    TransformerFactory.newInstance()
-        .newTransformer()
-        .transform(new DOMSource(doc), new StreamResult(out));
-    return Base64.getEncoder().encodeToString(out.toString().getBytes(StandardCharsets.UTF_8));
+    SantuarioSigner signed =
+        SantuarioSigner.assertionOf(fx.respond(flow).with(Attack.unsigned()).buildXml())
+            .signatureMethod(XMLSignature.ALGO_ID_SIGNATURE_ECDSA_SHA256)
+            .sign(keys.getPrivate());
+    changeSignatureValue.accept(signed.signatureValue());
+    return signed.formValue();
   }
 }

@@ -34,6 +34,15 @@ final class FuzzFixture {
   static final X509Certificate SIGNER = IDP.signingCertificates().get(0);
 
   /**
+   * An EC (P-256) certificate the SP trusts next to the tenant's RSA one, so that the fuzz targets
+   * also reach the ECDSA verification (the {@code ec-*} seeds are signed by its key, which was not
+   * kept).
+   */
+  static final X509Certificate EC_SIGNER =
+      io.cloudsign.saml.core.internal.Certificates.parse(
+          new String(resource("ec-signer.pem"), java.nio.charset.StandardCharsets.US_ASCII));
+
+  /**
    * A service provider for the seeds' tenant. Its replay cache accepts every assertion ID so that
    * the same seed reaches the same code on every execution (the fuzzer needs determinism).
    */
@@ -44,7 +53,13 @@ final class FuzzFixture {
                   .entityId(Fixture.ENTITY_ID)
                   .replyUrl(Fixture.REPLY_URL)
                   .signOnUrl(Fixture.SIGN_ON_URL)
-                  .identityProvider(IDP)
+                  .identityProvider(
+                      IdentityProvider.builder()
+                          .entityId(IDP.entityId())
+                          .loginUrl(IDP.singleSignOnUrl(Binding.HTTP_REDIRECT).get().toString())
+                          .certificate(SIGNER)
+                          .certificate(EC_SIGNER)
+                          .build())
                   .build())
           .clock(Clock.fixed(ISSUED.plusSeconds(60), ZoneOffset.UTC))
           .replayCache((partition, id, keepUntil) -> ReplayCache.Outcome.FIRST_USE)

@@ -9,10 +9,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.xml.security.signature.XMLSignature;
 
 /**
  * Writes the fuzz targets' seed corpus and the metadata {@link FuzzFixture} loads. Not a test: run
@@ -24,12 +29,20 @@ import java.util.Map;
  * java -cp "$(cat cp.txt):cloudsign-saml-core/target/test-classes:cloudsign-saml-core/target/classes" \
  *     io.cloudsign.saml.core.FuzzSeeds cloudsign-saml-core/src/test/resources
  * </pre>
+ *
+ * <p>With a second argument {@code ec}, writes only the ECDSA seeds and the EC certificate {@link
+ * FuzzFixture} trusts, for the tenant of the stored metadata, leaving every other seed and the
+ * stored corpus as they are.
  */
 final class FuzzSeeds {
   private FuzzSeeds() {}
 
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) throws Exception {
     Path resources = Path.of(args[0]).resolve("io/cloudsign/saml/core");
+    if (args.length > 1 && args[1].equals("ec")) {
+      writeEcSeeds(resources);
+      return;
+    }
     TestClock clock = TestClock.at(Instant.parse(FuzzFixture.ISSUED_AT));
     FakeEntra entra = FakeEntra.builder().clock(clock).build();
     write(resources.resolve("fuzz/entra-metadata.xml"), entra.metadataXml());
@@ -79,6 +92,45 @@ final class FuzzSeeds {
             .activeCertificateIndex(1)
             .build();
     write(metadataSeeds.resolve("two-certificates.xml"), rolled.metadataXml());
+  }
+
+  /**
+   * Responses of the stored tenant with the Assertion signed by a fresh P-256 key: genuine, with an
+   * empty SignatureValue, and with one of the wrong length (the shapes that made Santuario's ECDSA
+   * path throw).
+   */
+  private static void writeEcSeeds(Path resources) throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPair keys = generator.generateKeyPair();
+    X509Certificate certificate = TestCertificates.selfSigned(keys, "CN=EC IdP", "SHA256withECDSA");
+    write(
+        resources.resolve("fuzz/ec-signer.pem"),
+        "-----BEGIN CERTIFICATE-----\n"
+            + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(certificate.getEncoded())
+            + "\n-----END CERTIFICATE-----\n");
+    // Not FuzzFixture.IDP: FuzzFixture loads the certificate being written here.
+    String entityId =
+        IdentityProvider.fromMetadata(resources.resolve("fuzz/entra-metadata.xml")).entityId();
+    String tenant = entityId.substring("https://sts.windows.net/".length(), entityId.length() - 1);
+    TestClock clock = TestClock.at(Instant.parse(FuzzFixture.ISSUED_AT));
+    FakeEntra entra = FakeEntra.builder().clock(clock).tenantId(tenant).build();
+    Path xmlSeeds = resources.resolve("ResponseFuzzTestInputs/validateXml");
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("ec-assertion-signed", null);
+    values.put("ec-empty-signature-value", "");
+    values.put("ec-short-signature-value", "AAECAwQFBgcICQ==");
+    for (Map.Entry<String, String> e : values.entrySet()) {
+      SantuarioSigner signed =
+          SantuarioSigner.assertionOf(respond(entra).with(Attack.unsigned()).buildXml())
+              .signatureMethod(XMLSignature.ALGO_ID_SIGNATURE_ECDSA_SHA256)
+              .sign(keys.getPrivate());
+      if (e.getValue() != null) {
+        signed.signatureValue().setTextContent(e.getValue());
+      }
+      write(xmlSeeds.resolve(e.getKey() + ".xml"), signed.xml());
+    }
   }
 
   private static ResponseBuilder respond(FakeEntra entra) {

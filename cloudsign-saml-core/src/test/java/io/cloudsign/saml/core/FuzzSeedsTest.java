@@ -25,7 +25,8 @@ class FuzzSeedsTest {
         "assertion-signed.xml",
         "response-signed.xml",
         "response-and-assertion-signed.xml",
-        "groups-and-roles.xml"
+        "groups-and-roles.xml",
+        "ec-assertion-signed.xml"
       })
   void validateWhenGenuineSeedThenAccepts(String name) throws Exception {
     VerifiedAssertion a = FuzzFixture.SP.validate(seed(name), FuzzFixture.PENDING);
@@ -41,7 +42,9 @@ class FuzzSeedsTest {
     "expired.xml, EXPIRED",
     "unknown-condition.xml, UNSUPPORTED_CONDITION",
     "error-status.xml, IDP_ERROR_STATUS",
-    "encrypted.xml, ENCRYPTED_ASSERTION_NOT_SUPPORTED"
+    "encrypted.xml, ENCRYPTED_ASSERTION_NOT_SUPPORTED",
+    "ec-empty-signature-value.xml, INVALID_SIGNATURE",
+    "ec-short-signature-value.xml, INVALID_SIGNATURE"
   })
   void validateWhenHostileSeedThenRejectsWithItsCode(String name, ErrorCode code) {
     SamlValidationException e =

@@ -7,20 +7,10 @@ import io.cloudsign.saml.testkit.Attack;
 import io.cloudsign.saml.testkit.FakeEntra;
 import io.cloudsign.saml.testkit.FakeEntraExtension;
 import io.cloudsign.saml.testkit.TestClock;
-import java.io.ByteArrayInputStream;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.Base64;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.transform.TransformerFactory;
-import javax.xml.transform.dom.DOMSource;
-import javax.xml.transform.stream.StreamResult;
-import org.apache.xml.security.signature.XMLSignature;
-import org.apache.xml.security.transforms.Transforms;
 import org.apache.xml.security.transforms.params.InclusiveNamespaces;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,7 +19,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.w3c.dom.Document;
-import org.w3c.dom.Element;
 
 /**
  * Signatures of a valid shape other than Entra's exact one (here: an exclusive-c14n transform with
@@ -87,57 +76,37 @@ class GeneralSignaturePathTest {
       String nameIdAfterSigning,
       boolean duplicateSignature)
       throws Exception {
-    String xml = fx.respond(flow).with(Attack.unsigned()).buildXml();
-    DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-    factory.setNamespaceAware(true);
-    Document doc =
-        factory
-            .newDocumentBuilder()
-            .parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
-    Element assertion = (Element) doc.getElementsByTagNameNS(ASSERTION_NS, "Assertion").item(0);
-    assertion.setIdAttributeNS(null, "ID", true);
-    Element issuer = (Element) assertion.getElementsByTagNameNS(ASSERTION_NS, "Issuer").item(0);
-
-    XMLSignature signature =
-        new XMLSignature(
-            doc, "", XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA256, signedInfoCanonicalization);
-    assertion.insertBefore(signature.getElement(), issuer.getNextSibling());
-    Transforms transforms = new Transforms(doc);
-    transforms.addTransform(Transforms.TRANSFORM_ENVELOPED_SIGNATURE);
+    SantuarioSigner signer =
+        SantuarioSigner.assertionOf(fx.respond(flow).with(Attack.unsigned()).buildXml())
+            .signedInfoCanonicalization(signedInfoCanonicalization);
+    Document doc = signer.document();
     if (onCanonicalizationMethod) {
-      transforms.addTransform(Transforms.TRANSFORM_C14N_EXCL_OMIT_COMMENTS);
-      Element c14n =
-          (Element)
-              signature
-                  .getSignedInfo()
+      signer.beforeSigning(
+          s ->
+              s.getSignedInfo()
                   .getElement()
-                  .getElementsByTagNameNS(
-                      "http://www.w3.org/2000/09/xmldsig#", "CanonicalizationMethod")
-                  .item(0);
-      c14n.appendChild(new InclusiveNamespaces(doc, "xs").getElement());
+                  .getElementsByTagNameNS(SantuarioSigner.DSIG_NS, "CanonicalizationMethod")
+                  .item(0)
+                  .appendChild(new InclusiveNamespaces(doc, "xs").getElement()));
     } else {
-      transforms.addTransform(
-          Transforms.TRANSFORM_C14N_EXCL_OMIT_COMMENTS,
-          new InclusiveNamespaces(doc, "xs").getElement());
+      signer.transforms(
+          t -> {
+            try {
+              t.addTransform(
+                  SantuarioSigner.EXC_C14N, new InclusiveNamespaces(doc, "xs").getElement());
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          });
     }
-    signature.addDocument(
-        "#" + assertion.getAttribute("ID"), transforms, "http://www.w3.org/2001/04/xmlenc#sha256");
-    signature.sign(keys.getPrivate());
+    signer.sign(keys.getPrivate());
     if (duplicateSignature) {
-      assertion.insertBefore(signature.getElement().cloneNode(true), signature.getElement());
+      signer.assertion().insertBefore(signer.signature().cloneNode(true), signer.signature());
     }
     if (nameIdAfterSigning != null) {
-      assertion
-          .getElementsByTagNameNS(ASSERTION_NS, "NameID")
-          .item(0)
-          .setTextContent(nameIdAfterSigning);
+      signer.nameId(nameIdAfterSigning);
     }
-
-    StringWriter out = new StringWriter();
-    TransformerFactory.newInstance()
-        .newTransformer()
-        .transform(new DOMSource(doc), new StreamResult(out));
-    return Base64.getEncoder().encodeToString(out.toString().getBytes(StandardCharsets.UTF_8));
+    return signer.formValue();
   }
 
   @ParameterizedTest

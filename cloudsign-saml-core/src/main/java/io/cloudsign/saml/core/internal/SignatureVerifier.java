@@ -190,7 +190,7 @@ public final class SignatureVerifier {
     if (fast != null) {
       return fast ? Result.VALID : notVerified();
     }
-    return generalPath(signed, signature);
+    return generalPath(signed, signature, signatureMethod);
   }
 
   private static String uri(String id) {
@@ -238,21 +238,28 @@ public final class SignatureVerifier {
   }
 
   /**
-   * Santuario's full verification (secure validation on) with each trusted key in turn, for every
-   * signature shape the fast path does not take. The signed element's ID is registered so that the
-   * Reference resolves to it; duplicate IDs were rejected before.
+   * Santuario's full verification (secure validation on) with each trusted key of the signature
+   * method's type in turn, for every signature shape the fast path does not take. The signed
+   * element's ID is registered so that the Reference resolves to it; duplicate IDs were rejected
+   * before. Each key gets a fresh {@code XMLSignature}: Santuario keeps the algorithm object of the
+   * first check, and after a key of another type it no longer verified a genuine ECDSA signature
+   * (an RSA certificate listed before the EC one made a genuine Response a reject).
    */
-  private Result generalPath(Element signed, Element signature) {
+  private Result generalPath(Element signed, Element signature, String signatureMethod) {
     signed.setIdAttributeNS(null, "ID", true);
-    XMLSignature xmlSignature;
-    try {
-      xmlSignature = new XMLSignature(signature, "", true);
-    } catch (XMLSecurityException | RuntimeException e) {
-      return new Result(
-          Outcome.UNREADABLE, "unreadable signature: " + LogSafe.text(e.getMessage()));
-    }
+    String keyType = signatureMethod.contains("ecdsa") ? "EC" : "RSA";
     RuntimeException unreadable = null;
     for (PublicKey key : keys) {
+      if (!keyType.equals(key.getAlgorithm())) {
+        continue;
+      }
+      XMLSignature xmlSignature;
+      try {
+        xmlSignature = new XMLSignature(signature, "", true);
+      } catch (XMLSecurityException | RuntimeException e) {
+        return new Result(
+            Outcome.UNREADABLE, "unreadable signature: " + LogSafe.text(e.getMessage()));
+      }
       try {
         if (xmlSignature.checkSignatureValue(key)) {
           return Result.VALID;
@@ -262,8 +269,7 @@ public final class SignatureVerifier {
       } catch (RuntimeException e) {
         // Santuario decodes SignatureValue with java.util.Base64, which throws on bad input
         // (found by ResponseFuzzTest), and its ECDSA path converts r||s with array arithmetic that
-        // throws on a value of the wrong length. Another trusted key (of another type) is still
-        // tried, so a mixed set of certificates cannot turn one key's exception into a reject.
+        // throws on a value of the wrong length. The next trusted key is still tried.
         unreadable = e;
       }
     }
