@@ -110,6 +110,52 @@ public final class SignatureVerifier {
       }
     }
     Element signedInfo = firstElement(signature);
+    Result unusable = signedInfoProblem(signedInfo);
+    if (unusable != null) {
+      return unusable;
+    }
+    // signedInfoProblem checked this shape: CanonicalizationMethod, SignatureMethod, one Reference.
+    Element signatureMethod = nextElement(firstElement(signedInfo));
+    Element reference = nextElement(signatureMethod);
+    Element first = firstElement(reference);
+    Element transforms = is(first, DSIG_NS, "Transforms") ? first : null;
+    String id = attribute(signed, "ID");
+    String uri = attribute(reference, "URI");
+    if (id == null || id.isEmpty() || !uri(id).equals(uri)) {
+      return new Result(
+          Outcome.REFERENCE_MISMATCH,
+          "Reference URI "
+              + LogSafe.text(uri)
+              + " does not name the signed element "
+              + LogSafe.text(id == null ? null : uri(id)));
+    }
+    if (signatures != 1) {
+      return new Result(
+          Outcome.DUPLICATE_SIGNATURE, "more than one Signature on the signed element");
+    }
+    String profileViolation = profileViolation(signature, signedInfo, transforms);
+    if (profileViolation != null) {
+      return new Result(
+          Outcome.PROFILE_VIOLATION, "violates the SAML signature profile: " + profileViolation);
+    }
+    if (nextElement(signedInfo).getTextContent().isBlank()) {
+      // No key can verify nothing; Santuario's ECDSA path would throw on it (an index out of
+      // bounds reading the empty r||s value), so it is refused before any key is tried.
+      return new Result(Outcome.UNREADABLE, "the SignatureValue is empty");
+    }
+    Boolean fast = EnvelopedRsaCheck.verify(signed, signature, keys);
+    if (fast != null) {
+      return fast ? Result.VALID : notVerified();
+    }
+    return generalPath(signed, signature, attribute(signatureMethod, "Algorithm"));
+  }
+
+  /**
+   * SignedInfo's shape and algorithms: CanonicalizationMethod and an allowed SignatureMethod first,
+   * exclusive c14n, then exactly one Reference with an allowed DigestMethod and one DigestValue.
+   * {@code null} when they hold.
+   */
+  private Result signedInfoProblem(Element signedInfo) {
     Element c14nMethod = firstElement(signedInfo);
     Element signatureMethodElement = nextElement(c14nMethod);
     if (!is(signedInfo, DSIG_NS, "SignedInfo")
@@ -144,10 +190,8 @@ public final class SignatureVerifier {
       return new Result(
           Outcome.REFERENCE_MISMATCH, "expected exactly one Reference, found " + references.size());
     }
-    Element reference = references.get(0);
-    Element first = firstElement(reference);
-    Element transforms = is(first, DSIG_NS, "Transforms") ? first : null;
-    Element digestMethodElement = transforms == null ? first : nextElement(transforms);
+    Element first = firstElement(references.get(0));
+    Element digestMethodElement = is(first, DSIG_NS, "Transforms") ? nextElement(first) : first;
     String digestMethod =
         is(digestMethodElement, DSIG_NS, "DigestMethod")
             ? attribute(digestMethodElement, "Algorithm")
@@ -162,35 +206,7 @@ public final class SignatureVerifier {
       return new Result(
           Outcome.PROFILE_VIOLATION, "the Reference has no single DigestValue after DigestMethod");
     }
-    String id = attribute(signed, "ID");
-    String uri = attribute(reference, "URI");
-    if (id == null || id.isEmpty() || !uri(id).equals(uri)) {
-      return new Result(
-          Outcome.REFERENCE_MISMATCH,
-          "Reference URI "
-              + LogSafe.text(uri)
-              + " does not name the signed element "
-              + LogSafe.text(id == null ? null : uri(id)));
-    }
-    if (signatures != 1) {
-      return new Result(
-          Outcome.DUPLICATE_SIGNATURE, "more than one Signature on the signed element");
-    }
-    String profileViolation = profileViolation(signature, signedInfo, transforms);
-    if (profileViolation != null) {
-      return new Result(
-          Outcome.PROFILE_VIOLATION, "violates the SAML signature profile: " + profileViolation);
-    }
-    if (nextElement(signedInfo).getTextContent().isBlank()) {
-      // No key can verify nothing; Santuario's ECDSA path would throw on it (an index out of
-      // bounds reading the empty r||s value), so it is refused before any key is tried.
-      return new Result(Outcome.UNREADABLE, "the SignatureValue is empty");
-    }
-    Boolean fast = EnvelopedRsaCheck.verify(signed, signature, keys);
-    if (fast != null) {
-      return fast ? Result.VALID : notVerified();
-    }
-    return generalPath(signed, signature, signatureMethod);
+    return null;
   }
 
   private static String uri(String id) {
