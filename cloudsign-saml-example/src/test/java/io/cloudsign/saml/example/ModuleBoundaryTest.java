@@ -137,7 +137,7 @@ class ModuleBoundaryTest {
           "        .build())",
           "    .clock(entra.clock())",
           "    .build();",
-          "SignOnRequest request = sp.startSignOn(\"app\", null);",
+          "SignInRequest request = sp.startSignIn(\"app\", null);",
           "AuthnRequestInfo received = entra.parseRedirect(request.redirectUrl().toString());",
           "String good = entra.respondTo(received).user(TestUser.bSimon()).build();",
           "System.out.println(\"nameId=\" + sp.validate(good, request.pending()).nameId());",
