@@ -152,7 +152,8 @@ public class SamlBenchmarks {
       TestClock clock = TestClock.atNow();
       BenchFixture f = new BenchFixture(clock);
       Clock cacheClock = new RoundClock(clock.instant(), next, poolSize);
-      sp = f.serviceProvider(clock, new InMemoryReplayCache(poolSize + 16, cacheClock));
+      // Two entries per validation: the assertion ID and the answered AuthnRequest ID.
+      sp = f.serviceProvider(clock, new InMemoryReplayCache(2 * poolSize + 16, cacheClock));
 
       BenchFixture.Exchange genuine = f.exchange(sp);
       VerifiedAssertion a = sp.validate(genuine.samlResponse(), genuine.pending());
