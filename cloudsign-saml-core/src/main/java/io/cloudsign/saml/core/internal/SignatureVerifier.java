@@ -10,6 +10,8 @@ import static io.cloudsign.saml.core.internal.SamlDom.nextElement;
 
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -263,10 +265,11 @@ public final class SignatureVerifier {
    */
   private Result generalPath(Element signed, Element signature, String signatureMethod) {
     signed.setIdAttributeNS(null, "ID", true);
-    String keyType = signatureMethod.contains("ecdsa") ? "EC" : "RSA";
+    boolean ecdsa = signatureMethod.contains("ecdsa");
     RuntimeException unreadable = null;
     for (PublicKey key : keys) {
-      if (!keyType.equals(key.getAlgorithm())) {
+      // By type, not by getAlgorithm() text, which differs between providers.
+      if (ecdsa ? !(key instanceof ECPublicKey) : !(key instanceof RSAPublicKey)) {
         continue;
       }
       XMLSignature xmlSignature;
