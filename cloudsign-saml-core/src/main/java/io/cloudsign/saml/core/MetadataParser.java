@@ -84,6 +84,18 @@ final class MetadataParser {
       throw new SamlMetadataException(
           "the federation metadata has no SAML 2.0 IDPSSODescriptor (is it WS-Federation only?)");
     }
+    Map<Binding, URI> sso = ssoUrls(idp);
+    URI slo = sloUrl(idp);
+    List<java.security.cert.X509Certificate> certs = signingCertificates(idp);
+    if (certs.isEmpty()) {
+      throw new SamlMetadataException(
+          "the IDPSSODescriptor has no signing certificate (KeyDescriptor use=\"signing\")");
+    }
+    return IdentityProvider.of(entityId, sso, slo, certs);
+  }
+
+  /** The first SingleSignOnService of each binding we speak. */
+  private static Map<Binding, URI> ssoUrls(IDPSSODescriptor idp) throws SamlMetadataException {
     Map<Binding, URI> sso = new EnumMap<>(Binding.class);
     for (SingleSignOnService s : idp.getSingleSignOnServices()) {
       for (Binding b : Binding.values()) {
@@ -96,6 +108,11 @@ final class MetadataParser {
       throw new SamlMetadataException(
           "the IDPSSODescriptor has no SingleSignOnService for HTTP-Redirect or HTTP-POST");
     }
+    return sso;
+  }
+
+  /** The HTTP-Redirect SingleLogoutService, or {@code null}. */
+  private static URI sloUrl(IDPSSODescriptor idp) throws SamlMetadataException {
     URI slo = null;
     for (SingleLogoutService s : idp.getSingleLogoutServices()) {
       if (Binding.HTTP_REDIRECT.uri().equals(s.getBinding())) {
@@ -103,12 +120,7 @@ final class MetadataParser {
         break;
       }
     }
-    List<java.security.cert.X509Certificate> certs = signingCertificates(idp);
-    if (certs.isEmpty()) {
-      throw new SamlMetadataException(
-          "the IDPSSODescriptor has no signing certificate (KeyDescriptor use=\"signing\")");
-    }
-    return IdentityProvider.of(entityId, sso, slo, certs);
+    return slo;
   }
 
   private static EntityDescriptor entityDescriptor(XMLObject root) throws SamlMetadataException {
