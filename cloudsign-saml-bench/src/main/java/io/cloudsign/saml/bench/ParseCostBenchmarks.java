@@ -69,6 +69,15 @@ public class ParseCostBenchmarks {
   /** Prefixes declared per element: the bound is 32 in scope, the Response has a few of its own. */
   static final int PREFIXES = 24;
 
+  /** Elements the payload may add: the bound is 10,000 in the document. */
+  static final int ELEMENTS = 9_500;
+
+  /**
+   * Attributes (namespace declarations included) the payload may add: the bound is 8,192 in the
+   * document, and the Response and its signature carry about 40 of their own.
+   */
+  static final int ATTRIBUTES = 8_100;
+
   @Param({
     "benign",
     "elements",
@@ -76,7 +85,8 @@ public class ParseCostBenchmarks {
     "attributes",
     "namespacedAttributes",
     "prefixedElements",
-    "nesting"
+    "nesting",
+    "worstMix"
   })
   public String shape;
 
@@ -155,29 +165,45 @@ public class ParseCostBenchmarks {
 
   static String payload(String shape, int budget) {
     return switch (shape) {
-      // 9,500 empty elements (the bound is 10,000 in the document), the rest text.
-      case "elements" -> repeat(budget, 9_500, i -> "<e/>", "x");
-      // Sibling elements each declaring 24 prefixes of their own.
+      // 9,500 empty elements, the rest text.
+      case "elements" -> repeat(budget, ELEMENTS, i -> "<e/>", "x");
+      // Sibling elements each declaring 24 prefixes of their own, up to the attribute bound.
       case "namespaceDeclarations" ->
-          repeat(budget, 9_500, i -> element("e", declarations(), ""), "");
-      // Sibling elements each carrying 60 attributes (the bound is 64 per element).
-      case "attributes" -> repeat(budget, 9_500, i -> element("e", attributes(60), ""), "");
+          repeat(budget, ATTRIBUTES / PREFIXES, i -> element("e", declarations(), ""), "x");
+      // Sibling elements each carrying 60 attributes (the bound is 64 per element), up to the
+      // attribute bound.
+      case "attributes" ->
+          repeat(budget, ATTRIBUTES / 60, i -> element("e", attributes(60), ""), "x");
       // One wrapper declaring 24 prefixes; children with one attribute in each namespace.
-      case "namespacedAttributes" -> wrapped(budget, i -> element("e", namespacedAttributes(), ""));
+      case "namespacedAttributes" ->
+          wrapped(budget, ATTRIBUTES / PREFIXES - 1, i -> element("e", namespacedAttributes(), ""));
       // One wrapper declaring 24 prefixes; children in those namespaces in turn, so exclusive
       // c14n renders a declaration on every one; the rest text.
-      case "prefixedElements" -> wrapped(budget, i -> "<n" + (i % PREFIXES) + ":e/>");
+      case "prefixedElements" -> wrapped(budget, ELEMENTS, i -> "<n" + (i % PREFIXES) + ":e/>");
       // Runs of 50 nested elements (the Assertion's own depth plus 50 stays under 64), the rest
       // text.
-      case "nesting" -> repeat(budget, 9_500 / 50, i -> "<d>".repeat(50) + "</d>".repeat(50), "x");
+      case "nesting" ->
+          repeat(budget, ELEMENTS / 50, i -> "<d>".repeat(50) + "</d>".repeat(50), "x");
+      // Every bound spent on its costliest use: namespaced attributes up to the attribute bound,
+      // then prefixed elements up to the element bound.
+      case "worstMix" -> {
+        int attributed = ATTRIBUTES / PREFIXES - 1;
+        yield wrapped(
+            budget,
+            ELEMENTS,
+            i ->
+                i < attributed
+                    ? element("e", namespacedAttributes(), "")
+                    : "<n" + (i % PREFIXES) + ":e/>");
+      }
       default -> throw new IllegalArgumentException(shape);
     };
   }
 
-  private static String wrapped(int budget, IntFunction<String> child) {
+  private static String wrapped(int budget, int max, IntFunction<String> child) {
     String open = element("w", declarations(), null);
     String close = "</w>";
-    return open + repeat(budget - open.length() - close.length(), 9_500, child, "x") + close;
+    return open + repeat(budget - open.length() - close.length(), max, child, "x") + close;
   }
 
   /** Units up to {@code max} of them or the budget, then {@code filler} to the budget. */

@@ -22,7 +22,8 @@ class ParseCostBenchmarksTest {
         "attributes",
         "namespacedAttributes",
         "prefixedElements",
-        "nesting"
+        "nesting",
+        "worstMix"
       })
   void setUpWhenHostileShapeThenItReachesTheDigestAtTheTargetSize(String shape) throws Exception {
     ParseCostBenchmarks b = new ParseCostBenchmarks();

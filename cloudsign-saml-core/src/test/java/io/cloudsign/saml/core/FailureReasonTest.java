@@ -89,6 +89,49 @@ class FailureReasonTest {
   }
 
   @Test
+  void validateWhenMoreAttributesThanTheDocumentBoundThenParseBounds() {
+    Fixture.Flow flow = fx.start();
+    // 200 elements of 50 attributes: each element within its own bound, 10,000 in all.
+    String fifty =
+        IntStream.range(0, 50).mapToObj(i -> " a" + i + "=\"\"").collect(Collectors.joining());
+    String many = ("<e" + fifty + "/>").repeat(200);
+    String hostile =
+        fx.respond(flow)
+            .with(
+                Attack.afterSigning(
+                    xml -> xml.replaceFirst("</AttributeValue>", many + "</AttributeValue>")))
+            .build();
+
+    SamlValidationException e = rejected(flow, hostile);
+
+    assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_RESPONSE);
+    assertThat(e.reason()).isEqualTo(FailureReason.PARSE_BOUNDS);
+    assertThat(e.getMessage()).contains("8192 attributes in the document");
+  }
+
+  @Test
+  void validateWhenEveryValueIsTypedLikeOktaOrShibbolethThenAccepted() throws Exception {
+    Fixture.Flow flow = fx.start();
+    // 1,000 group values, each declaring xs and xsi and typed xs:string: 3,000 attributes, about
+    // as many as fit the default size limit.
+    String typed =
+        " xmlns:xs=\"http://www.w3.org/2001/XMLSchema\""
+            + " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"xs:string\"";
+    String[] groups = IntStream.range(0, 1_000).mapToObj(i -> "group-" + i).toArray(String[]::new);
+    String response =
+        fx.respond(flow)
+            .attribute("http://schemas.example/claims/groups", groups)
+            .with(
+                Attack.beforeSigning(
+                    xml -> xml.replace("<AttributeValue>", "<AttributeValue" + typed + ">")))
+            .build();
+
+    VerifiedAssertion a = fx.sp.validate(response, flow.pending());
+
+    assertThat(a.attributes().get("http://schemas.example/claims/groups")).hasSize(1_000);
+  }
+
+  @Test
   void reasonsBelongToTheBroadCodesOnlyAndTheirIdsAreUnique() {
     assertThat(Arrays.stream(FailureReason.values()).map(FailureReason::id).distinct().count())
         .isEqualTo(FailureReason.values().length);

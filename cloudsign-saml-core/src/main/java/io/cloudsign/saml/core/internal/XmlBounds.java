@@ -23,18 +23,26 @@ import java.util.regex.Pattern;
  * Entra and every other IdP send UTF-8.
  */
 public final class XmlBounds {
-  /** Bounds for a SAML Response: far above any real IdP's, far below what costs the parser. */
-  public static final XmlBounds RESPONSE = new XmlBounds(10_000, 64, 32);
+  /**
+   * Bounds for a SAML Response: far above any real IdP's, far below what costs the parser. The
+   * attribute total counts {@code xmlns} declarations too: an IdP that declares {@code xs} and
+   * {@code xsi} and sets {@code xsi:type} on every AttributeValue (Okta, Shibboleth, Keycloak)
+   * spends three per value, so 8,192 leaves room for about 2,500 values; Entra spends none.
+   */
+  public static final XmlBounds RESPONSE = new XmlBounds(10_000, 8_192, 64, 32);
 
   /** Bounds for IdP metadata (an Entra tenant's document holds a few hundred elements). */
-  public static final XmlBounds METADATA = new XmlBounds(100_000, 64, 32);
+  public static final XmlBounds METADATA = new XmlBounds(100_000, 400_000, 64, 32);
 
   private final int maxElements;
+  private final int maxAttributes;
   private final int maxAttributesPerElement;
   private final int maxNamespacesInScope;
 
-  XmlBounds(int maxElements, int maxAttributesPerElement, int maxNamespacesInScope) {
+  XmlBounds(
+      int maxElements, int maxAttributes, int maxAttributesPerElement, int maxNamespacesInScope) {
     this.maxElements = maxElements;
+    this.maxAttributes = maxAttributes;
     this.maxAttributesPerElement = maxAttributesPerElement;
     this.maxNamespacesInScope = maxNamespacesInScope;
   }
@@ -49,10 +57,10 @@ public final class XmlBounds {
   }
 
   /**
-   * Checks {@code xml[from..]}: at most {@link #maxElements} elements, {@link
-   * #maxAttributesPerElement} attributes on any element, {@link #maxNamespacesInScope} namespace
-   * declarations in scope at any element, nesting no deeper than {@link
-   * OpenSaml#MAX_ELEMENT_DEPTH}, and no encoding but UTF-8 or US-ASCII.
+   * Checks {@code xml[from..]}: at most {@link #maxElements} elements, {@link #maxAttributes}
+   * attributes (namespace declarations included) in all, {@link #maxAttributesPerElement} on any
+   * element, {@link #maxNamespacesInScope} namespace declarations in scope at any element, nesting
+   * no deeper than {@link OpenSaml#MAX_ELEMENT_DEPTH}, and no encoding but UTF-8 or US-ASCII.
    */
   public void check(byte[] xml, int from) throws OutOfBoundsException {
     new Scan(xml, from).run();
@@ -66,6 +74,7 @@ public final class XmlBounds {
     private int depth;
     private int inScope;
     private int elements;
+    private int attributes;
 
     Scan(byte[] b, int from) {
       this.b = b;
@@ -149,7 +158,7 @@ public final class XmlBounds {
       depth++;
       declaredAt[depth] = 0;
       i = skipName(i);
-      int attributes = 0;
+      int onThisElement = 0;
       while (i < b.length) {
         byte c = b[i];
         if (c == '>') {
@@ -170,9 +179,13 @@ public final class XmlBounds {
           i = c == '=' ? i + 1 : after(c == '"' ? "\"" : "'", i + 1);
           continue;
         }
-        if (++attributes > maxAttributesPerElement) {
+        if (++onThisElement > maxAttributesPerElement) {
           throw new OutOfBoundsException(
               "an element has more than " + maxAttributesPerElement + " attributes");
+        }
+        if (++attributes > maxAttributes) {
+          throw new OutOfBoundsException(
+              "more than " + maxAttributes + " attributes in the document");
         }
         int start = i;
         i = skipName(i);

@@ -19,32 +19,33 @@ import org.junit.jupiter.api.Test;
 class XmlBoundsTest {
 
   /** A generated document and what it holds. */
-  record Doc(String xml, int elements, int maxAttributes, int maxInScope) {}
+  record Doc(String xml, int elements, int attributes, int maxAttributes, int maxInScope) {}
 
   @Property(tries = 300)
   void checkCountsExactlyWhatTheDocumentHolds(@ForAll long seed) {
     Doc d = generate(new Random(seed));
     byte[] xml = d.xml().getBytes(StandardCharsets.UTF_8);
+    int e = d.elements();
+    int all = d.attributes();
+    int each = d.maxAttributes();
+    int scope = d.maxInScope();
 
-    assertThatCode(
-            () -> new XmlBounds(d.elements(), d.maxAttributes(), d.maxInScope()).check(xml, 0))
+    assertThatCode(() -> new XmlBounds(e, all, each, scope).check(xml, 0))
         .doesNotThrowAnyException();
-    if (d.elements() > 1) {
-      assertThatThrownBy(
-              () ->
-                  new XmlBounds(d.elements() - 1, d.maxAttributes(), d.maxInScope()).check(xml, 0))
+    if (e > 1) {
+      assertThatThrownBy(() -> new XmlBounds(e - 1, all, each, scope).check(xml, 0))
           .hasMessageContaining("elements");
     }
-    if (d.maxAttributes() > 0) {
-      assertThatThrownBy(
-              () ->
-                  new XmlBounds(d.elements(), d.maxAttributes() - 1, d.maxInScope()).check(xml, 0))
-          .hasMessageContaining("attributes");
+    if (all > 0) {
+      assertThatThrownBy(() -> new XmlBounds(e, all - 1, each, scope).check(xml, 0))
+          .hasMessageContaining("attributes in the document");
     }
-    if (d.maxInScope() > 0) {
-      assertThatThrownBy(
-              () ->
-                  new XmlBounds(d.elements(), d.maxAttributes(), d.maxInScope() - 1).check(xml, 0))
+    if (each > 0) {
+      assertThatThrownBy(() -> new XmlBounds(e, all, each - 1, scope).check(xml, 0))
+          .hasMessageContaining("an element has more than");
+    }
+    if (scope > 0) {
+      assertThatThrownBy(() -> new XmlBounds(e, all, each, scope - 1).check(xml, 0))
           .hasMessageContaining("namespace declarations");
     }
   }
@@ -58,7 +59,7 @@ class XmlBoundsTest {
     xml.append("</r>");
 
     // Shibboleth declares xs and xsi on every AttributeValue: 2 in scope, however many values.
-    new XmlBounds(1_000, 64, 2).check(xml.toString().getBytes(StandardCharsets.UTF_8), 0);
+    new XmlBounds(1_000, 1_000, 64, 2).check(xml.toString().getBytes(StandardCharsets.UTF_8), 0);
   }
 
   @Test
@@ -114,13 +115,13 @@ class XmlBoundsTest {
   // ------------------------------------------------------------------ generator
 
   private static Doc generate(Random r) {
-    int[] counts = new int[3]; // elements, max attributes, max in scope
+    int[] counts = new int[4]; // elements, max attributes, max in scope, attributes
     StringBuilder sb = new StringBuilder();
     if (r.nextBoolean()) {
       sb.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
     }
     element(r, sb, 1, 0, counts);
-    return new Doc(sb.toString(), counts[0], counts[1], counts[2]);
+    return new Doc(sb.toString(), counts[0], counts[3], counts[1], counts[2]);
   }
 
   private static void element(Random r, StringBuilder sb, int depth, int inScope, int[] counts) {
@@ -141,6 +142,7 @@ class XmlBoundsTest {
       sb.append(r.nextBoolean() ? "=" : " = ").append(quote).append(value).append(quote);
     }
     counts[1] = Math.max(counts[1], attributes);
+    counts[3] += attributes;
     counts[2] = Math.max(counts[2], inScope + declared);
     int children = depth < 6 ? r.nextInt(4) : 0;
     if (children == 0 && r.nextBoolean()) {
