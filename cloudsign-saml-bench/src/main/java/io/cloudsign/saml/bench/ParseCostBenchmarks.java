@@ -69,14 +69,14 @@ public class ParseCostBenchmarks {
   /** Prefixes declared per element: the bound is 32 in scope, the Response has a few of its own. */
   static final int PREFIXES = 24;
 
-  /** Elements the payload may add: the bound is 10,000 in the document. */
-  static final int ELEMENTS = 9_500;
+  /** Elements the payload may add: the bound is 5,000 in the document. */
+  static final int ELEMENTS = 4_900;
 
   /**
-   * Attributes (namespace declarations included) the payload may add: the bound is 8,192 in the
+   * Attributes (namespace declarations included) the payload may add: the bound is 4,096 in the
    * document, and the Response and its signature carry about 40 of their own.
    */
-  static final int ATTRIBUTES = 8_100;
+  static final int ATTRIBUTES = 4_040;
 
   @Param({
     "benign",
@@ -165,7 +165,7 @@ public class ParseCostBenchmarks {
 
   static String payload(String shape, int budget) {
     return switch (shape) {
-      // 9,500 empty elements, the rest text.
+      // 4,900 empty elements, the rest text.
       case "elements" -> repeat(budget, ELEMENTS, i -> "<e/>", "x");
       // Sibling elements each declaring 24 prefixes of their own, up to the attribute bound.
       case "namespaceDeclarations" ->

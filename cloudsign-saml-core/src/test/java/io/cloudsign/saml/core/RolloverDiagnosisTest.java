@@ -89,6 +89,39 @@ class RolloverDiagnosisTest {
         .contains("trusted: SHA-256 " + sha256(entra.signingCertificate()));
   }
 
+  /** The KeyInfo text is decoded only up to a bound: this runs before anything is trusted. */
+  @Test
+  void validateWhenCarriedCertificateTextIsLargerThanTheBoundThenNotDecoded() throws Exception {
+    TestClock clock = TestClock.at(NOW);
+    FakeEntra entra = FakeEntra.builder().clock(clock).build();
+    Fixture fx = new Fixture(entra, clock);
+    int bound = RolloverDiagnosis.MAX_CERTIFICATE_CHARS;
+
+    Fixture.Flow atBound = fx.start();
+    SamlValidationException read =
+        rejected(
+            fx,
+            atBound,
+            fx.respond(atBound)
+                .with(Attack.signedWithUnknownKey(), Attack.oversizedKeyInfoCertificate(bound))
+                .build());
+    Fixture.Flow aboveBound = fx.start();
+    SamlValidationException skipped =
+        rejected(
+            fx,
+            aboveBound,
+            fx.respond(aboveBound)
+                .with(Attack.signedWithUnknownKey(), Attack.oversizedKeyInfoCertificate(bound + 1))
+                .build());
+
+    assertThat(read.reason()).isEqualTo(FailureReason.SIGNATURE_NOT_VERIFIED);
+    assertThat(read.getMessage()).contains("KeyInfo carries no readable certificate");
+    assertThat(skipped.reason()).isEqualTo(FailureReason.SIGNATURE_NOT_VERIFIED);
+    assertThat(skipped.getMessage())
+        .contains("KeyInfo carries a certificate too large to read")
+        .contains("trusted: SHA-256 " + sha256(entra.signingCertificate()));
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {

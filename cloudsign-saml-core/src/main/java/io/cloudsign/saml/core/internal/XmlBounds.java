@@ -24,12 +24,16 @@ import java.util.regex.Pattern;
  */
 public final class XmlBounds {
   /**
-   * Bounds for a SAML Response: far above any real IdP's, far below what costs the parser. The
-   * attribute total counts {@code xmlns} declarations too: an IdP that declares {@code xs} and
-   * {@code xsi} and sets {@code xsi:type} on every AttributeValue (Okta, Shibboleth, Keycloak)
-   * spends three per value, so 8,192 leaves room for about 2,500 values; Entra spends none.
+   * Bounds for a SAML Response: about as much markup as the default size limit (256 KiB) can hold
+   * of real claims, and far above any real IdP's Response (Entra sends at most 150 group values;
+   * above that, the groups overage claim). The attribute total counts {@code xmlns} declarations
+   * too: an IdP that declares {@code xs} and {@code xsi} and sets {@code xsi:type} on every
+   * AttributeValue (Okta, Shibboleth, Keycloak) spends three per value, so 4,096 leaves room for
+   * about 1,300 values (as many as the default size holds); Entra spends none. Measured in
+   * ParseCostBenchmarks: the costliest markup these bounds let through costs about 3x a genuine
+   * Response of the same size.
    */
-  public static final XmlBounds RESPONSE = new XmlBounds(10_000, 8_192, 64, 32);
+  public static final XmlBounds RESPONSE = new XmlBounds(5_000, 4_096, 64, 32);
 
   /** Bounds for IdP metadata (an Entra tenant's document holds a few hundred elements). */
   public static final XmlBounds METADATA = new XmlBounds(100_000, 400_000, 64, 32);
