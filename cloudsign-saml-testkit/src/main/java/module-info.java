@@ -14,6 +14,8 @@ module io.cloudsign.saml.testkit {
   requires transitive org.junit.jupiter.api;
   requires java.xml;
   requires java.xml.crypto;
+  // In the API: SignInClient answers with java.net.http responses.
+  requires transitive java.net.http;
   requires jdk.httpserver;
   requires org.apache.santuario.xmlsec;
   requires org.bouncycastle.provider;

@@ -135,7 +135,7 @@ final class SignInStart implements Endpoint {
             pending.expiresAt(),
             relayKey,
             returnPath);
-    response.addHeader("Set-Cookie", s.stateCookie.set(reg, entry));
+    s.stateCookie.set(reg, entry).forEach(c -> response.addHeader("Set-Cookie", c));
     response.setHeader("Cache-Control", "no-store");
     log.debug(
         "SAML sign-in started: registration={} request={} binding={}",

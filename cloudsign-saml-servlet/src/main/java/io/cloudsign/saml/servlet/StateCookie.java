@@ -27,10 +27,16 @@ import java.util.Set;
  * ends in a tag of the Reply URL path ({@code __Host-cloudsign_saml_state-1a2b3c4d}), so sign-ins
  * to two Reply URLs of one host do not replace each other. For an http loopback Reply URL (local
  * development, tests) it keeps the configured name and {@code Path} = the Reply URL path, which
- * clients that do not know cookie prefixes handle. Thread-safe.
+ * clients that do not know cookie prefixes handle, and it is set twice: once {@code Secure;
+ * SameSite=None} for browsers (which count loopback as a secure origin, so Entra's cross-site POST
+ * carries it), and once, named {@code <name>-http}, without {@code Secure} and {@code SameSite=Lax}
+ * for plain HTTP clients such as {@code java.net.http} with a {@code CookieManager}, which never
+ * send a {@code Secure} cookie over {@code http://}. Both carry the same MAC-bound entry.
+ * Thread-safe.
  */
 final class StateCookie {
   private static final String HOST_PREFIX = "__Host-";
+  private static final String PLAIN_HTTP_SUFFIX = "-http";
 
   private final StateCookieCodec codec;
   private final String name;
@@ -45,16 +51,34 @@ final class StateCookie {
   /** What arrived at a Reply URL. */
   record Read(List<Entry> entries, boolean tampered) {}
 
-  /** The {@code Set-Cookie} value that remembers {@code entry} for {@code registration}. */
-  String set(Registration registration, Entry entry) {
-    String value = codec.encode(name(registration), registration.replyUrl().toString(), entry);
-    return header(name(registration), value, path(registration), maxAgeSeconds);
+  /** The {@code Set-Cookie} values that remember {@code entry} for {@code registration}. */
+  List<String> set(Registration registration, Entry entry) {
+    String replyUrl = registration.replyUrl().toString();
+    List<String> headers = new ArrayList<>(2);
+    headers.add(
+        header(
+            name(registration),
+            codec.encode(name(registration), replyUrl, entry),
+            registration,
+            true,
+            maxAgeSeconds));
+    if (!hostPrefixed(registration)) {
+      String plain = plainHttpName();
+      headers.add(
+          header(plain, codec.encode(plain, replyUrl, entry), registration, false, maxAgeSeconds));
+    }
+    return List.copyOf(headers);
   }
 
   /** The {@code Set-Cookie} values that end the state at these registrations' Reply URL. */
   List<String> clear(List<Registration> servedHere) {
     Set<String> headers = new LinkedHashSet<>();
-    servedHere.forEach(r -> headers.add(header(name(r), "", path(r), 0)));
+    for (Registration r : servedHere) {
+      headers.add(header(name(r), "", r, true, 0));
+      if (!hostPrefixed(r)) {
+        headers.add(header(plainHttpName(), "", r, false, 0));
+      }
+    }
     return List.copyOf(headers);
   }
 
@@ -73,7 +97,7 @@ final class StateCookie {
     List<Entry> entries = new ArrayList<>();
     for (Cookie c : cookies) {
       String cookieName = c.getName();
-      if (servedHere.stream().noneMatch(r -> name(r).equals(cookieName))
+      if (servedHere.stream().noneMatch(r -> isNameOf(r, cookieName))
           || c.getValue() == null
           || c.getValue().isEmpty()) {
         continue;
@@ -81,22 +105,35 @@ final class StateCookie {
       Optional<Entry> entry =
           codec.decode(cookieName, c.getValue(), id -> replyUrlOf(servedHere, cookieName, id));
       invalid |= entry.isEmpty();
-      entry.ifPresent(entries::add);
+      entry.filter(e -> !entries.contains(e)).ifPresent(entries::add);
     }
     return new Read(List.copyOf(entries), invalid && entries.isEmpty());
   }
 
   /** A diagnostic name for log lines, e.g. {@code 'cloudsign_saml_state' (Path=/saml2/…)}. */
   String describe(Registration registration) {
-    return "'" + name(registration) + "' (Path=" + path(registration) + ")";
+    String names =
+        hostPrefixed(registration)
+            ? "'" + name(registration) + "'"
+            : "'" + name(registration) + "' or '" + plainHttpName() + "'";
+    return names + " (Path=" + path(registration) + ")";
   }
 
   private Optional<String> replyUrlOf(
       List<Registration> servedHere, String cookieName, String registrationId) {
     return servedHere.stream()
-        .filter(r -> r.id().equals(registrationId) && name(r).equals(cookieName))
+        .filter(r -> r.id().equals(registrationId) && isNameOf(r, cookieName))
         .map(r -> r.replyUrl().toString())
         .findFirst();
+  }
+
+  /** The registration's cookie, or (http loopback only) its copy for plain HTTP clients. */
+  private boolean isNameOf(Registration r, String cookieName) {
+    return name(r).equals(cookieName) || (!hostPrefixed(r) && plainHttpName().equals(cookieName));
+  }
+
+  private String plainHttpName() {
+    return name + PLAIN_HTTP_SUFFIX;
   }
 
   private String name(Registration r) {
@@ -128,18 +165,20 @@ final class StateCookie {
     }
   }
 
-  private static String header(String name, String value, String path, long maxAge) {
+  private static String header(
+      String name, String value, Registration r, boolean secure, long maxAge) {
     StringBuilder sb =
         new StringBuilder(name)
             .append('=')
             .append(value)
             .append("; Path=")
-            .append(path)
+            .append(path(r))
             .append("; Max-Age=")
             .append(maxAge);
     if (maxAge == 0) {
       sb.append("; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
     }
-    return sb.append("; Secure; HttpOnly; SameSite=None").toString();
+    return sb.append(secure ? "; Secure; HttpOnly; SameSite=None" : "; HttpOnly; SameSite=Lax")
+        .toString();
   }
 }
