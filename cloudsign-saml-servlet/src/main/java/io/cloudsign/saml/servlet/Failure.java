@@ -13,7 +13,8 @@ record Failure(
     FilterErrorCode filterCode,
     UserLinkException.Reason linkReason,
     String logDetail,
-    Throwable error) {
+    Throwable error,
+    String registrationId) {
 
   Failure {
     if ((validationCode == null) == (filterCode == null)) {
@@ -24,23 +25,47 @@ record Failure(
 
   /** The filter refused the request before or after validation. */
   static Failure of(FilterErrorCode code, String logDetail) {
-    return new Failure(null, Objects.requireNonNull(code), null, logDetail, null);
+    return new Failure(null, Objects.requireNonNull(code), null, logDetail, null, null);
   }
 
   /** Core rejected the Response (or the form that should carry it). */
   static Failure validation(ErrorCode code, String logDetail) {
-    return new Failure(Objects.requireNonNull(code), null, null, logDetail, null);
+    return new Failure(Objects.requireNonNull(code), null, null, logDetail, null, null);
   }
 
   /** The application's UserLinker refused the verified identity. */
   static Failure refusedBy(UserLinkException.Reason reason, String logDetail) {
-    return new Failure(null, reason.code(), reason, logDetail, null);
+    return new Failure(null, reason.code(), reason, logDetail, null, null);
   }
 
   /** Application code (selector, linker) or the validator threw: 500, logged with the trace. */
   static Failure internal(String logDetail, Throwable error) {
     return new Failure(
-        null, FilterErrorCode.INTERNAL_ERROR, null, logDetail, Objects.requireNonNull(error));
+        null, FilterErrorCode.INTERNAL_ERROR, null, logDetail, Objects.requireNonNull(error), null);
+  }
+
+  /** The same failure, logged as one at {@code registrationId}. */
+  Failure at(String registrationId) {
+    return new Failure(validationCode, filterCode, linkReason, logDetail, error, registrationId);
+  }
+
+  /** What an administrator should check, as the code's javadoc and the README say. */
+  String hint() {
+    return filterCode != null ? filterCode.hint() : validationCode.hint();
+  }
+
+  /**
+   * The one log line's text after the correlation id: status, the code once (core's messages start
+   * with it), the registration when known, the detail and the admin hint.
+   */
+  String logLine() {
+    String detail = logDetail.startsWith(code()) ? logDetail : code() + ": " + logDetail;
+    return status()
+        + " "
+        + (registrationId == null ? "" : "registration=" + registrationId + " ")
+        + detail
+        + " | hint: "
+        + hint();
   }
 
   int status() {

@@ -40,16 +40,9 @@ final class FailureResponder {
       throws IOException {
     String correlationId = correlationId();
     if (f.error() != null) {
-      log.error(
-          "SAML sign-in failed [{}] {} {}: {}",
-          correlationId,
-          f.status(),
-          f.code(),
-          f.logDetail(),
-          f.error());
+      log.error("SAML sign-in failed [{}] {}", correlationId, f.logLine(), f.error());
     } else {
-      log.warn(
-          "SAML sign-in failed [{}] {} {}: {}", correlationId, f.status(), f.code(), f.logDetail());
+      log.warn("SAML sign-in failed [{}] {}", correlationId, f.logLine());
     }
     setCookies.forEach(c -> response.addHeader("Set-Cookie", c));
     SignInFailure failure = f.toSignInFailure(correlationId);

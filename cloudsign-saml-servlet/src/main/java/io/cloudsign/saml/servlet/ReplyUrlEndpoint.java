@@ -245,7 +245,13 @@ final class ReplyUrlEndpoint implements Endpoint {
     try {
       return s.serviceProvider.validate(samlResponse, pending);
     } catch (SamlValidationException e) {
-      throw new Refused(Failure.validation(e.code(), String.valueOf(e.getMessage())));
+      String registrations =
+          entries.stream()
+              .map(Entry::registrationId)
+              .distinct()
+              .collect(java.util.stream.Collectors.joining(","));
+      throw new Refused(
+          Failure.validation(e.code(), String.valueOf(e.getMessage())).at(registrations));
     } catch (RuntimeException e) {
       throw new Refused(Failure.internal("the Response validator failed", e));
     }

@@ -155,6 +155,67 @@ class PlainHttpClientSignInTest {
   }
 
   @Test
+  void replyUrlWhenRefusedThenOneLogLineWithCodeOnceRegistrationAndHint() throws Exception {
+    idp.answerNextWith(Attack.tamperedAfterSigning());
+
+    Captured c = capturingStderr(() -> SignInClient.create().signIn(app.uri("/inbox")));
+
+    String correlationId = between(c.page().body(), "<code id=\"correlation-id\">", "</code>");
+    List<String> lines = c.linesContaining("SAML sign-in failed");
+    assertThat(lines).singleElement().asString().contains("[" + correlationId + "]");
+    String line = lines.get(0);
+    String beforeHint = line.substring(0, line.indexOf(" | hint: "));
+    assertThat(beforeHint.split("invalid_signature", -1)).hasSize(2); // the code once
+    assertThat(line)
+        .contains("WARN")
+        .contains("403 registration=contoso invalid_signature (not_verified)")
+        .contains(" | hint: " + io.cloudsign.saml.core.ErrorCode.INVALID_SIGNATURE.hint());
+  }
+
+  @Test
+  void replyUrlWhenEntraErrorTextHasLineBreaksThenLoggedReadablyOnOneLine() throws Exception {
+    idp.answerNextWith(
+        b ->
+            b.errorStatus(
+                "AADSTS50105",
+                "Your administrator has configured the application\r\n"
+                    + "to block users unless they are assigned.\r\nTrace ID: 1f2e"));
+
+    Captured c = capturingStderr(() -> SignInClient.create().signIn(app.uri("/inbox")));
+
+    assertThat(c.linesContaining("SAML sign-in failed"))
+        .singleElement()
+        .asString()
+        .contains("AADSTS50105")
+        .contains("the application\\nto block users unless they are assigned.\\nTrace ID")
+        .doesNotContain("??");
+  }
+
+  record Captured(HttpResponse<String> page, String stderr) {
+    List<String> linesContaining(String s) {
+      return stderr.lines().filter(l -> l.contains(s)).toList();
+    }
+  }
+
+  /** slf4j-simple writes to the System.err of the moment it logs. */
+  private static Captured capturingStderr(java.util.function.Supplier<HttpResponse<String>> run) {
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8));
+    try {
+      HttpResponse<String> page = run.get();
+      return new Captured(page, bytes.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(original);
+    }
+  }
+
+  private static String between(String s, String from, String to) {
+    int i = s.indexOf(from) + from.length();
+    return s.substring(i, s.indexOf(to, i));
+  }
+
+  @Test
   void signInWhenTestkitSignInClientAsUnknownNameIdThenNotProvisioned() {
     HttpResponse<String> refused =
         SignInClient.create().signInAs(app.uri("/inbox"), "mallory@contoso.com");

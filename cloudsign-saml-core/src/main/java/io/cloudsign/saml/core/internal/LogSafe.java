@@ -8,8 +8,10 @@ public final class LogSafe {
   private LogSafe() {}
 
   /**
-   * Quotes {@code value}, replaces control characters (CR, LF, ESC…) with {@code ?} and truncates
-   * to {@link #MAX} characters; {@code null} becomes {@code (none)}.
+   * Quotes {@code value}, writes each line break (CR LF, LF, CR, U+2028/9) as the two characters
+   * {@code \n} (so Entra's multi-line AADSTS text stays readable on one log line), a tab as a
+   * space, other control characters (ESC…) as {@code ?}, and truncates to {@link #MAX} characters;
+   * {@code null} becomes {@code (none)}.
    */
   public static String text(String value) {
     if (value == null) {
@@ -19,7 +21,16 @@ public final class LogSafe {
     StringBuilder sb = new StringBuilder(n + 8).append('\'');
     for (int i = 0; i < n; i++) {
       char c = value.charAt(i);
-      sb.append(Character.isISOControl(c) || c == '\u2028' || c == '\u2029' ? '?' : c);
+      if (c == '\r' && i + 1 < n && value.charAt(i + 1) == '\n') {
+        continue; // CR LF is one break
+      }
+      if (c == '\n' || c == '\r' || c == '\u2028' || c == '\u2029') {
+        sb.append("\\n");
+      } else if (c == '\t') {
+        sb.append(' ');
+      } else {
+        sb.append(Character.isISOControl(c) ? '?' : c);
+      }
     }
     sb.append('\'');
     if (value.length() > MAX) {
