@@ -6,7 +6,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-/** The built-in failure page: only fixed text, the code id and the correlation id. */
+/**
+ * The built-in failure page: only fixed text, the code id, the correlation id and, where a retry
+ * can succeed ({@link SignInFailure#retryUrl()}), a link to sign in again.
+ */
 final class DefaultFailurePage implements FailureHandler {
   static final DefaultFailurePage INSTANCE = new DefaultFailurePage();
 
@@ -26,7 +29,16 @@ final class DefaultFailurePage implements FailureHandler {
                 + Html.escape(failure.code())
                 + "</code><br>Correlation id: <code id=\"correlation-id\">"
                 + Html.escape(failure.correlationId())
-                + "</code></p><p>Give these to your administrator if the problem persists.</p>");
+                + "</code></p>"
+                + failure
+                    .retryUrl()
+                    .map(
+                        u ->
+                            "<p><a id=\"try-again\" href=\""
+                                + Html.escape(u)
+                                + "\">Sign in again</a></p>")
+                    .orElse("")
+                + "<p>Give these to your administrator if the problem persists.</p>");
     response.setStatus(failure.status());
     response.setContentType("text/html; charset=UTF-8");
     response.setHeader("Cache-Control", "no-store");

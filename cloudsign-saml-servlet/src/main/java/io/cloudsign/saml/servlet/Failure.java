@@ -80,9 +80,48 @@ record Failure(
     return filterCode != null ? filterCode.userMessage() : userMessageOf(validationCode);
   }
 
-  SignInFailure toSignInFailure(String correlationId) {
+  SignInFailure toSignInFailure(String correlationId, String retryUrl) {
     return new SignInFailure(
-        status(), code(), userMessage(), correlationId, validationCode, filterCode, linkReason);
+        status(),
+        code(),
+        userMessage(),
+        correlationId,
+        validationCode,
+        filterCode,
+        linkReason,
+        retryUrl);
+  }
+
+  /**
+   * Whether starting sign-in again can succeed: the browser's state was lost, expired or used up,
+   * or Entra's answer was too old or too weak for this request. Not for configuration problems (a
+   * wrong Identifier, Reply URL or certificate), which a retry only repeats.
+   */
+  boolean retryable() {
+    if (filterCode != null) {
+      return switch (filterCode) {
+        case MISSING_REQUEST_STATE,
+            INVALID_REQUEST_STATE,
+            REQUEST_STATE_EXPIRED,
+            RELAY_STATE_MISMATCH,
+            METHOD_NOT_ALLOWED ->
+            true;
+        default -> false;
+      };
+    }
+    return switch (validationCode) {
+      case UNSOLICITED_RESPONSE,
+          UNKNOWN_IN_RESPONSE_TO,
+          PENDING_REQUEST_EXPIRED,
+          REPLAYED_ASSERTION,
+          EXPIRED,
+          STALE_RESPONSE,
+          AUTHENTICATION_TOO_OLD,
+          AUTHN_CONTEXT_NOT_SATISFIED,
+          REPLAY_CACHE_UNAVAILABLE ->
+          true;
+      default -> false;
+    };
   }
 
   /** 413 for size, 400 for a body that is not a Response, 403 for every rule a Response broke. */

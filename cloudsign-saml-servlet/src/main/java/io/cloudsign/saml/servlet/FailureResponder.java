@@ -21,9 +21,11 @@ final class FailureResponder {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final FailureHandler handler;
+  private final String signInPath;
 
-  FailureResponder(FailureHandler handler) {
+  FailureResponder(FailureHandler handler, String signInPath) {
     this.handler = Objects.requireNonNull(handler);
+    this.signInPath = Objects.requireNonNull(signInPath);
   }
 
   void respond(HttpServletRequest request, HttpServletResponse response, Failure f)
@@ -45,7 +47,8 @@ final class FailureResponder {
       log.warn("SAML sign-in failed [{}] {}", correlationId, f.logLine());
     }
     setCookies.forEach(c -> response.addHeader("Set-Cookie", c));
-    SignInFailure failure = f.toSignInFailure(correlationId);
+    String retry = f.retryable() ? request.getContextPath() + signInPath : null;
+    SignInFailure failure = f.toSignInFailure(correlationId, retry);
     try {
       handler.onFailure(request, response, failure);
     } catch (RuntimeException e) {

@@ -48,7 +48,7 @@ final class FilterSettings {
     this.afterLogoutPath = b.afterLogoutPath;
     this.metadataPath = b.metadataPath;
     this.selector = b.selector;
-    this.responder = new FailureResponder(b.failureHandler);
+    this.responder = new FailureResponder(b.failureHandler, b.signInPath);
     this.redirectToSignIn = b.redirectToSignIn;
     this.stateCookie =
         new StateCookie(key, b.stateCookieName, serviceProvider.pendingRequestLifetime());

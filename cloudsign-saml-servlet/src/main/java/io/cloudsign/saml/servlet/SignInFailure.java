@@ -21,6 +21,7 @@ public final class SignInFailure {
   private final ErrorCode validationCode;
   private final FilterErrorCode filterCode;
   private final UserLinkException.Reason linkReason;
+  private final String retryUrl;
 
   SignInFailure(
       int status,
@@ -29,7 +30,8 @@ public final class SignInFailure {
       String correlationId,
       ErrorCode validationCode,
       FilterErrorCode filterCode,
-      UserLinkException.Reason linkReason) {
+      UserLinkException.Reason linkReason,
+      String retryUrl) {
     this.status = status;
     this.code = Objects.requireNonNull(code);
     this.userMessage = Objects.requireNonNull(userMessage);
@@ -37,6 +39,16 @@ public final class SignInFailure {
     this.validationCode = validationCode;
     this.filterCode = filterCode;
     this.linkReason = linkReason;
+    this.retryUrl = retryUrl;
+  }
+
+  /**
+   * Where to start signing in again (the filter's sign-in path in this context) when a retry can
+   * succeed: the request state was lost or expired, the Response was already used or too old. Empty
+   * for configuration problems, which a retry only repeats.
+   */
+  public Optional<String> retryUrl() {
+    return Optional.ofNullable(retryUrl);
   }
 
   /** The HTTP status to answer (4xx; 500 only for an unexpected error). */

@@ -155,6 +155,23 @@ class PlainHttpClientSignInTest {
   }
 
   @Test
+  void failurePageWhenRetryCanSucceedThenLinksToSignInAgainElseNot() throws Exception {
+    HttpClient noCookies =
+        HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+
+    HttpResponse<String> lostState = signInByHand(noCookies);
+    idp.answerNextWith(Attack.tamperedAfterSigning());
+    HttpResponse<String> tampered = SignInClient.create().signIn(app.uri("/inbox"));
+
+    assertThat(lostState.body())
+        .contains("<code id=\"error-code\">missing_request_state</code>")
+        .contains("<a id=\"try-again\" href=\"/login\">Sign in again</a>");
+    assertThat(tampered.body())
+        .contains("<code id=\"error-code\">invalid_signature</code>")
+        .doesNotContain("try-again");
+  }
+
+  @Test
   void replyUrlWhenRefusedThenOneLogLineWithCodeOnceRegistrationAndHint() throws Exception {
     idp.answerNextWith(Attack.tamperedAfterSigning());
 
