@@ -2,8 +2,6 @@ package io.cloudsign.saml.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,26 +21,27 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * 127.0.0.1, so cross-site to the app on localhost, as Entra is), with the app's session cookie
  * {@code SameSite=Lax} and {@code SameSite=Strict}.
  *
- * <p>Needs Debian's {@code chromium} and {@code chromium-driver} ({@code apt-get install -y
- * chromium chromium-driver}); Selenium Manager is never asked to download anything.
+ * <p>Needs Chromium and ChromeDriver, found on {@code PATH} or through {@code -Dchromium.binary}
+ * and {@code -Dchromedriver.binary} ({@link BrowserExecutables}; on Debian {@code apt-get install
+ * -y chromium chromium-driver}); Selenium Manager is never asked to download anything.
  */
 class BrowserEndToEndTest {
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  static Path chromium;
+  static Path chromedriver;
   static final Duration WAIT = Duration.ofSeconds(60);
 
   @BeforeAll
   static void requireBrowser() {
-    assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
-        .as("install the browser: apt-get install -y chromium chromium-driver")
-        .isTrue();
-    System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+    BrowserExecutables.Found found = BrowserExecutables.find();
+    chromium = found.chromium();
+    chromedriver = found.chromedriver();
+    System.setProperty("webdriver.chrome.driver", chromedriver.toString());
   }
 
   /** A fresh browser with its own driver process (quit() stops the driver service too). */
   static WebDriver newBrowser() {
     ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
+    options.setBinary(chromium.toFile());
     options.addArguments(
         "--headless=new",
         "--no-sandbox",
@@ -52,7 +51,7 @@ class BrowserEndToEndTest {
         "--window-size=1200,900");
     ChromeDriverService service =
         new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
+            .usingDriverExecutable(chromedriver.toFile())
             .usingAnyFreePort()
             .build();
     return new ChromeDriver(service, options);
