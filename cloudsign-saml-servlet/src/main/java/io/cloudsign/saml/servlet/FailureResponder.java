@@ -43,6 +43,8 @@ final class FailureResponder {
     String correlationId = correlationId();
     if (f.error() != null) {
       log.error("SAML sign-in failed [{}] {}", correlationId, f.logLine(), f.error());
+    } else if (f.status() >= 500) {
+      log.error("SAML sign-in failed [{}] {}", correlationId, f.logLine());
     } else {
       log.warn("SAML sign-in failed [{}] {}", correlationId, f.logLine());
     }

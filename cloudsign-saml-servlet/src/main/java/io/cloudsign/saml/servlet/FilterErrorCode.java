@@ -98,6 +98,18 @@ public enum FilterErrorCode {
       403,
       "Your account may not use this application.",
       "The UserLinker refused the user (e.g. not in a required group); its log line says why."),
+  /**
+   * The servlet container refused what the filter needs: no session support, or a form size limit
+   * below the filter's {@code maxResponseBytes}.
+   */
+  CONTAINER_MISCONFIGURED(
+      "container_misconfigured",
+      500,
+      "Sign-in failed because this application's server is not set up for it.",
+      "The servlet container has no session support (Jetty: new"
+          + " ServletContextHandler(ServletContextHandler.SESSIONS)), or its form size limit is"
+          + " below maxResponseBytes (Jetty: ServletContextHandler#setMaxFormContentSize; Tomcat:"
+          + " the Connector's maxPostSize); the ERROR log line says which."),
   /** The application's RegistrationSelector, UserLinker or the validator threw. */
   INTERNAL_ERROR(
       "internal_error",

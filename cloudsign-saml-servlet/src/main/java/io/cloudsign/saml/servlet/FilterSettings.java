@@ -51,7 +51,7 @@ final class FilterSettings {
     this.responder = new FailureResponder(b.failureHandler, b.signInPath);
     this.redirectToSignIn = b.redirectToSignIn;
     this.stateCookie =
-        new StateCookie(key, b.stateCookieName, serviceProvider.pendingRequestLifetime());
+        new StateCookie(key, b.stateCookieName, serviceProvider.pendingRequestLifetime(), b.clock);
     this.clock = b.clock;
     this.requireReplyUrlHost = b.requireReplyUrlHost;
     this.maxFormBytes = 3L * serviceProvider.maxResponseChars() + 8192;

@@ -68,7 +68,18 @@ final class ReplyUrlEndpoint implements Endpoint {
     Entry answered = answeredWithItsRelayState(identity, entries, form.relayState());
     LocalUser user = link(identity);
 
-    Sessions.start(request, new SamlPrincipal(user, identity));
+    try {
+      Sessions.start(request, new SamlPrincipal(user, identity));
+    } catch (IllegalStateException e) {
+      // Jetty without a SessionHandler: "No SessionManager"; a response already committed.
+      throw new Refused(
+          Failure.of(
+              FilterErrorCode.CONTAINER_MISCONFIGURED,
+              "the container could not create a session ("
+                  + e.getMessage()
+                  + "): enable session support (Jetty: new"
+                  + " ServletContextHandler(ServletContextHandler.SESSIONS))"));
+    }
     s.stateCookie.clear(servedHere).forEach(c -> response.addHeader("Set-Cookie", c)); // consumed
     log.info(
         "SAML sign-in: registration={} local user={} assertion={}",
@@ -100,10 +111,33 @@ final class ReplyUrlEndpoint implements Endpoint {
       responses = request.getParameterValues("SAMLResponse");
       relays = request.getParameterValues("RelayState");
     } catch (RuntimeException e) {
+      if (length > 0 && isForm(request)) {
+        // A body within our limit that the container will not decode: its own limit is lower.
+        throw new Refused(
+            Failure.of(
+                FilterErrorCode.CONTAINER_MISCONFIGURED,
+                "the container refused a form of "
+                    + length
+                    + " bytes ("
+                    + e.getClass().getSimpleName()
+                    + "): its form size limit is below maxResponseBytes ("
+                    + s.maxFormBytes
+                    + " bytes of form); raise it (Jetty:"
+                    + " ServletContextHandler#setMaxFormContentSize)"));
+      }
       throw malformed(
-          "the form could not be read (too large for the container's form limit, or not"
-              + " application/x-www-form-urlencoded): "
+          "the form could not be read (not application/x-www-form-urlencoded): "
               + e.getClass().getSimpleName());
+    }
+    if (responses == null && "POST_TOO_LARGE".equals(tomcatParseFailure(request))) {
+      throw new Refused(
+          Failure.of(
+              FilterErrorCode.CONTAINER_MISCONFIGURED,
+              "Tomcat dropped a form of "
+                  + length
+                  + " bytes: the Connector's maxPostSize is below maxResponseBytes ("
+                  + s.maxFormBytes
+                  + " bytes of form); raise maxPostSize"));
     }
     if ((query != null && query.contains("SAML"))
         || (responses != null && responses.length > 1)
@@ -116,6 +150,18 @@ final class ReplyUrlEndpoint implements Endpoint {
       throw malformed("no SAMLResponse form field");
     }
     return new Form(responses[0], relays == null ? null : relays[0]);
+  }
+
+  private static boolean isForm(HttpServletRequest request) {
+    String type = request.getContentType();
+    return type != null
+        && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+  }
+
+  /** Tomcat records why it did not parse the parameters (e.g. over maxPostSize) here. */
+  private static String tomcatParseFailure(HttpServletRequest request) {
+    Object reason = request.getAttribute("org.apache.catalina.parameter_parse_failed_reason");
+    return reason == null ? null : reason.toString();
   }
 
   private static Refused malformed(String detail) {

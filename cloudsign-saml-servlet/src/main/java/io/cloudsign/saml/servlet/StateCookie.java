@@ -8,7 +8,10 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -41,11 +44,13 @@ final class StateCookie {
   private final StateCookieCodec codec;
   private final String name;
   private final long maxAgeSeconds;
+  private final Clock clock;
 
-  StateCookie(byte[] key, String name, Duration lifetime) {
+  StateCookie(byte[] key, String name, Duration lifetime, Clock clock) {
     this.codec = new StateCookieCodec(key);
     this.name = name;
     this.maxAgeSeconds = Math.max(1, lifetime.toSeconds());
+    this.clock = clock;
   }
 
   /** What arrived at a Reply URL. */
@@ -165,8 +170,13 @@ final class StateCookie {
     }
   }
 
-  private static String header(
-      String name, String value, Registration r, boolean secure, long maxAge) {
+  /**
+   * {@code Expires} goes with every {@code Max-Age}: browsers use Max-Age, but {@code
+   * java.net.HttpCookie} takes a cookie with Max-Age and no Expires for an RFC 2965 one and sends
+   * it back as {@code $Version="1"; name="value"}, which Tomcat reads with the quotes (the MAC then
+   * fails: {@code invalid_request_state}).
+   */
+  private String header(String name, String value, Registration r, boolean secure, long maxAge) {
     StringBuilder sb =
         new StringBuilder(name)
             .append('=')
@@ -175,9 +185,12 @@ final class StateCookie {
             .append(path(r))
             .append("; Max-Age=")
             .append(maxAge);
-    if (maxAge == 0) {
-      sb.append("; Expires=Thu, 01 Jan 1970 00:00:00 GMT");
-    }
+    sb.append("; Expires=")
+        .append(
+            maxAge == 0
+                ? "Thu, 01 Jan 1970 00:00:00 GMT"
+                : DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                    clock.instant().plusSeconds(maxAge).atOffset(ZoneOffset.UTC)));
     return sb.append(secure ? "; Secure; HttpOnly; SameSite=None" : "; HttpOnly; SameSite=Lax")
         .toString();
   }

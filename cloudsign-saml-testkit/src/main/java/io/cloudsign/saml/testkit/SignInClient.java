@@ -27,20 +27,7 @@ import java.util.stream.Collectors;
  * posted to your Reply URL. It exposes the final response, so a JUnit test can assert what your
  * application shows a signed-in user, or which error page a hostile Response gets.
  *
- * <pre>{@code
- * try (FakeEntraServer idp = FakeEntraServer.start(FakeEntra.builder()
- *         .application("urn:my-sp", "http://localhost:8080/saml2/idpresponse")
- *         .user(TestUser.bSimon()))) {
- *   // ... start your app on http://localhost:8080 with idp.metadataUrl() ...
- *   SignInClient browser = SignInClient.create();
- *   HttpResponse<String> home = browser.signIn(URI.create("http://localhost:8080/login"));
- *   assertThat(home.body()).contains("B.Simon");
- *
- *   idp.answerNextWith(Attack.tamperedAfterSigning());
- *   HttpResponse<String> refused = SignInClient.create().signIn(URI.create(".../login"));
- *   assertThat(refused.statusCode()).isEqualTo(403);
- * }
- * }</pre>
+ * <p>The README's "Sign in through your own filter over HTTP" shows a compiled test that uses it.
  *
  * <p>Over {@code http://localhost} the library's request-state cookie has a copy without {@code
  * Secure}, which this client (like any {@code java.net.http} client with a {@code CookieManager})
