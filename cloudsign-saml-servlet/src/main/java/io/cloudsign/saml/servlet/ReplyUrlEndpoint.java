@@ -111,7 +111,7 @@ final class ReplyUrlEndpoint implements Endpoint {
       responses = request.getParameterValues("SAMLResponse");
       relays = request.getParameterValues("RelayState");
     } catch (RuntimeException e) {
-      if (length > 0 && isForm(request)) {
+      if (length > 0 && isForm(request) && isSizeLimit(e)) {
         // A body within our limit that the container will not decode: its own limit is lower.
         throw new Refused(
             Failure.of(
@@ -150,6 +150,20 @@ final class ReplyUrlEndpoint implements Endpoint {
       throw malformed("no SAMLResponse form field");
     }
     return new Form(responses[0], relays == null ? null : relays[0]);
+  }
+
+  /**
+   * Whether the container refused the form for its size (Jetty: "Form is larger than max length";
+   * Tomcat: maxPostSize), not for bad encoding, which anyone can send and is malformed_response.
+   */
+  private static boolean isSizeLimit(RuntimeException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      if (m.contains("max") || m.contains("too large") || m.contains("larger than")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isForm(HttpServletRequest request) {

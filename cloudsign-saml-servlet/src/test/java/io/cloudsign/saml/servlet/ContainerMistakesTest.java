@@ -85,6 +85,25 @@ class ContainerMistakesTest {
   }
 
   @Test
+  void replyUrlWhenFormIsBadlyEncodedThenMalformedNotContainerMisconfigured() throws Exception {
+    int port = freePort();
+    app = jetty(port, filterFor("http://localhost:" + port, TestUser.bSimon()), true, 200_000);
+    for (String body : new String[] {"SAMLResponse=%zz&RelayState=x", "SAMLResponse=%"}) {
+      HttpResponse<String> page =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(uri(port, "/saml2/idpresponse"))
+                      .header("Content-Type", "application/x-www-form-urlencoded")
+                      .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+
+      assertThat(page.body()).as(body).doesNotContain("container_misconfigured");
+      assertThat(page.statusCode()).as(body).isEqualTo(400);
+    }
+  }
+
+  @Test
   void signInWhenJettyIsSetUpRightThenSignedIn() throws Exception {
     int port = freePort();
     SamlSsoFilter filter = filterFor("http://localhost:" + port, userWithManyClaims());
