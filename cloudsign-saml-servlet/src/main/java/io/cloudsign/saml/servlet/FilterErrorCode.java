@@ -100,7 +100,7 @@ public enum FilterErrorCode {
       "The UserLinker refused the user (e.g. not in a required group); its log line says why."),
   /**
    * The servlet container refused what the filter needs: no session support, or a form size limit
-   * below the filter's {@code maxResponseBytes}.
+   * below the form size the filter accepts ({@code 3 × maxResponseChars + 8192} bytes).
    */
   CONTAINER_MISCONFIGURED(
       "container_misconfigured",
@@ -108,7 +108,7 @@ public enum FilterErrorCode {
       "Sign-in failed because this application's server is not set up for it.",
       "The servlet container has no session support (Jetty: new"
           + " ServletContextHandler(ServletContextHandler.SESSIONS)), or its form size limit is"
-          + " below maxResponseBytes (Jetty: ServletContextHandler#setMaxFormContentSize; Tomcat:"
+          + " below what maxResponseChars needs (Jetty: ServletContextHandler#setMaxFormContentSize; Tomcat:"
           + " the Connector's maxPostSize); the ERROR log line says which."),
   /** The application's RegistrationSelector, UserLinker or the validator threw. */
   INTERNAL_ERROR(

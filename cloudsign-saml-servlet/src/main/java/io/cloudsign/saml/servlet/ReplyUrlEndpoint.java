@@ -120,7 +120,7 @@ final class ReplyUrlEndpoint implements Endpoint {
                     + length
                     + " bytes ("
                     + e.getClass().getSimpleName()
-                    + "): its form size limit is below maxResponseBytes ("
+                    + "): its form size limit is below what maxResponseChars needs ("
                     + s.maxFormBytes
                     + " bytes of form); raise it (Jetty:"
                     + " ServletContextHandler#setMaxFormContentSize)"));
@@ -135,7 +135,7 @@ final class ReplyUrlEndpoint implements Endpoint {
               FilterErrorCode.CONTAINER_MISCONFIGURED,
               "Tomcat dropped a form of "
                   + length
-                  + " bytes: the Connector's maxPostSize is below maxResponseBytes ("
+                  + " bytes: the Connector's maxPostSize is below what maxResponseChars needs ("
                   + s.maxFormBytes
                   + " bytes of form); raise maxPostSize"));
     }
