@@ -89,6 +89,20 @@ class FailureReasonTest {
   }
 
   @Test
+  void validateWhenNestedDeeperThan64ElementsThenParseBounds() {
+    Fixture.Flow flow = fx.start();
+    String xml = fx.respond(flow).buildXml();
+    String nested = "<e>".repeat(70) + "</e>".repeat(70);
+    String hostile = xml.replaceFirst("</Issuer>", "</Issuer>" + nested);
+
+    SamlValidationException e = rejected(flow, Fixture.encode(hostile));
+
+    assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_RESPONSE);
+    assertThat(e.reason()).isEqualTo(FailureReason.PARSE_BOUNDS);
+    assertThat(e.getMessage()).contains("deeper than 64");
+  }
+
+  @Test
   void validateWhenMoreAttributesThanTheDocumentBoundThenParseBounds() {
     Fixture.Flow flow = fx.start();
     // 100 elements of 50 attributes: each element within its own bound, 5,000 in all.

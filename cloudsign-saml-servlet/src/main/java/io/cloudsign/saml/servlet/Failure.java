@@ -56,16 +56,18 @@ record Failure(
 
   /**
    * The one log line's text after the correlation id: status, the code once (core's messages start
-   * with it), the registration when known, the detail and the admin hint.
+   * with it), the registration when known, the detail and the admin hint; on one line whatever the
+   * detail holds.
    */
   String logLine() {
     String detail = logDetail.startsWith(code()) ? logDetail : code() + ": " + logDetail;
-    return status()
-        + " "
-        + (registrationId == null ? "" : "registration=" + registrationId + " ")
-        + detail
-        + " | hint: "
-        + hint();
+    return LogText.line(
+        status()
+            + " "
+            + (registrationId == null ? "" : "registration=" + registrationId + " ")
+            + detail
+            + " | hint: "
+            + hint());
   }
 
   int status() {

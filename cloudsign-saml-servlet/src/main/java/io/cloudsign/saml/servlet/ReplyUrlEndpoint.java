@@ -84,8 +84,8 @@ final class ReplyUrlEndpoint implements Endpoint {
     log.info(
         "SAML sign-in: registration={} local user={} assertion={}",
         identity.registrationId(),
-        user.name(),
-        identity.assertionId());
+        LogText.value(user.name()),
+        LogText.value(identity.assertionId()));
     response.setStatus(HttpServletResponse.SC_SEE_OTHER);
     response.setHeader("Location", answered.returnPath());
     response.setHeader("Cache-Control", "no-store");

@@ -26,6 +26,10 @@ final class Router {
     this.logout = new LogoutEndpoint(settings);
   }
 
+  FilterSettings settings() {
+    return s;
+  }
+
   void dispatch(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     String path = Requests.pathInContext(request);

@@ -69,9 +69,11 @@ import java.util.function.Predicate;
  * What the application itself must do against login CSRF is in the README.
  *
  * <p>Map the filter to {@code /*} (it must see the Reply URL, sign-in, logout and metadata paths)
- * for the {@code REQUEST} dispatcher. The container's form size limit must admit the {@code
- * SAMLResponse} (Jetty's default is 200 kB; raise it to a little more than the ServiceProvider's
- * {@code maxResponseChars}).
+ * for the {@code REQUEST} dispatcher; {@link #init} refuses to start when the mapping misses one of
+ * them, when a Reply URL is outside the context path, or, on Tomcat, when no servlet is mapped
+ * there (Tomcat answers 404 before filters run). The container's form size limit must admit the
+ * {@code SAMLResponse}: at least {@code 3 * maxResponseChars + 8192} bytes (Jetty's default of 200
+ * kB is below what the default {@code maxResponseChars} needs).
  *
  * <p>Thread-safe once initialised.
  *
@@ -128,6 +130,7 @@ public final class SamlSsoFilter implements Filter {
     if (router == null) {
       this.router = WebXml.filterFrom(filterConfig).router;
     }
+    MappingCheck.check(filterConfig, router.settings());
   }
 
   boolean isConfigured() {

@@ -35,7 +35,9 @@ final class Sessions {
     Optional<Instant> end = principal.sessionNotOnOrAfter();
     if (end.isPresent() && !clock.instant().isBefore(end.get())) {
       session.removeAttribute(SamlPrincipal.ATTRIBUTE);
-      log.info("SAML session of {} ended at the IdP's SessionNotOnOrAfter", principal.getName());
+      log.info(
+          "SAML session of {} ended at the IdP's SessionNotOnOrAfter",
+          LogText.value(principal.getName()));
       return null;
     }
     return principal;

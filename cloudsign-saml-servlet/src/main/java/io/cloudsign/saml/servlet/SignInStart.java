@@ -110,7 +110,7 @@ final class SignInStart implements Endpoint {
           Failure.of(
               FilterErrorCode.NO_REGISTRATION,
               "no registration selected for "
-                  + request.getRequestURI()
+                  + LogText.value(request.getRequestURI())
                   + " (RegistrationSelector)"));
       return;
     }

@@ -1,6 +1,7 @@
 package io.cloudsign.saml.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.cloudsign.saml.core.IdentityProvider;
 import io.cloudsign.saml.core.Registration;
@@ -15,6 +16,9 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.IntStream;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
@@ -34,8 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The container mistakes a new user makes end in the filter's own page with {@code
  * container_misconfigured} and a log line saying what to fix, never in the container's error page:
  * no session support (Jetty), and a form size limit below the filter's (Jetty's maxFormContentSize,
- * Tomcat's maxPostSize). On real embedded Jetty 12 and Tomcat 11, through the real filter and a
- * {@link FakeEntraServer}.
+ * Tomcat's maxPostSize). Mistakes that would keep requests from ever reaching the filter (a mapping
+ * that misses its paths; on Tomcat, no servlet there) stop the start with a message naming the fix.
+ * On real embedded Jetty 12 and Tomcat 11, through the real filter and a {@link FakeEntraServer}.
  */
 class ContainerMistakesTest {
   private static final String ENTITY_ID = "urn:amazon:cognito:sp:ap-northeast-1_CONTAINERS";
@@ -44,6 +49,7 @@ class ContainerMistakesTest {
 
   private FakeEntraServer idp;
   private AutoCloseable app;
+  private Context tomcatContext;
 
   @AfterEach
   void stop() throws Exception {
@@ -139,6 +145,69 @@ class ContainerMistakesTest {
     assertThat(page.body()).contains("user=bsimon");
   }
 
+  @Test
+  void startWhenJettyMapsTheFilterToAppOnlyThenRefusedNamingTheReplyUrl() throws Exception {
+    int port = freePort();
+    SamlSsoFilter filter = filterFor("http://localhost:" + port, TestUser.bSimon());
+
+    Throwable refused =
+        catchThrowable(() -> app = jetty(port, filter, true, 200_000, "/app/*", true));
+
+    assertThat(messages(refused))
+        .contains("SamlSsoFilter cannot work here")
+        .contains("mapped to [/app/*]")
+        .contains("/saml2/idpresponse (the Reply URL path of [contoso])")
+        .contains("/login (the sign-in path)")
+        .contains("/saml2/metadata (the metadata path)")
+        .contains("Map the filter to /*");
+  }
+
+  @Test
+  void startWhenJettyHasNoServletThenTheFilterStillAnswers() throws Exception {
+    int port = freePort();
+    app =
+        jetty(
+            port,
+            filterFor("http://localhost:" + port, TestUser.bSimon()),
+            true,
+            200_000,
+            "/*",
+            false);
+
+    HttpResponse<String> metadata = SignInClient.create().get(uri(port, "/saml2/metadata"));
+
+    assertThat(metadata.statusCode()).isEqualTo(200);
+    assertThat(metadata.body()).contains(ENTITY_ID);
+  }
+
+  @Test
+  void startWhenTomcatMapsTheFilterToAppOnlyThenRefusedNamingTheReplyUrl() throws Exception {
+    int port = freePort();
+    SamlSsoFilter filter = filterFor("http://localhost:" + port, TestUser.bSimon());
+
+    String log = tomcatLog(() -> app = tomcat(port, filter, 2 * 1024 * 1024, "/app/*", "/"));
+
+    assertThat(tomcatContext.getState().isAvailable()).isFalse();
+    assertThat(log)
+        .contains("mapped to [/app/*]")
+        .contains("/saml2/idpresponse (the Reply URL path of [contoso])");
+  }
+
+  @Test
+  void startWhenTomcatHasNoServletForTheReplyUrlThenRefusedNamingTheDefaultServlet()
+      throws Exception {
+    int port = freePort();
+    SamlSsoFilter filter = filterFor("http://localhost:" + port, TestUser.bSimon());
+
+    String log = tomcatLog(() -> app = tomcat(port, filter, 2 * 1024 * 1024, "/*", "/inbox"));
+
+    assertThat(tomcatContext.getState().isAvailable()).isFalse();
+    assertThat(log)
+        .contains("no servlet is mapped to /saml2/idpresponse")
+        .contains("Tomcat.addDefaultServlet(context)")
+        .doesNotContain("mapped to [/*]");
+  }
+
   // ------------------------------------------------------------------ set-up
 
   /** B.Simon with enough claim values that the form is above 10,000 bytes. */
@@ -167,6 +236,17 @@ class ContainerMistakesTest {
 
   private static AutoCloseable jetty(
       int port, SamlSsoFilter filter, boolean sessions, int maxFormContentSize) throws Exception {
+    return jetty(port, filter, sessions, maxFormContentSize, "/*", true);
+  }
+
+  private static AutoCloseable jetty(
+      int port,
+      SamlSsoFilter filter,
+      boolean sessions,
+      int maxFormContentSize,
+      String filterPattern,
+      boolean servlet)
+      throws Exception {
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
@@ -175,14 +255,28 @@ class ContainerMistakesTest {
     ServletContextHandler context =
         new ServletContextHandler(sessions ? ServletContextHandler.SESSIONS : 0);
     context.setMaxFormContentSize(maxFormContentSize);
-    context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
-    context.addServlet(new ServletHolder(new TestApp.WhoAmIServlet()), "/");
+    context.addFilter(new FilterHolder(filter), filterPattern, EnumSet.of(DispatcherType.REQUEST));
+    if (servlet) {
+      context.addServlet(new ServletHolder(new TestApp.WhoAmIServlet()), "/");
+    }
     server.setHandler(context);
-    server.start();
+    try {
+      server.start();
+    } catch (Exception e) {
+      server.stop();
+      throw e;
+    }
     return server::stop;
   }
 
   private AutoCloseable tomcat(int port, SamlSsoFilter filter, int maxPostSize) throws Exception {
+    return tomcat(port, filter, maxPostSize, "/*", "/");
+  }
+
+  /** Tomcat with the filter at {@code filterPattern} and the app's servlet at {@code servletAt}. */
+  private AutoCloseable tomcat(
+      int port, SamlSsoFilter filter, int maxPostSize, String filterPattern, String servletAt)
+      throws Exception {
     Tomcat tomcat = new Tomcat();
     tomcat.setBaseDir(tomcatBase.toString());
     Connector connector = new Connector();
@@ -197,15 +291,55 @@ class ContainerMistakesTest {
     context.addFilterDef(def);
     FilterMap map = new FilterMap();
     map.setFilterName("saml");
-    map.addURLPattern("/*");
+    map.addURLPattern(filterPattern);
     context.addFilterMap(map);
     Tomcat.addServlet(context, "app", new TestApp.WhoAmIServlet());
-    context.addServletMappingDecoded("/", "app");
+    context.addServletMappingDecoded(servletAt, "app");
     tomcat.start();
+    tomcatContext = context;
     return () -> {
       tomcat.stop();
       tomcat.destroy();
     };
+  }
+
+  /** The messages of a throwable and its causes, one per line. */
+  private static String messages(Throwable t) {
+    StringBuilder out = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      out.append(c.getMessage()).append('\n');
+    }
+    return out.toString();
+  }
+
+  /** What Tomcat logged (through java.util.logging, with causes) while {@code start} ran. */
+  private static String tomcatLog(Start start) throws Exception {
+    StringBuilder out = new StringBuilder();
+    Handler handler =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            out.append(record.getMessage()).append('\n').append(messages(record.getThrown()));
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    Logger root = Logger.getLogger("");
+    root.addHandler(handler);
+    try {
+      start.run();
+    } finally {
+      root.removeHandler(handler);
+    }
+    return out.toString();
+  }
+
+  private interface Start {
+    void run() throws Exception;
   }
 
   private static int freePort() throws Exception {

@@ -208,6 +208,20 @@ class PlainHttpClientSignInTest {
         .doesNotContain("??");
   }
 
+  @Test
+  void replyUrlWhenLinkerRefusesANameIdWithALineBreakThenNoForgedLogLine() throws Exception {
+    String forged = "mallory@contoso.com\n[main] INFO io.cloudsign.saml.servlet.SamlSsoFilter - ok";
+
+    Captured c = capturingStderr(() -> SignInClient.create().signInAs(app.uri("/inbox"), forged));
+
+    assertThat(c.page().body()).contains("<code id=\"error-code\">user_not_provisioned</code>");
+    assertThat(c.linesContaining("mallory@contoso.com"))
+        .singleElement()
+        .asString()
+        .contains("SAML sign-in failed")
+        .contains("mallory@contoso.com\\n[main] INFO");
+  }
+
   record Captured(HttpResponse<String> page, String stderr) {
     List<String> linesContaining(String s) {
       return stderr.lines().filter(l -> l.contains(s)).toList();
