@@ -1,0 +1,267 @@
+package io.cloudsign.saml.spring;
+
+import io.cloudsign.saml.core.Binding;
+import io.cloudsign.saml.core.ClaimMapping;
+import io.cloudsign.saml.core.EntraClaim;
+import io.cloudsign.saml.core.IdentityProvider;
+import io.cloudsign.saml.core.InMemoryReplayCache;
+import io.cloudsign.saml.core.JdbcReplayCache;
+import io.cloudsign.saml.core.Registration;
+import io.cloudsign.saml.core.ReplayCache;
+import io.cloudsign.saml.core.SamlMetadataException;
+import io.cloudsign.saml.core.ServiceProvider;
+import io.cloudsign.saml.spring.CloudsignSamlProperties.RegistrationProperties;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
+
+/**
+ * Builds core's {@link ServiceProvider} from {@link CloudsignSamlProperties}, once, at start-up.
+ * Every refusal (a builder's {@link IllegalArgumentException}, unreadable metadata) becomes a
+ * {@link CloudsignSamlConfigurationException} naming the property.
+ */
+final class ServiceProviderFactory {
+  static final String PREFIX = "cloudsign.saml.";
+
+  private final ResourceLoader resources;
+
+  ServiceProviderFactory(ResourceLoader resources) {
+    this.resources = resources;
+  }
+
+  ServiceProvider build(
+      CloudsignSamlProperties p, Clock clock, ReplayCache replayCache, DataSource dataSource) {
+    if (p.getRegistrations().isEmpty()) {
+      throw new CloudsignSamlConfigurationException(
+          PREFIX + "registrations",
+          "at least one registration is required (identifier, reply-url, metadata)",
+          null);
+    }
+    ServiceProvider.Builder sp = ServiceProvider.builder();
+    if (clock != null) {
+      sp.clock(clock);
+    }
+    for (Map.Entry<String, RegistrationProperties> e : p.getRegistrations().entrySet()) {
+      Registration r = registration(e.getKey(), e.getValue());
+      check(PREFIX + "registrations." + e.getKey(), () -> sp.registration(r));
+    }
+    if (p.getClockSkew() != null) {
+      check(PREFIX + "clock-skew", () -> sp.clockSkew(p.getClockSkew()));
+    }
+    ReplayCache cache = replayCache != null ? replayCache : replayStore(p, dataSource, clock);
+    if (cache != null) {
+      sp.replayCache(cache);
+    }
+    return check(PREFIX + "registrations", sp::build);
+  }
+
+  private static ReplayCache replayStore(
+      CloudsignSamlProperties p, DataSource dataSource, Clock clock) {
+    if (p.getReplayStore() != CloudsignSamlProperties.ReplayStore.JDBC) {
+      return clock == null
+          ? null
+          : new InMemoryReplayCache(InMemoryReplayCache.DEFAULT_CAPACITY, clock);
+    }
+    if (dataSource == null) {
+      throw new CloudsignSamlConfigurationException(
+          PREFIX + "replay-store", "jdbc needs a DataSource bean; none is defined", null);
+    }
+    String table = p.getReplayTable() == null ? JdbcReplayCache.DEFAULT_TABLE : p.getReplayTable();
+    return check(
+        PREFIX + "replay-table",
+        () -> new JdbcReplayCache(dataSource, table, clock == null ? Clock.systemUTC() : clock));
+  }
+
+  private Registration registration(String id, RegistrationProperties r) {
+    String at = PREFIX + "registrations." + id + ".";
+    Registration.Builder b =
+        check(at.substring(0, at.length() - 1), () -> Registration.builder(id));
+    if (r.getIdentifier() != null) {
+      check(at + "identifier", () -> b.entityId(r.getIdentifier()));
+    }
+    if (r.getReplyUrl() != null) {
+      check(at + "reply-url", () -> b.replyUrl(r.getReplyUrl()));
+    }
+    if (r.getSignOnUrl() != null) {
+      check(at + "sign-on-url", () -> b.signOnUrl(r.getSignOnUrl()));
+    }
+    b.identityProvider(identityProvider(at, r));
+    if (r.getNameIdFormat() != null) {
+      check(at + "name-id-format", () -> b.nameIdFormat(r.getNameIdFormat()));
+    }
+    b.forceAuthn(r.isForceAuthn());
+    if (r.getRequestBinding() != null) {
+      b.requestBinding(binding(at + "request-binding", r.getRequestBinding()));
+    }
+    if (r.getSigningKey() != null || r.getSigningCertificate() != null) {
+      if (r.getSigningKey() == null || r.getSigningCertificate() == null) {
+        throw new CloudsignSamlConfigurationException(
+            at + "signing-key", "signing-key and signing-certificate go together", null);
+      }
+      PrivateKey key = privateKey(at + "signing-key", read(at + "signing-key", r.getSigningKey()));
+      X509Certificate cert =
+          certificate(
+              at + "signing-certificate",
+              read(at + "signing-certificate", r.getSigningCertificate()));
+      check(at + "signing-key", () -> b.requestSigningKey(key, cert));
+    }
+    if (!r.getClaims().isEmpty()) {
+      b.claimMapping(claims(at + "claims", r.getClaims()));
+    }
+    return check(at.substring(0, at.length() - 1), b::build);
+  }
+
+  private IdentityProvider identityProvider(String at, RegistrationProperties r) {
+    boolean manual =
+        r.getIdpEntityId() != null || r.getLoginUrl() != null || r.getCertificate() != null;
+    if (r.getMetadata() != null && manual) {
+      throw new CloudsignSamlConfigurationException(
+          at + "metadata", "give metadata or idp-entity-id/login-url/certificate, not both", null);
+    }
+    if (r.getMetadata() != null) {
+      String location = r.getMetadata().trim();
+      String lower = location.toLowerCase(Locale.ROOT);
+      if (lower.startsWith("http://") || lower.startsWith("https://")) {
+        throw new CloudsignSamlConfigurationException(
+            at + "metadata",
+            "the App Federation Metadata Url is not supported yet (no metadata refresh in core):"
+                + " download Entra's Federation Metadata XML and give its file or classpath:"
+                + " location: "
+                + location,
+            null);
+      }
+      byte[] xml = read(at + "metadata", location);
+      try {
+        return IdentityProvider.fromMetadata(new ByteArrayInputStream(xml));
+      } catch (SamlMetadataException | RuntimeException e) {
+        throw new CloudsignSamlConfigurationException(
+            at + "metadata", "not usable Federation Metadata XML (" + e.getMessage() + ")", e);
+      }
+    }
+    if (!manual) {
+      throw new CloudsignSamlConfigurationException(
+          at + "metadata",
+          "required: Entra's Federation Metadata XML (or idp-entity-id, login-url and"
+              + " certificate)",
+          null);
+    }
+    IdentityProvider.Builder idp = IdentityProvider.builder();
+    if (r.getIdpEntityId() != null) {
+      check(at + "idp-entity-id", () -> idp.entityId(r.getIdpEntityId()));
+    }
+    if (r.getLoginUrl() != null) {
+      check(at + "login-url", () -> idp.loginUrl(r.getLoginUrl()));
+    }
+    if (r.getLogoutUrl() != null) {
+      check(at + "logout-url", () -> idp.logoutUrl(r.getLogoutUrl()));
+    }
+    if (r.getCertificate() != null) {
+      String c = r.getCertificate().trim();
+      String value =
+          c.startsWith("-----") || c.matches("[A-Za-z0-9+/=\\s]{64,}")
+              ? c
+              : new String(read(at + "certificate", c), StandardCharsets.US_ASCII);
+      check(at + "certificate", () -> idp.certificate(value));
+    }
+    return check(at + "idp-entity-id", idp::build);
+  }
+
+  private static Binding binding(String property, String value) {
+    String v = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+    try {
+      return Binding.valueOf(v);
+    } catch (IllegalArgumentException e) {
+      throw new CloudsignSamlConfigurationException(
+          property, "must be http-redirect or http-post: " + value, e);
+    }
+  }
+
+  private static ClaimMapping claims(String property, Map<String, String> claims) {
+    ClaimMapping m = ClaimMapping.entraDefaults();
+    for (Map.Entry<String, String> e : claims.entrySet()) {
+      String name = e.getKey().trim().toUpperCase(Locale.ROOT).replace('-', '_');
+      EntraClaim claim;
+      try {
+        claim = EntraClaim.valueOf(name);
+      } catch (IllegalArgumentException ex) {
+        throw new CloudsignSamlConfigurationException(
+            property + "." + e.getKey(),
+            "unknown claim; one of " + java.util.Arrays.toString(EntraClaim.values()),
+            ex);
+      }
+      ClaimMapping before = m;
+      m = check(property + "." + e.getKey(), () -> before.with(claim, e.getValue()));
+    }
+    return m;
+  }
+
+  private byte[] read(String property, String location) {
+    // classpath: and file: (and other Spring prefixes) as Spring reads them; a bare path is a file,
+    // never a resource of the web application.
+    Resource resource =
+        location.matches("[A-Za-z][A-Za-z0-9+.-]*:.*") && !location.matches("[A-Za-z]:[\\\\/].*")
+            ? resources.getResource(location)
+            : new FileSystemResource(location);
+    try (InputStream in = resource.getInputStream()) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new CloudsignSamlConfigurationException(
+          property, "cannot read " + location + " (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private static PrivateKey privateKey(String property, byte[] pem) {
+    String text = new String(pem, StandardCharsets.US_ASCII);
+    if (!text.contains("-----BEGIN PRIVATE KEY-----")) {
+      throw new CloudsignSamlConfigurationException(
+          property, "must be a PKCS#8 PEM private key (-----BEGIN PRIVATE KEY-----)", null);
+    }
+    String b64 = text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+    byte[] der = Base64.getDecoder().decode(b64);
+    for (String algorithm : new String[] {"RSA", "EC"}) {
+      try {
+        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+      } catch (java.security.GeneralSecurityException tryNext) {
+        // not this algorithm
+      }
+    }
+    throw new CloudsignSamlConfigurationException(property, "not an RSA or EC private key", null);
+  }
+
+  private static X509Certificate certificate(String property, byte[] pem) {
+    try {
+      return (X509Certificate)
+          CertificateFactory.getInstance("X.509")
+              .generateCertificate(new ByteArrayInputStream(pem));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new CloudsignSamlConfigurationException(
+          property, "not an X.509 certificate (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private interface Step<T> {
+    T run();
+  }
+
+  private static <T> T check(String property, Step<T> step) {
+    try {
+      return step.run();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new CloudsignSamlConfigurationException(property, String.valueOf(e.getMessage()), e);
+    }
+  }
+}

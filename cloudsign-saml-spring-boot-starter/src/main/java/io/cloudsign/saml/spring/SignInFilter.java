@@ -1,0 +1,128 @@
+package io.cloudsign.saml.spring;
+
+import io.cloudsign.saml.core.Registration;
+import io.cloudsign.saml.core.ServiceProvider;
+import io.cloudsign.saml.servlet.SamlPrincipal;
+import io.cloudsign.saml.servlet.SamlSsoFilter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
+import java.util.Set;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
+import org.springframework.security.web.authentication.session.SessionAuthenticationStrategy;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * The cloudsign-saml endpoints inside Spring Security's filter chain, composed from the servlet
+ * module's public {@link SamlSsoFilter}: the Reply URL, sign-in start and SP metadata paths go to
+ * it; every other path goes on down the chain untouched (authorization, logout and CSRF are
+ * Spring's).
+ *
+ * <p>On the Reply URL the servlet filter validates the Response, checks the state cookie and
+ * RelayState, asks the UserLinker and, on success, leaves the {@link SamlPrincipal} in the session
+ * with a 303 to the return path (nothing written yet). This filter then moves the principal out of
+ * the session into a {@link CloudsignSamlAuthentication}: Spring's {@link
+ * SessionAuthenticationStrategy} runs (session fixation, CSRF token), the context is saved through
+ * the {@link SecurityContextRepository}, and the {@link AuthenticationSuccessHandler} answers
+ * (default: 303 to the return path). Failures never reach here: the servlet filter's {@code
+ * FailureHandler} is the Spring failure handler's adapter.
+ */
+final class SignInFilter extends OncePerRequestFilter {
+  /** Request attribute: the return path the servlet filter chose (same origin), for handlers. */
+  static final String RETURN_PATH = SignInFilter.class.getName() + ".RETURN_PATH";
+
+  private final SamlSsoFilter saml;
+  private final ServiceProvider serviceProvider;
+  private final Set<String> replyUrlPaths;
+  private final Set<String> signInPaths;
+  private final String metadataPath;
+  private final CloudsignSamlAuthoritiesMapper authorities;
+  private final SessionAuthenticationStrategy sessions;
+  private final SecurityContextRepository contexts;
+  private final SecurityContextHolderStrategy holder;
+  private final AuthenticationSuccessHandler success;
+
+  SignInFilter(
+      SamlSsoFilter saml,
+      ServiceProvider serviceProvider,
+      String signInPath,
+      String metadataPath,
+      CloudsignSamlAuthoritiesMapper authorities,
+      SessionAuthenticationStrategy sessions,
+      SecurityContextRepository contexts,
+      SecurityContextHolderStrategy holder,
+      AuthenticationSuccessHandler success) {
+    this.saml = saml;
+    this.serviceProvider = serviceProvider;
+    this.replyUrlPaths = Paths.replyUrlPaths(serviceProvider);
+    this.signInPaths = Paths.signInPaths(serviceProvider, signInPath);
+    this.metadataPath = metadataPath;
+    this.authorities = authorities;
+    this.sessions = sessions;
+    this.contexts = contexts;
+    this.holder = holder;
+    this.success = success;
+  }
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    String path = Paths.inContext(request);
+    String full = request.getContextPath() + path;
+    if (replyUrlPaths.contains(full)) {
+      replyUrl(request, response);
+    } else if (signInPaths.contains(path)
+        || signInPaths.contains(full)
+        || path.equals(metadataPath)
+        || path.startsWith(metadataPath + "/")) {
+      saml.doFilter(request, response, Paths.NO_CHAIN);
+    } else {
+      chain.doFilter(request, response);
+    }
+  }
+
+  private void replyUrl(HttpServletRequest request, HttpServletResponse response)
+      throws IOException, ServletException {
+    removePrincipal(request.getSession(false)); // only this request's sign-in may count
+    saml.doFilter(request, response, Paths.NO_CHAIN);
+    HttpSession session = request.getSession(false);
+    if (session == null
+        || !(session.getAttribute(SamlPrincipal.ATTRIBUTE) instanceof SamlPrincipal p)) {
+      return; // refused: the failure handler has answered
+    }
+    removePrincipal(session);
+    String returnPath = response.getHeader("Location");
+    response.setStatus(HttpServletResponse.SC_OK);
+    response.setHeader("Location", null);
+    Registration registration =
+        serviceProvider
+            .registration(p.registrationId())
+            .orElseThrow(() -> new IllegalStateException("unknown registration"));
+    CloudsignSamlAuthentication auth =
+        new CloudsignSamlAuthentication(p, authorities.authorities(p, registration));
+    sessions.onAuthentication(auth, request, response);
+    SecurityContext context = holder.createEmptyContext();
+    context.setAuthentication(auth);
+    holder.setContext(context);
+    contexts.saveContext(context, request, response);
+    request.setAttribute(RETURN_PATH, returnPath == null ? "/" : returnPath);
+    success.onAuthenticationSuccess(request, response, auth);
+  }
+
+  private static void removePrincipal(HttpSession session) {
+    if (session != null) {
+      try {
+        session.removeAttribute(SamlPrincipal.ATTRIBUTE);
+      } catch (IllegalStateException invalidated) {
+        // nothing to remove
+      }
+    }
+  }
+}
