@@ -66,7 +66,7 @@ final class ServiceProviderFactory {
     if (cache != null) {
       sp.replayCache(cache);
     }
-    return check(PREFIX + "registrations", sp::build);
+    return check(PREFIX.substring(0, PREFIX.length() - 1), sp::build, SERVICE_SETTINGS);
   }
 
   private static ReplayCache replayStore(
@@ -122,8 +122,23 @@ final class ServiceProviderFactory {
     if (!r.getClaims().isEmpty()) {
       b.claimMapping(claims(at + "claims", r.getClaims()));
     }
-    return check(at.substring(0, at.length() - 1), b::build);
+    return check(at.substring(0, at.length() - 1), b::build, REGISTRATION_SETTINGS);
   }
+
+  /** Builder setting names as core's messages spell them, and the property each one is. */
+  private static final String[][] REGISTRATION_SETTINGS = {
+    {"replyUrl", "reply-url"},
+    {"signOnUrl", "sign-on-url"},
+    {"entityId", "identifier"},
+    {"nameIdFormat", "name-id-format"},
+    {"requestBinding", "request-binding"},
+    {"identityProvider", "metadata"},
+  };
+
+  private static final String[][] SERVICE_SETTINGS = {
+    {"clockSkew", "clock-skew"},
+    {"replayCache", "replay-store"},
+  };
 
   private IdentityProvider identityProvider(String at, RegistrationProperties r) {
     boolean manual =
@@ -255,6 +270,23 @@ final class ServiceProviderFactory {
 
   private interface Step<T> {
     T run();
+  }
+
+  /** As {@link #check(String, Step)}; names the property when the message names its setting. */
+  private static <T> T check(String prefix, Step<T> step, String[][] settings) {
+    try {
+      return step.run();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      String message = String.valueOf(e.getMessage());
+      String property = prefix;
+      for (String[] s : settings) {
+        if (message.contains(s[0])) {
+          property = prefix + "." + s[1];
+          break;
+        }
+      }
+      throw new CloudsignSamlConfigurationException(property, message, e);
+    }
   }
 
   private static <T> T check(String property, Step<T> step) {
