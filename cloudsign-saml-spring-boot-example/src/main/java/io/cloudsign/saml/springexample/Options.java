@@ -1,0 +1,98 @@
+package io.cloudsign.saml.springexample;
+
+import java.net.URI;
+import java.util.Optional;
+
+/**
+ * The plain example's command line (its black-box contract), without --users and
+ * --session-same-site.
+ */
+record Options(
+    int port,
+    Optional<String> baseUrl,
+    Optional<String> idpMetadata,
+    Optional<String> spEntityId,
+    boolean help) {
+
+  static final String HELP =
+      String.join(
+          "\n",
+          "Usage: java -jar cloudsign-saml-spring-boot-example.jar [options]",
+          "",
+          "Sign in with Microsoft Entra ID (SAML 2.0). Without --idp-metadata a fake Entra runs",
+          "embedded in this process, with a login page where you pick a test user.",
+          "",
+          "Options:",
+          "  --port N                 HTTP port (default 8080; 0 = any free port)",
+          "  --base-url URL           public base URL (default http://localhost:PORT);",
+          "                           Reply URL = BASE_URL/saml2/idpresponse",
+          "  --idp-metadata PATH_OR_URL",
+          "                           Entra's Federation Metadata XML, a file or the App",
+          "                           Federation Metadata Url (omitted = embedded fake Entra)",
+          "  --sp-entity-id ID        Identifier (Entity ID) (default BASE_URL/saml2/metadata)",
+          "  --help                   show this help",
+          "");
+
+  static Options parse(String... args) {
+    int port = 8080;
+    String baseUrl = null;
+    String idpMetadata = null;
+    String spEntityId = null;
+    boolean help = false;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      String name = a;
+      String value = null;
+      int eq = a.indexOf('=');
+      if (a.startsWith("--") && eq > 0) {
+        name = a.substring(0, eq);
+        value = a.substring(eq + 1);
+      }
+      switch (name) {
+        case "--help", "-h" -> help = true;
+        case "--port" -> {
+          String v = value != null ? value : next(args, ++i, name);
+          try {
+            port = Integer.parseInt(v);
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--port must be a number: " + v);
+          }
+          if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be between 0 and 65535: " + v);
+          }
+        }
+        case "--base-url" -> baseUrl = value != null ? value : next(args, ++i, name);
+        case "--idp-metadata" -> idpMetadata = value != null ? value : next(args, ++i, name);
+        case "--sp-entity-id" -> spEntityId = value != null ? value : next(args, ++i, name);
+        default -> throw new IllegalArgumentException("unknown option: " + a + " (see --help)");
+      }
+    }
+    if (baseUrl != null) {
+      URI u;
+      try {
+        u = URI.create(baseUrl);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--base-url is not a URL: " + baseUrl);
+      }
+      if (!u.isAbsolute() || u.getHost() == null || u.getRawQuery() != null) {
+        throw new IllegalArgumentException("--base-url must be an absolute URL: " + baseUrl);
+      }
+      while (baseUrl.endsWith("/")) {
+        baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
+      }
+    }
+    return new Options(
+        port,
+        Optional.ofNullable(baseUrl),
+        Optional.ofNullable(idpMetadata),
+        Optional.ofNullable(spEntityId),
+        help);
+  }
+
+  private static String next(String[] args, int i, String name) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(name + " needs a value (see --help)");
+    }
+    return args[i];
+  }
+}
