@@ -17,6 +17,8 @@ module io.cloudsign.saml.core {
   // In the API: JdbcReplayCache takes a javax.sql.DataSource.
   requires transitive java.sql;
   requires java.xml;
+  // FederationMetadataUrl fetches Entra's App Federation Metadata Url with the JDK's HTTP client.
+  requires java.net.http;
   requires org.slf4j;
   requires org.opensaml.core;
   requires org.opensaml.saml;

@@ -28,7 +28,9 @@ import java.util.Optional;
  * optionally verifying the metadata's own signature against a certificate you pinned ({@link
  * #fromSignedMetadata}), or build it from hand-copied values ({@link #builder()}).
  *
- * <p>Immutable and thread-safe.
+ * <p>Thread-safe. Immutable when read from a file or built by hand; one from {@link
+ * FederationMetadataUrl#identityProvider()} trusts the certificates of the latest good copy of the
+ * metadata.
  *
  * <pre>{@code
  * IdentityProvider entra = IdentityProvider.fromMetadata(metadataFile); // "CloudSign.xml"
@@ -52,6 +54,14 @@ public final class IdentityProvider {
     this.ssoUrls = Map.copyOf(ssoUrls);
     this.sloUrl = sloUrl;
     this.keySource = KeySource.fixed(TrustedKeys.of(certs));
+  }
+
+  /** {@code first}'s entity ID and URLs, with certificates from {@code keySource} (refreshed). */
+  IdentityProvider(IdentityProvider first, KeySource keySource) {
+    this.entityId = first.entityId;
+    this.ssoUrls = first.ssoUrls;
+    this.sloUrl = first.sloUrl;
+    this.keySource = keySource;
   }
 
   /**

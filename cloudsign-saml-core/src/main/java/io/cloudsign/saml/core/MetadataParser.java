@@ -7,6 +7,8 @@ import io.cloudsign.saml.core.internal.SignatureVerifier;
 import io.cloudsign.saml.core.internal.Urls;
 import io.cloudsign.saml.core.internal.XmlBounds;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -34,13 +36,23 @@ final class MetadataParser {
 
   private MetadataParser() {}
 
+  /** A metadata document: the IdP, and its {@code validUntil} / {@code cacheDuration} if any. */
+  record Parsed(IdentityProvider idp, Instant validUntil, Duration cacheDuration) {}
+
   static IdentityProvider parse(byte[] xml, java.security.cert.X509Certificate trustedSigner)
+      throws SamlMetadataException {
+    return parseDocument(xml, trustedSigner).idp();
+  }
+
+  static Parsed parseDocument(byte[] xml, java.security.cert.X509Certificate trustedSigner)
       throws SamlMetadataException {
     if (xml.length > MAX_METADATA_BYTES) {
       throw new SamlMetadataException(
           "the federation metadata is larger than 4 MiB: is it really Entra's metadata?");
     }
     EntityDescriptor entity;
+    Instant rootValidUntil;
+    Duration rootCacheDuration;
     try {
       Document doc = SecureXml.parse(xml, XmlBounds.METADATA);
       String duplicate = SecureXml.duplicateId(doc.getDocumentElement());
@@ -50,6 +62,8 @@ final class MetadataParser {
       }
       XMLObject root = SecureXml.unmarshall(doc.getDocumentElement());
       entity = entityDescriptor(root);
+      rootValidUntil = root instanceof EntitiesDescriptor all ? all.getValidUntil() : null;
+      rootCacheDuration = root instanceof EntitiesDescriptor all ? all.getCacheDuration() : null;
     } catch (SecureXml.RejectedXmlException e) {
       throw new SamlMetadataException(
           "the federation metadata is not usable XML: "
@@ -91,7 +105,18 @@ final class MetadataParser {
       throw new SamlMetadataException(
           "the IDPSSODescriptor has no signing certificate (KeyDescriptor use=\"signing\")");
     }
-    return IdentityProvider.of(entityId, sso, slo, certs);
+    return new Parsed(
+        IdentityProvider.of(entityId, sso, slo, certs),
+        earlier(rootValidUntil, entity.getValidUntil()),
+        shorter(rootCacheDuration, entity.getCacheDuration()));
+  }
+
+  private static Instant earlier(Instant a, Instant b) {
+    return a == null ? b : b == null || a.isBefore(b) ? a : b;
+  }
+
+  private static Duration shorter(Duration a, Duration b) {
+    return a == null ? b : b == null || a.compareTo(b) < 0 ? a : b;
   }
 
   /** The first SingleSignOnService of each binding we speak. */

@@ -28,14 +28,36 @@ final class SignatureRule {
     }
     strayedSignatures(v);
     // Looked up now, not at start-up: the source may have refreshed its certificates.
-    TrustedKeys trusted = v.registration.keySource().current();
+    KeySource source = v.registration.keySource();
+    TrustedKeys trusted = source.current();
+    Failed failed = verify(v, trusted);
+    if (failed != null && failed.result().outcome() == SignatureVerifier.Outcome.NOT_VERIFIED) {
+      // Signed by a key we do not trust (yet): the IdP may have activated a new certificate.
+      // Every signature is checked again against the new set, never a mix of the two.
+      TrustedKeys fresh = source.refreshAfterUnknownKey(trusted);
+      if (fresh != trusted) {
+        trusted = fresh;
+        failed = verify(v, fresh);
+      }
+    }
+    if (failed != null) {
+      report(v, failed, trusted);
+    }
+  }
+
+  /** What did not verify: which signature, and why. */
+  private record Failed(String where, Element signed, SignatureVerifier.Result result) {}
+
+  /** Checks every signature present against {@code trusted}; the first failure, or null. */
+  private static Failed verify(Validation v, TrustedKeys trusted) {
     SignatureVerifier verifier = trusted.verifier(v.policy.allowInsecureSha1Signatures());
-    if (responseSigned) {
-      check(v, verifier, trusted, "Response", v.response.element());
+    if (v.response.signed()) {
+      Failed f = check(verifier, "Response", v.response.element());
+      if (f != null) {
+        return f;
+      }
     }
-    if (assertionSigned) {
-      check(v, verifier, trusted, "Assertion", v.assertion.element());
-    }
+    return v.assertion.signed() ? check(verifier, "Assertion", v.assertion.element()) : null;
   }
 
   /**
@@ -59,16 +81,17 @@ final class SignatureRule {
     }
   }
 
-  private static void check(
-      Validation v, SignatureVerifier verifier, TrustedKeys trusted, String where, Element signed)
-      throws SamlValidationException {
+  private static Failed check(SignatureVerifier verifier, String where, Element signed) {
     SignatureVerifier.Result r = verifier.verify(signed);
-    if (r.outcome() == SignatureVerifier.Outcome.VALID) {
-      return;
-    }
-    String detail = where + " signature: " + r.reason();
+    return r.outcome() == SignatureVerifier.Outcome.VALID ? null : new Failed(where, signed, r);
+  }
+
+  private static void report(Validation v, Failed failed, TrustedKeys trusted)
+      throws SamlValidationException {
+    SignatureVerifier.Result r = failed.result();
+    String detail = failed.where() + " signature: " + r.reason();
     if (r.outcome() == SignatureVerifier.Outcome.NOT_VERIFIED) {
-      detail += RolloverDiagnosis.of(signed, trusted.certificates());
+      detail += RolloverDiagnosis.of(failed.signed(), trusted.certificates());
     }
     if (r.outcome() == SignatureVerifier.Outcome.DISALLOWED_ALGORITHM) {
       v.failFirst(ErrorCode.DISALLOWED_SIGNATURE_ALGORITHM, FailureReason.NONE, detail);

@@ -10,6 +10,7 @@ import io.cloudsign.saml.testkit.TestUser;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,10 +20,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.HttpCookie;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -116,67 +119,111 @@ public final class ExampleApp implements AutoCloseable {
   /** Starts the app (and the embedded fake Entra if no metadata is given). */
   static ExampleApp start(Options o) throws Exception {
     Server server = new Server();
-    ServerConnector connector = new ServerConnector(server);
-    connector.setHost("127.0.0.1");
-    connector.setPort(o.port());
-    server.addConnector(connector);
-    connector.open();
-    int port = connector.getLocalPort();
-    try {
-      ServerConnector v6 = new ServerConnector(server);
-      v6.setHost("::1");
-      v6.setPort(port);
-      v6.open();
-      server.addConnector(v6);
-    } catch (Exception ipv6Unavailable) {
-      // IPv4 loopback only
-    }
-
-    String baseUrl = o.baseUrl().orElse("http://localhost:" + port);
+    int port = listen(server, o.bind(), o.port());
+    // One address given: the app is reached there (a wildcard one is reached at localhost too).
+    String host =
+        o.bind()
+            .filter(b -> !b.equals("0.0.0.0") && !b.equals("::"))
+            .map(b -> b.contains(":") ? "[" + b + "]" : b)
+            .orElse("localhost");
+    String baseUrl = o.baseUrl().orElse("http://" + host + ":" + port);
     String replyUrl = baseUrl + "/saml2/idpresponse";
     String spEntityId = o.spEntityId().orElse(baseUrl + "/saml2/metadata");
-
     FakeEntraServer fake = null;
-    IdentityProvider idp;
-    UserTable users;
-    if (o.idpMetadata().isPresent()) {
-      idp = loadIdp(o.idpMetadata().get());
-      users =
-          o.usersFile().isPresent()
-              ? UserTable.load(REGISTRATION_ID, o.usersFile().get())
-              : UserTable.autoProvisioning(REGISTRATION_ID);
-    } else {
-      FakeEntra.Builder entra = FakeEntra.builder().application(spEntityId, replyUrl);
-      DEMO_USERS.forEach(entra::user);
-      fake = FakeEntraServer.start(entra, 0);
-      try {
-        idp = loadIdp(fake.metadataUrl()); // as from Entra's App Federation Metadata Url
-      } catch (Exception e) {
-        fake.close();
-        throw e;
+    try {
+      if (o.idpMetadata().isEmpty()) {
+        FakeEntra.Builder entra = FakeEntra.builder().application(spEntityId, replyUrl);
+        DEMO_USERS.forEach(entra::user);
+        fake = FakeEntraServer.start(entra, 0);
       }
-      users =
-          o.usersFile().isPresent()
-              ? UserTable.load(REGISTRATION_ID, o.usersFile().get())
-              : UserTable.seeded(REGISTRATION_ID);
+      // The fake's metadata is read as from Entra's App Federation Metadata Url.
+      IdentityProvider idp = loadIdp(fake == null ? o.idpMetadata().get() : fake.metadataUrl());
+      Registration registration =
+          Registration.builder(REGISTRATION_ID)
+              .entityId(spEntityId)
+              .replyUrl(replyUrl)
+              .signOnUrl(baseUrl + "/login")
+              .identityProvider(idp)
+              .build();
+      ServiceProvider sp = ServiceProvider.builder().registration(registration).build();
+      server.setHandler(context(o, sp, filter(sp, users(o))));
+      server.start();
+      ExampleApp app =
+          new ExampleApp(
+              server,
+              fake,
+              port,
+              baseUrl,
+              "http://"
+                  + (host.equals("localhost") ? listeningHost(baseUrl) : host)
+                  + ":"
+                  + port
+                  + "/",
+              idp);
+      app.spEntityId = spEntityId;
+      return app;
+    } catch (Exception e) {
+      if (fake != null) {
+        fake.close();
+      }
+      for (Connector c : server.getConnectors()) {
+        c.stop();
+      }
+      throw e;
     }
+  }
 
-    Registration registration =
-        Registration.builder(REGISTRATION_ID)
-            .entityId(spEntityId)
-            .replyUrl(replyUrl)
-            .signOnUrl(baseUrl + "/login")
-            .identityProvider(idp)
-            .build();
-    ServiceProvider sp = ServiceProvider.builder().registration(registration).build();
-    SamlSsoFilter filter =
-        SamlSsoFilter.builder(sp, users)
-            .protectedPaths("/*")
-            .publicPaths("/", "/favicon.ico")
-            // The contract: GET /me without a session redirects to the IdP, whatever it accepts.
-            .redirectToSignIn(r -> isMe(r) || SamlSsoFilter.isBrowserNavigation(r))
-            .build();
+  /**
+   * Opens the connectors: {@code bind} only, or by default both loopbacks (127.0.0.1, and ::1 where
+   * the machine has IPv6). Returns the port (the chosen one when {@code port} is 0).
+   */
+  private static int listen(Server server, Optional<String> bind, int port) throws Exception {
+    ServerConnector first = new ServerConnector(server);
+    first.setHost(bind.orElse("127.0.0.1"));
+    first.setPort(port);
+    try {
+      first.open();
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot listen on " + first.getHost() + ":" + port + " (" + e.getMessage() + ")", e);
+    }
+    server.addConnector(first);
+    int bound = first.getLocalPort();
+    if (bind.isEmpty()) {
+      try {
+        ServerConnector v6 = new ServerConnector(server);
+        v6.setHost("::1");
+        v6.setPort(bound);
+        v6.open();
+        server.addConnector(v6);
+      } catch (IOException ipv6Unavailable) {
+        // IPv4 loopback only
+      }
+    }
+    return bound;
+  }
 
+  /** The user table: {@code --users}, else everyone Entra vouches for, else the demo seed. */
+  private static UserTable users(Options o) throws IOException {
+    if (o.usersFile().isPresent()) {
+      return UserTable.load(REGISTRATION_ID, o.usersFile().get());
+    }
+    return o.idpMetadata().isPresent()
+        ? UserTable.autoProvisioning(REGISTRATION_ID)
+        : UserTable.seeded(REGISTRATION_ID);
+  }
+
+  private static SamlSsoFilter filter(ServiceProvider sp, UserTable users) {
+    return SamlSsoFilter.builder(sp, users)
+        .protectedPaths("/*")
+        .publicPaths("/", "/favicon.ico")
+        // The contract: GET /me without a session redirects to the IdP, whatever it accepts.
+        .redirectToSignIn(r -> isMe(r) || SamlSsoFilter.isBrowserNavigation(r))
+        .build();
+  }
+
+  private static ServletContextHandler context(
+      Options o, ServiceProvider sp, SamlSsoFilter filter) {
     ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
     context.setContextPath("/");
     context.setMaxFormContentSize(4 * sp.maxResponseChars() + 8192);
@@ -191,23 +238,13 @@ public final class ExampleApp implements AutoCloseable {
     context.addServlet(new ServletHolder(new Pages.Me()), "/me");
     context.addServlet(new ServletHolder(new Pages.Profile()), "/profile");
     context.addServlet(new ServletHolder(new Pages.Home()), "/");
-    server.setHandler(context);
-    try {
-      server.start();
-    } catch (Exception e) {
-      if (fake != null) {
-        fake.close();
-      }
-      throw e;
-    }
+    return context;
+  }
+
+  /** 127.0.0.1 or [::1] when the base URL names it, else localhost. */
+  private static String listeningHost(String baseUrl) {
     String host = URI.create(baseUrl).getHost();
-    String listeningHost =
-        host != null && (host.equals("127.0.0.1") || host.equals("[::1]")) ? host : "localhost";
-    ExampleApp app =
-        new ExampleApp(
-            server, fake, port, baseUrl, "http://" + listeningHost + ":" + port + "/", idp);
-    app.spEntityId = spEntityId;
-    return app;
+    return host != null && (host.equals("127.0.0.1") || host.equals("[::1]")) ? host : "localhost";
   }
 
   private static boolean isMe(HttpServletRequest r) {

@@ -8,6 +8,7 @@ import java.util.Optional;
 /** The command line of the example app (its black-box contract). */
 record Options(
     int port,
+    Optional<String> bind,
     Optional<String> baseUrl,
     Optional<String> idpMetadata,
     Optional<String> spEntityId,
@@ -25,6 +26,8 @@ record Options(
           "",
           "Options:",
           "  --port N                 HTTP port (default 8080; 0 = any free port)",
+          "  --bind ADDRESS           address to listen on (default: loopback only, 127.0.0.1",
+          "                           and ::1; 0.0.0.0 or :: for every interface)",
           "  --base-url URL           public base URL (default http://localhost:PORT);",
           "                           Reply URL = BASE_URL/saml2/idpresponse",
           "  --idp-metadata PATH_OR_URL",
@@ -41,6 +44,7 @@ record Options(
 
   static Options parse(String... args) {
     int port = 8080;
+    String bind = null;
     String baseUrl = null;
     String idpMetadata = null;
     String spEntityId = null;
@@ -67,6 +71,13 @@ record Options(
           }
           if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535: " + v);
+          }
+        }
+        case "--bind" -> {
+          bind = value != null ? value : next(args, ++i, name);
+          if (bind.isBlank() || bind.contains("/") || bind.contains(" ")) {
+            throw new IllegalArgumentException(
+                "--bind must be an IP address or host name: " + bind);
           }
         }
         case "--base-url" -> baseUrl = value != null ? value : next(args, ++i, name);
@@ -103,6 +114,7 @@ record Options(
     }
     return new Options(
         port,
+        Optional.ofNullable(bind),
         Optional.ofNullable(baseUrl),
         Optional.ofNullable(idpMetadata),
         Optional.ofNullable(spEntityId),

@@ -35,7 +35,8 @@ final class Pages {
                     + esc(title)
                     + "</title><style>body{font-family:system-ui,sans-serif;max-width:48em;"
                     + "margin:2em auto;padding:0 1em}td,th{text-align:left;padding:.2em .6em;"
-                    + "vertical-align:top}</style></head><body>"
+                    + "vertical-align:top;overflow-wrap:anywhere}table{table-layout:fixed;width:100%}"
+                    + "th{width:35%}</style></head><body>"
                     + body
                     + "</body></html>")
                 .getBytes(StandardCharsets.UTF_8));

@@ -9,6 +9,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -78,6 +80,17 @@ class BrowserEndToEndTest {
         assertThat(driver.findElement(By.id("name-id")).getText()).isEqualTo("B.Simon@contoso.com");
         assertThat(driver.findElement(By.id("local-user")).getText())
             .isEqualToIgnoringCase("B.Simon@contoso.com");
+        // Long claim URIs and values wrap inside the page at a 1000 px window.
+        driver.manage().window().setSize(new Dimension(1000, 900));
+        Object overflowing =
+            ((JavascriptExecutor) driver)
+                .executeScript(
+                    "var body = document.body.getBoundingClientRect();"
+                        + "return Array.from(document.querySelectorAll('table'))"
+                        + ".filter(t => t.getBoundingClientRect().right > body.right + 1).length"
+                        + " + (document.documentElement.scrollWidth"
+                        + " > document.documentElement.clientWidth ? 1 : 0);");
+        assertThat(((Number) overflowing).intValue()).as("tables wider than the page").isZero();
         Cookie session = driver.manage().getCookieNamed("JSESSIONID");
         assertThat(session).isNotNull();
         assertThat(session.getSameSite()).isEqualTo(sameSite);

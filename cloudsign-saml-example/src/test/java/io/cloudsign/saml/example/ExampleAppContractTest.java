@@ -1,11 +1,14 @@
 package io.cloudsign.saml.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cloudsign.saml.testkit.AuthnRequestInfo;
 import io.cloudsign.saml.testkit.FakeEntra;
 import io.cloudsign.saml.testkit.TestUser;
+import java.net.ConnectException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -78,6 +81,7 @@ class ExampleAppContractTest {
           .contains("--base-url URL")
           .contains("--idp-metadata PATH_OR_URL")
           .contains("--sp-entity-id ID")
+          .contains("--bind ADDRESS")
           .contains("--help");
     }
   }
@@ -142,6 +146,23 @@ class ExampleAppContractTest {
     }
 
     @Test
+    void listensOnLoopbackOnlyByDefault() {
+      // Linux routes all of 127/8 to lo: 127.0.0.2 stands for "another address of this machine".
+      assertThatThrownBy(() -> new Socket("127.0.0.2", base.getPort()).close())
+          .isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void metadataInABrowserIsShownAsXmlNotDownloaded() throws Exception {
+      HttpResponse<String> r = new TestBrowser().getPage(base.resolve("/saml2/metadata"));
+
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().firstValue("Content-Type").orElseThrow())
+          .startsWith("application/xml");
+      assertThat(r.headers().firstValue("Content-Disposition").orElseThrow()).startsWith("inline");
+    }
+
+    @Test
     void metadataNamesDefaultEntityIdAndReplyUrl() throws Exception {
       HttpResponse<String> r = new TestBrowser().get(base.resolve("/saml2/metadata"));
 
@@ -173,6 +194,9 @@ class ExampleAppContractTest {
               "\"http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name\":"
                   + " [\"B.Simon@contoso.com\"]")
           .containsPattern("\"sessionIndex\": \"_[^\"]+\"}$");
+      HttpResponse<String> loginAgain = b.getPage(base.resolve("/login"));
+      assertThat(loginAgain.statusCode()).as("signed in: no second trip to Entra").isEqualTo(303);
+      assertThat(loginAgain.headers().firstValue("Location")).hasValue("/");
     }
 
     @Test
@@ -242,6 +266,48 @@ class ExampleAppContractTest {
       assertThat(bSimon.statusCode()).isEqualTo(403);
       assertThat(bSimon.body()).contains("user_inactive");
       assertThat(newUser.statusCode()).isIn(302, 303);
+    }
+  }
+
+  @Test
+  void bindAddressThenListensAndSignsInThereOnly() throws Exception {
+    try (ExampleProcess p = ExampleProcess.start("--port", "0", "--bind", "127.0.0.2")) {
+      URI base = p.awaitListening();
+      assertThat(base.getHost()).isEqualTo("127.0.0.2");
+      TestBrowser b = new TestBrowser();
+      HttpResponse<String> start = b.get(base.resolve("/me"));
+
+      HttpResponse<String> acs =
+          signInAt(b, start.headers().firstValue("Location").orElseThrow(), "0");
+
+      assertThat(acs.statusCode()).isEqualTo(303);
+      assertThat(b.get(base.resolve("/me")).statusCode()).isEqualTo(200);
+      assertThatThrownBy(() -> new Socket("127.0.0.1", base.getPort()).close())
+          .isInstanceOf(ConnectException.class);
+    }
+  }
+
+  @Test
+  void bindWildcardThenReachableOnEveryAddress() throws Exception {
+    try (ExampleProcess p = ExampleProcess.start("--port", "0", "--bind", "0.0.0.0")) {
+      URI base = p.awaitListening();
+      assertThat(base.getHost()).isEqualTo("localhost");
+
+      assertThat(new TestBrowser().get(base.resolve("/")).statusCode()).isEqualTo(200);
+      assertThat(
+              new TestBrowser()
+                  .get(URI.create("http://127.0.0.2:" + base.getPort() + "/"))
+                  .statusCode())
+          .isEqualTo(200);
+    }
+  }
+
+  @Test
+  void bindWhereThisMachineCannotListenThenExitsWithTheReason() throws Exception {
+    // 192.0.2.0/24 is TEST-NET-1: never an address of this machine.
+    try (ExampleProcess p = ExampleProcess.start("--port", "0", "--bind", "192.0.2.1")) {
+      assertThat(p.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
+      assertThat(p.stderr()).contains("could not start: cannot listen on 192.0.2.1:0");
     }
   }
 

@@ -9,7 +9,9 @@ import java.util.Optional;
 
 /**
  * {@code GET /saml2/metadata} (the only registration) or {@code /saml2/metadata/<registration id>}:
- * the SP metadata XML to upload to Entra. Other methods 405, unknown registrations 404.
+ * the SP metadata XML to upload to Entra, as {@code application/samlmetadata+xml}, or {@code
+ * application/xml} for a browser (so it is shown, not downloaded). Other methods 405, unknown
+ * registrations 404.
  */
 final class MetadataEndpoint implements Endpoint {
   private final FilterSettings s;
@@ -32,7 +34,13 @@ final class MetadataEndpoint implements Endpoint {
       return;
     }
     response.setStatus(HttpServletResponse.SC_OK);
-    response.setContentType("application/samlmetadata+xml; charset=UTF-8");
+    // A browser would download the registered SAML metadata type; as XML it shows the document
+    // (an admin checking it before the upload to Entra). Tools get the registered type.
+    String accept = request.getHeader("Accept");
+    boolean browser = accept != null && accept.contains("text/html");
+    response.setContentType(
+        (browser ? "application/xml" : "application/samlmetadata+xml") + "; charset=UTF-8");
+    response.setHeader("X-Content-Type-Options", "nosniff");
     response.setHeader(
         "Content-Disposition", "inline; filename=\"" + reg.get().id() + "-sp-metadata.xml\"");
     response

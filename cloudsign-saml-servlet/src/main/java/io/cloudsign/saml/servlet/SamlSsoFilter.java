@@ -34,7 +34,8 @@ import java.util.function.Predicate;
  *       Sec-Fetch-Mode} other than navigate, or an {@code Accept} header that admits no HTML) get
  *       401 with a small JSON body ({@link FilterErrorCode#AUTHENTICATION_REQUIRED});
  *   <li>the <b>Sign on URL</b> path (default {@code /login}, plus the path of each registration's
- *       signOnUrl) starts sign-in; {@code ?return_to=/path} says where to land afterwards;
+ *       signOnUrl) starts sign-in; {@code ?return_to=/path} says where to land afterwards (a
+ *       browser already signed in with that registration goes there at once, without Entra);
  *   <li>the <b>Reply URL</b> path of each registration (e.g. {@code /saml2/idpresponse}): {@code
  *       POST} validates the Response with core; any other method is 405;
  *   <li>{@code GET /saml2/metadata} (or {@code /saml2/metadata/<registration id>}): SP metadata to

@@ -37,7 +37,7 @@ final class SignInStart implements Endpoint {
   public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
     String returnTo =
         Requests.isSafeMethod(request) ? request.getParameter(SamlSsoFilter.RETURN_TO_PARAM) : null;
-    start(request, response, returnPathFor(request, returnTo));
+    start(request, response, returnPathFor(request, returnTo), Sessions.current(request, s.clock));
   }
 
   /** A protected path without a signed-in user: redirect a browser navigation, else 401. */
@@ -47,7 +47,7 @@ final class SignInStart implements Endpoint {
       return;
     }
     if (!Requests.isSafeMethod(request)) {
-      start(request, response, returnPathFor(request, null));
+      start(request, response, returnPathFor(request, null), null);
       return;
     }
     String target = returnPathFor(request, Requests.uriWithQuery(request));
@@ -58,7 +58,7 @@ final class SignInStart implements Endpoint {
       sameSiteReload(response, target);
       return;
     }
-    start(request, response, target);
+    start(request, response, target, null);
   }
 
   private void unauthorized(HttpServletRequest request, HttpServletResponse response)
@@ -92,7 +92,16 @@ final class SignInStart implements Endpoint {
     response.getOutputStream().write(page.getBytes(StandardCharsets.UTF_8));
   }
 
-  private void start(HttpServletRequest request, HttpServletResponse response, String returnPath)
+  /**
+   * Sends the browser to Entra for the selected registration; a browser already signed in with that
+   * registration ({@code signedIn}) goes straight to {@code returnPath} instead (another
+   * registration's sign-in still starts, to switch tenants).
+   */
+  private void start(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      String returnPath,
+      SamlPrincipal signedIn)
       throws IOException {
     Optional<String> selected;
     try {
@@ -112,6 +121,12 @@ final class SignInStart implements Endpoint {
               "no registration selected for "
                   + LogText.value(request.getRequestURI())
                   + " (RegistrationSelector)"));
+      return;
+    }
+    if (signedIn != null && signedIn.registrationId().equals(registration.get().id())) {
+      response.setStatus(HttpServletResponse.SC_SEE_OTHER);
+      response.setHeader("Location", returnPath);
+      response.setHeader("Cache-Control", "no-store");
       return;
     }
     send(response, registration.get(), returnPath);

@@ -313,4 +313,59 @@ class RequestStateTest {
       assertThat(r.statusCode()).as(r.body()).isEqualTo(303);
     }
   }
+
+  // ------------------------------------------------------------------------------ signed in
+
+  @Test
+  void signOnUrlWhenSignedInWithThatRegistrationThenReturnPathWithoutEntra() throws Exception {
+    try (TestApp app = twoTenantsByQuery()) {
+      TestBrowser browser = new TestBrowser();
+      AuthnRequestInfo a = startAt(browser, tenantA, app.uri("/login?tenant=a"));
+      post(browser, app.uri(ACS), tenantA.respondTo(a).build(), a.relayState().get());
+
+      HttpResponse<String> again = browser.getPage(app.uri("/login?tenant=a&return_to=/inbox"));
+
+      assertThat(again.statusCode()).as(again.body()).isEqualTo(303);
+      assertThat(again.headers().firstValue("Location")).hasValue("/inbox");
+    }
+  }
+
+  @Test
+  void signOnUrlWhenSignedInWithAnotherRegistrationThenSignInStartsThere() throws Exception {
+    try (TestApp app = twoTenantsByQuery()) {
+      TestBrowser browser = new TestBrowser();
+      AuthnRequestInfo a = startAt(browser, tenantA, app.uri("/login?tenant=a"));
+      post(browser, app.uri(ACS), tenantA.respondTo(a).build(), a.relayState().get());
+
+      AuthnRequestInfo b = startAt(browser, tenantB, app.uri("/login?tenant=b"));
+
+      assertThat(b.issuer()).isEqualTo("urn:example:tenant-b");
+    }
+  }
+
+  /** Two tenants on one host and Reply URL, the sign-in's tenant named by {@code ?tenant=}. */
+  static TestApp twoTenantsByQuery() throws Exception {
+    return TestApp.start(
+        base ->
+            SamlSsoFilter.builder(
+                    ServiceProvider.builder()
+                        .registration(
+                            Registration.builder("tenant-a")
+                                .entityId("urn:example:tenant-a")
+                                .replyUrl(base + ACS)
+                                .identityProvider(idp(tenantA))
+                                .build())
+                        .registration(
+                            Registration.builder("tenant-b")
+                                .entityId("urn:example:tenant-b")
+                                .replyUrl(base + ACS)
+                                .identityProvider(idp(tenantB))
+                                .build())
+                        .build(),
+                    RequestStateTest::anyone)
+                .registrationSelector(
+                    (request, sp) ->
+                        Optional.ofNullable(request.getParameter("tenant")).map(t -> "tenant-" + t))
+                .build());
+  }
 }

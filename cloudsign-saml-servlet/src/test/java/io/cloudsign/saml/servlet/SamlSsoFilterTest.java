@@ -348,6 +348,19 @@ class SamlSsoFilterTest {
     assertThat(browser.get(app.uri("/saml2/metadata/other")).statusCode()).isEqualTo(404);
   }
 
+  @Test
+  void metadataWhenABrowserAsksThenXmlShownInlineNotDownloaded() throws Exception {
+    HttpResponse<String> r = browser.getPage(app.uri("/saml2/metadata"));
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("application/xml"));
+    assertThat(r.headers().firstValue("Content-Disposition"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("inline"));
+    assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    assertThat(r.body()).contains("entityID=\"" + ENTITY_ID + "\"");
+  }
+
   // ------------------------------------------------------------------------------ failures
 
   static Stream<Arguments> hostileResponses() {
@@ -528,9 +541,11 @@ class SamlSsoFilterTest {
     AuthnRequestInfo info = startAt(browser, "/inbox");
     String response = entra.respondTo(info).build();
     post(browser, response, info.relayState().orElseThrow());
-    AuthnRequestInfo fresh = startAt(browser, "/login");
+    // A browser signed in would skip Entra at /login; the replayer has a fresh flow of its own.
+    TestBrowser replayer = new TestBrowser();
+    AuthnRequestInfo fresh = startAt(replayer, "/login");
 
-    HttpResponse<String> replay = post(browser, response, fresh.relayState().orElseThrow());
+    HttpResponse<String> replay = post(replayer, response, fresh.relayState().orElseThrow());
 
     assertFailure(replay, 403, "unknown_in_response_to");
   }

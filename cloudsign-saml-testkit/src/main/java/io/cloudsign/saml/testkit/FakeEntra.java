@@ -52,6 +52,7 @@ public final class FakeEntra {
   private final String tenantId;
   private final Clock clock;
   private final List<X509Certificate> certificates;
+  private final List<SigningKey> keys;
   private final SigningKey activeKey;
   private final String ssoUrl;
   private final String sloUrl;
@@ -67,20 +68,16 @@ public final class FakeEntra {
     this.ssoUrl =
         b.ssoUrl != null ? b.ssoUrl : "https://login.microsoftonline.com/" + tenantId + "/saml2";
     this.sloUrl = b.sloUrl != null ? b.sloUrl : ssoUrl;
-    List<X509Certificate> certs = new ArrayList<>();
-    SigningKey active = null;
+    List<SigningKey> generated = new ArrayList<>();
     for (int i = 0; i < b.certificateCount; i++) {
-      SigningKey k =
+      generated.add(
           i == b.activeIndex && b.givenKey != null
               ? b.givenKey
-              : Certificates.generate(Certificates.ENTRA_SUBJECT, clock.instant());
-      certs.add(k.certificate());
-      if (i == b.activeIndex) {
-        active = k;
-      }
+              : Certificates.generate(Certificates.ENTRA_SUBJECT, clock.instant()));
     }
-    this.certificates = List.copyOf(certs);
-    this.activeKey = active;
+    this.keys = List.copyOf(generated);
+    this.certificates = keys.stream().map(SigningKey::certificate).toList();
+    this.activeKey = keys.get(b.activeIndex);
     this.users = List.copyOf(b.users.isEmpty() ? List.of(TestUser.bSimon()) : b.users);
     Map<String, List<String>> apps = new LinkedHashMap<>();
     b.applications.forEach((k, v) -> apps.put(k, List.copyOf(v)));
@@ -88,6 +85,34 @@ public final class FakeEntra {
     this.metadataId = "_" + UUID.randomUUID();
     this.signedMetadata = FederationMetadata.body(this, true, false);
     this.signedMetadataReformatted = FederationMetadata.body(this, true, true);
+  }
+
+  /** The same tenant with other published keys, {@code active} signing (a certificate rollover). */
+  private FakeEntra(FakeEntra base, List<SigningKey> keys, SigningKey active) {
+    this.tenantId = base.tenantId;
+    this.clock = base.clock;
+    this.ssoUrl = base.ssoUrl;
+    this.sloUrl = base.sloUrl;
+    this.keys = List.copyOf(keys);
+    this.certificates = this.keys.stream().map(SigningKey::certificate).toList();
+    this.activeKey = active;
+    this.users = base.users;
+    this.applications = base.applications;
+    this.metadataId = "_" + UUID.randomUUID();
+    this.signedMetadata = FederationMetadata.body(this, true, false);
+    this.signedMetadataReformatted = FederationMetadata.body(this, true, true);
+  }
+
+  /** This tenant publishing {@code keys} and signing with {@code active} (one of them). */
+  FakeEntra rekeyed(List<SigningKey> keys, SigningKey active) {
+    if (!keys.contains(active)) {
+      throw new IllegalArgumentException("the active key must be published");
+    }
+    return new FakeEntra(this, keys, active);
+  }
+
+  List<SigningKey> keys() {
+    return keys;
   }
 
   /** A fake with all defaults. */

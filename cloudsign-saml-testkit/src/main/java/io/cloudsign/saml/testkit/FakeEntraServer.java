@@ -3,6 +3,8 @@ package io.cloudsign.saml.testkit;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.cloudsign.saml.testkit.internal.Bindings;
+import io.cloudsign.saml.testkit.internal.Certificates;
+import io.cloudsign.saml.testkit.internal.SigningKey;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,6 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Deque;
@@ -74,7 +77,10 @@ public final class FakeEntraServer implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService executor;
-  private final FakeEntra entra;
+  private volatile FakeEntra entra;
+  private volatile int metadataFailure;
+  private final java.util.concurrent.atomic.AtomicInteger metadataRequests =
+      new java.util.concurrent.atomic.AtomicInteger();
   private final String baseUrl;
   private final String tenantPath;
   private final Map<String, AuthnRequestInfo> pending = new LinkedHashMap<>();
@@ -130,9 +136,88 @@ public final class FakeEntraServer implements AutoCloseable {
     return start(builder, 0);
   }
 
-  /** The fake this server answers with. */
+  /**
+   * The fake this server answers with now (a certificate rollover below replaces it: the tenant,
+   * users and applications stay, the keys change).
+   */
   public FakeEntra entra() {
     return entra;
+  }
+
+  // ------------------------------------------------------------ certificate rollover, as in Entra
+
+  /**
+   * Entra's <i>New Certificate</i>: creates a signing certificate and publishes it in the metadata,
+   * <b>inactive</b> (Responses are still signed with the active one). Returns it.
+   */
+  public synchronized X509Certificate addSigningCertificate() {
+    FakeEntra now = entra;
+    SigningKey added = Certificates.generate(Certificates.ENTRA_SUBJECT, now.clock().instant());
+    List<SigningKey> keys = new java.util.ArrayList<>(now.keys());
+    keys.add(added);
+    entra = now.rekeyed(keys, now.activeKey());
+    return added.certificate();
+  }
+
+  /**
+   * Entra's <i>Make certificate active</i>: from now on Responses and the metadata are signed with
+   * {@code certificate}, one of the published ones.
+   *
+   * @throws IllegalArgumentException if it is not published
+   */
+  public synchronized void activateSigningCertificate(X509Certificate certificate) {
+    FakeEntra now = entra;
+    entra = now.rekeyed(now.keys(), published(now, certificate));
+  }
+
+  /**
+   * Deletes an inactive certificate from the metadata (Entra refuses to delete the active one).
+   *
+   * @throws IllegalArgumentException if it is not published, or is the active one
+   */
+  public synchronized void removeSigningCertificate(X509Certificate certificate) {
+    FakeEntra now = entra;
+    SigningKey gone = published(now, certificate);
+    if (gone.equals(now.activeKey())) {
+      throw new IllegalArgumentException(
+          "the active certificate cannot be removed: activate another one first");
+    }
+    List<SigningKey> keys = new java.util.ArrayList<>(now.keys());
+    keys.remove(gone);
+    entra = now.rekeyed(keys, now.activeKey());
+  }
+
+  private static SigningKey published(FakeEntra now, X509Certificate certificate) {
+    Objects.requireNonNull(certificate, "certificate");
+    return now.keys().stream()
+        .filter(k -> k.certificate().equals(certificate))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "not a published signing certificate: "
+                        + certificate.getSubjectX500Principal()));
+  }
+
+  /**
+   * The metadata URL answers {@code status} (e.g. 503) until {@link #serveMetadata()}: an outage of
+   * the App Federation Metadata Url.
+   */
+  public void failMetadata(int status) {
+    if (status < 400 || status > 599) {
+      throw new IllegalArgumentException("status must be an HTTP error (400..599): " + status);
+    }
+    metadataFailure = status;
+  }
+
+  /** The metadata URL serves the metadata again. */
+  public void serveMetadata() {
+    metadataFailure = 0;
+  }
+
+  /** How many times the metadata URL was requested (served or failed). */
+  public int metadataRequestCount() {
+    return metadataRequests.get();
   }
 
   /** {@code http://127.0.0.1:<port>}. */
@@ -217,6 +302,12 @@ public final class FakeEntraServer implements AutoCloseable {
       }
       if (path.equalsIgnoreCase(tenantPath + "federationmetadata/2007-06/federationmetadata.xml")
           && method.equals("GET")) {
+        metadataRequests.incrementAndGet();
+        int failure = metadataFailure;
+        if (failure != 0) {
+          send(ex, failure, "text/plain; charset=utf-8", "metadata unavailable");
+          return;
+        }
         sendBytes(ex, 200, "text/xml; charset=utf-8", entra.metadata().withBom().bytes());
       } else if (path.equals(tenantPath + "saml2") && method.equals("GET")) {
         if (rawQuery == null || !Bindings.rawQueryParameters(rawQuery).containsKey("SAMLRequest")) {
