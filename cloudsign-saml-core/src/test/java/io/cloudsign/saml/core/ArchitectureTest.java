@@ -43,6 +43,21 @@ class ArchitectureTest {
   }
 
   @Test
+  void coreWhenInspectedThenUsesNoServletOrSpringType() {
+    // Framework-free: the servlet module and the Spring Boot starter depend on core, never the
+    // reverse (DESIGN 6, Frameworks).
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.springframework..",
+            "jakarta.servlet..",
+            "io.cloudsign.saml.servlet..",
+            "io.cloudsign.saml.spring..")
+        .check(CORE);
+  }
+
+  @Test
   void internalPackageWhenInspectedThenDoesNotDependOnThePublicPackage() {
     noClasses()
         .that()

@@ -7,7 +7,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The servlet module uses only core's public API, and no javax.servlet or OpenSAML. */
+/** The servlet module uses only core's public API, and no javax.servlet, OpenSAML or Spring. */
 class ArchitectureTest {
   static final JavaClasses MAIN =
       new ClassFileImporter()
@@ -27,6 +27,16 @@ class ArchitectureTest {
             "org.w3c.dom..",
             "javax.servlet..",
             "io.cloudsign.saml.testkit..")
+        .check(MAIN);
+  }
+
+  @Test
+  void servletWhenInspectedThenUsesNoSpringType() {
+    // The Spring Boot starter depends on this module, never the reverse (DESIGN 6, Frameworks).
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.springframework..", "io.cloudsign.saml.spring..")
         .check(MAIN);
   }
 }
