@@ -19,7 +19,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *         identifier: urn:amazon:cognito:sp:ap-northeast-1_<CUSTOM_ID>
  *         reply-url: https://cloudsign-<CUSTOM_ID>.auth.ap-northeast-1.amazoncognito.com/saml2/idpresponse
  *         sign-on-url: https://www.cloudsign.jp/login
- *         metadata: classpath:entra/federationmetadata.xml
+ *         # App Federation Metadata Url (refreshed), or a file / classpath: location
+ *         metadata: https://login.microsoftonline.com/<tenant id>/federationmetadata/2007-06/federationmetadata.xml?appid=<app id>
  * }</pre>
  *
  * <p>Every value is checked at start-up by core's builders; a mistake stops the application with
@@ -36,6 +37,7 @@ public class CloudsignSamlProperties {
   private String replayTable;
   private String signInPath = "/login";
   private String metadataPath = "/saml2/metadata";
+  private Duration metadataRefreshInterval;
 
   /** Registrations by id (the id appears in logs, metadata paths and link keys). */
   public Map<String, RegistrationProperties> getRegistrations() {
@@ -103,6 +105,18 @@ public class CloudsignSamlProperties {
     this.metadataPath = metadataPath;
   }
 
+  /**
+   * How often an App Federation Metadata Url is fetched again (core's default 1 hour, 10 seconds to
+   * 1 day; sooner when the metadata's cacheDuration or validUntil says so).
+   */
+  public Duration getMetadataRefreshInterval() {
+    return metadataRefreshInterval;
+  }
+
+  public void setMetadataRefreshInterval(Duration metadataRefreshInterval) {
+    this.metadataRefreshInterval = metadataRefreshInterval;
+  }
+
   /** Replay stores core offers. */
   public enum ReplayStore {
     /** {@code InMemoryReplayCache}: one node. */
@@ -117,6 +131,7 @@ public class CloudsignSamlProperties {
     private String replyUrl;
     private String signOnUrl;
     private String metadata;
+    private String metadataCacheFile;
     private String idpEntityId;
     private String loginUrl;
     private String logoutUrl;
@@ -156,9 +171,10 @@ public class CloudsignSamlProperties {
     }
 
     /**
-     * Entra's <i>Federation Metadata XML</i>: a file path, {@code file:} or {@code classpath:}
-     * location. Read once at start-up: core has no metadata fetching or refresh yet, so the App
-     * Federation Metadata Url ({@code https://…}) is refused; download the file instead.
+     * Entra's <i>App Federation Metadata Url</i> ({@code https://…}; {@code http://} only to a
+     * loopback host), loaded at start-up and refreshed while running (see {@link
+     * CloudsignSamlMetadata}); or its <i>Federation Metadata XML</i> as a file path, {@code file:}
+     * or {@code classpath:} location, read once at start-up.
      */
     public String getMetadata() {
       return metadata;
@@ -166,6 +182,18 @@ public class CloudsignSamlProperties {
 
     public void setMetadata(String metadata) {
       this.metadata = metadata;
+    }
+
+    /**
+     * With an App Federation Metadata Url (optional): a file that keeps the last good copy, so the
+     * application still starts while the URL cannot be loaded.
+     */
+    public String getMetadataCacheFile() {
+      return metadataCacheFile;
+    }
+
+    public void setMetadataCacheFile(String metadataCacheFile) {
+      this.metadataCacheFile = metadataCacheFile;
     }
 
     /** Instead of metadata: Entra's <i>Microsoft Entra Identifier</i>. */

@@ -3,6 +3,7 @@ package io.cloudsign.saml.spring;
 import io.cloudsign.saml.core.Binding;
 import io.cloudsign.saml.core.ClaimMapping;
 import io.cloudsign.saml.core.EntraClaim;
+import io.cloudsign.saml.core.FederationMetadataUrl;
 import io.cloudsign.saml.core.IdentityProvider;
 import io.cloudsign.saml.core.InMemoryReplayCache;
 import io.cloudsign.saml.core.JdbcReplayCache;
@@ -15,6 +16,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.cert.CertificateFactory;
@@ -22,6 +25,7 @@ import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -30,9 +34,10 @@ import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 
 /**
- * Builds core's {@link ServiceProvider} from {@link CloudsignSamlProperties}, once, at start-up.
- * Every refusal (a builder's {@link IllegalArgumentException}, unreadable metadata) becomes a
- * {@link CloudsignSamlConfigurationException} naming the property.
+ * Builds core's {@link ServiceProvider} from {@link CloudsignSamlProperties}, once, at start-up,
+ * and before it the {@link CloudsignSamlMetadata} of registrations whose metadata is a URL. Every
+ * refusal (a builder's {@link IllegalArgumentException}, unreadable metadata) becomes a {@link
+ * CloudsignSamlConfigurationException} naming the property.
  */
 final class ServiceProviderFactory {
   static final String PREFIX = "cloudsign.saml.";
@@ -43,8 +48,75 @@ final class ServiceProviderFactory {
     this.resources = resources;
   }
 
+  /**
+   * Starts a {@link FederationMetadataUrl} for each registration whose metadata is a URL; on a
+   * refusal those already started are closed.
+   */
+  static CloudsignSamlMetadata metadata(CloudsignSamlProperties p, Clock clock) {
+    Map<String, FederationMetadataUrl> sources = new LinkedHashMap<>();
+    try {
+      for (Map.Entry<String, RegistrationProperties> e : p.getRegistrations().entrySet()) {
+        String at = PREFIX + "registrations." + e.getKey() + ".";
+        RegistrationProperties r = e.getValue();
+        if (r.getMetadata() != null && isUrl(r.getMetadata())) {
+          sources.put(e.getKey(), metadataUrl(at, r, p, clock));
+        } else if (r.getMetadataCacheFile() != null) {
+          throw new CloudsignSamlConfigurationException(
+              at + "metadata-cache-file",
+              "only for an App Federation Metadata Url (metadata: https://…); metadata is "
+                  + (r.getMetadata() == null ? "not a URL" : r.getMetadata()),
+              null);
+        }
+      }
+    } catch (RuntimeException e) {
+      sources.values().forEach(FederationMetadataUrl::close);
+      throw e;
+    }
+    return new CloudsignSamlMetadata(sources);
+  }
+
+  private static FederationMetadataUrl metadataUrl(
+      String at, RegistrationProperties r, CloudsignSamlProperties p, Clock clock) {
+    String url = r.getMetadata().trim();
+    FederationMetadataUrl.Builder b =
+        check(at + "metadata", () -> FederationMetadataUrl.builder(url));
+    if (p.getMetadataRefreshInterval() != null) {
+      check(
+          PREFIX + "metadata-refresh-interval",
+          () -> b.refreshInterval(p.getMetadataRefreshInterval()));
+    }
+    if (r.getMetadataCacheFile() != null) {
+      try {
+        b.cacheFile(Path.of(r.getMetadataCacheFile().trim()));
+      } catch (InvalidPathException e) {
+        throw new CloudsignSamlConfigurationException(
+            at + "metadata-cache-file", "not a file path: " + e.getMessage(), e);
+      }
+    }
+    if (clock != null) {
+      b.clock(clock);
+    }
+    try {
+      return b.start();
+    } catch (SamlMetadataException e) {
+      throw new CloudsignSamlConfigurationException(
+          at + "metadata",
+          "cannot load the App Federation Metadata Url (" + e.getMessage() + ")",
+          e);
+    }
+  }
+
+  private static boolean isUrl(String location) {
+    String lower = location.trim().toLowerCase(Locale.ROOT);
+    return lower.startsWith("http://") || lower.startsWith("https://");
+  }
+
   ServiceProvider build(
-      CloudsignSamlProperties p, Clock clock, ReplayCache replayCache, DataSource dataSource) {
+      CloudsignSamlProperties p,
+      Clock clock,
+      ReplayCache replayCache,
+      DataSource dataSource,
+      CloudsignSamlMetadata metadata) {
     if (p.getRegistrations().isEmpty()) {
       throw new CloudsignSamlConfigurationException(
           PREFIX + "registrations",
@@ -56,7 +128,7 @@ final class ServiceProviderFactory {
       sp.clock(clock);
     }
     for (Map.Entry<String, RegistrationProperties> e : p.getRegistrations().entrySet()) {
-      Registration r = registration(e.getKey(), e.getValue());
+      Registration r = registration(e.getKey(), e.getValue(), metadata);
       check(PREFIX + "registrations." + e.getKey(), () -> sp.registration(r));
     }
     if (p.getClockSkew() != null) {
@@ -86,7 +158,8 @@ final class ServiceProviderFactory {
         () -> new JdbcReplayCache(dataSource, table, clock == null ? Clock.systemUTC() : clock));
   }
 
-  private Registration registration(String id, RegistrationProperties r) {
+  private Registration registration(
+      String id, RegistrationProperties r, CloudsignSamlMetadata metadata) {
     String at = PREFIX + "registrations." + id + ".";
     Registration.Builder b =
         check(at.substring(0, at.length() - 1), () -> Registration.builder(id));
@@ -99,7 +172,7 @@ final class ServiceProviderFactory {
     if (r.getSignOnUrl() != null) {
       check(at + "sign-on-url", () -> b.signOnUrl(r.getSignOnUrl()));
     }
-    b.identityProvider(identityProvider(at, r));
+    b.identityProvider(identityProvider(id, at, r, metadata));
     if (r.getNameIdFormat() != null) {
       check(at + "name-id-format", () -> b.nameIdFormat(r.getNameIdFormat()));
     }
@@ -140,7 +213,8 @@ final class ServiceProviderFactory {
     {"replayCache", "replay-store"},
   };
 
-  private IdentityProvider identityProvider(String at, RegistrationProperties r) {
+  private IdentityProvider identityProvider(
+      String id, String at, RegistrationProperties r, CloudsignSamlMetadata metadata) {
     boolean manual =
         r.getIdpEntityId() != null || r.getLoginUrl() != null || r.getCertificate() != null;
     if (r.getMetadata() != null && manual) {
@@ -149,15 +223,14 @@ final class ServiceProviderFactory {
     }
     if (r.getMetadata() != null) {
       String location = r.getMetadata().trim();
-      String lower = location.toLowerCase(Locale.ROOT);
-      if (lower.startsWith("http://") || lower.startsWith("https://")) {
-        throw new CloudsignSamlConfigurationException(
-            at + "metadata",
-            "the App Federation Metadata Url is not supported yet (no metadata refresh in core):"
-                + " download Entra's Federation Metadata XML and give its file or classpath:"
-                + " location: "
-                + location,
-            null);
+      if (isUrl(location)) {
+        return metadata
+            .source(id)
+            .orElseThrow(
+                () ->
+                    new CloudsignSamlConfigurationException(
+                        at + "metadata", "the App Federation Metadata Url was not started", null))
+            .identityProvider();
       }
       byte[] xml = read(at + "metadata", location);
       try {

@@ -22,7 +22,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * The cloudsign-saml endpoints inside Spring Security's filter chain, composed from the servlet
  * module's public {@link SamlSsoFilter}: the Reply URL, sign-in start and SP metadata paths go to
  * it; every other path goes on down the chain untouched (authorization, logout and CSRF are
- * Spring's).
+ * Spring's). Spring's default logout success URL, {@code <sign-in path>?logout}, is answered with a
+ * "signed out" page instead of a new trip to Entra.
  *
  * <p>On the Reply URL the servlet filter validates the Response, checks the state cookie and
  * RelayState, asks the UserLinker and, on success, leaves the {@link SamlPrincipal} in the session
@@ -41,6 +42,7 @@ final class SignInFilter extends OncePerRequestFilter {
   private final ServiceProvider serviceProvider;
   private final Set<String> replyUrlPaths;
   private final Set<String> signInPaths;
+  private final String signInPath;
   private final String metadataPath;
   private final CloudsignSamlAuthoritiesMapper authorities;
   private final SessionAuthenticationStrategy sessions;
@@ -62,6 +64,7 @@ final class SignInFilter extends OncePerRequestFilter {
     this.serviceProvider = serviceProvider;
     this.replyUrlPaths = Paths.replyUrlPaths(serviceProvider);
     this.signInPaths = Paths.signInPaths(serviceProvider, signInPath);
+    this.signInPath = signInPath;
     this.metadataPath = metadataPath;
     this.authorities = authorities;
     this.sessions = sessions;
@@ -78,6 +81,10 @@ final class SignInFilter extends OncePerRequestFilter {
     String full = request.getContextPath() + path;
     if (replyUrlPaths.contains(full)) {
       replyUrl(request, response);
+    } else if (path.equals(signInPath)
+        && "GET".equals(request.getMethod())
+        && "logout".equals(request.getQueryString())) {
+      signedOut(request, response);
     } else if (signInPaths.contains(path)
         || signInPaths.contains(full)
         || path.equals(metadataPath)
@@ -114,6 +121,27 @@ final class SignInFilter extends OncePerRequestFilter {
     contexts.saveContext(context, request, response);
     request.setAttribute(RETURN_PATH, returnPath == null ? "/" : returnPath);
     success.onAuthenticationSuccess(request, response, auth);
+  }
+
+  /**
+   * Spring Security's default logout success URL ({@code /login?logout}): a page, not a new
+   * sign-in, or Entra's single sign-on session would sign the user straight back in.
+   */
+  private void signedOut(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    response.setStatus(HttpServletResponse.SC_OK);
+    response.setContentType("text/html;charset=UTF-8");
+    response.setHeader("Cache-Control", "no-store");
+    response.setHeader("X-Content-Type-Options", "nosniff");
+    response
+        .getWriter()
+        .print(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Signed"
+                + " out</title></head><body><p id=\"signed-out\">You are signed out.</p><p><a"
+                + " id=\"sign-in\" href=\""
+                + request.getContextPath()
+                + signInPath
+                + "\">Sign in again</a></p></body></html>");
   }
 
   private static void removePrincipal(HttpSession session) {

@@ -1,9 +1,16 @@
 package io.cloudsign.saml.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.cloudsign.saml.core.ErrorCode;
+import io.cloudsign.saml.core.SamlValidationException;
 import io.cloudsign.saml.core.ServiceProvider;
+import io.cloudsign.saml.core.SignInRequest;
+import io.cloudsign.saml.core.VerifiedAssertion;
+import io.cloudsign.saml.testkit.AuthnRequestInfo;
 import io.cloudsign.saml.testkit.FakeEntra;
+import io.cloudsign.saml.testkit.FakeEntraServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -72,11 +79,113 @@ class PropertiesValidationTest {
   }
 
   @Test
-  void appFederationMetadataUrlIsRefusedUntilCoreCanRefreshIt() throws Exception {
+  void metadataUrlOverPlainHttpToAnotherHostIsRefused() throws Exception {
     CloudsignSamlConfigurationException e =
-        failure(R + "metadata=https://login.microsoftonline.com/t/federationmetadata.xml");
+        failure(R + "metadata=http://login.example.com/t/federationmetadata.xml");
     assertThat(e.property()).isEqualTo(R + "metadata");
-    assertThat(e.problem()).contains("not supported");
+    assertThat(e.problem()).contains("https");
+  }
+
+  @Test
+  void metadataUrlThatCannotBeLoadedStopsTheStartUp() throws Exception {
+    try (FakeEntraServer entra = FakeEntraServer.start(FakeEntra.builder())) {
+      entra.failMetadata(503);
+      CloudsignSamlConfigurationException e = failure(R + "metadata=" + entra.metadataUrl());
+      assertThat(e.property()).isEqualTo(R + "metadata");
+      assertThat(e.problem()).contains("503");
+    }
+  }
+
+  @Test
+  void metadataUrlWithCacheFileStartsFromTheCacheWhileEntraIsDown() throws Exception {
+    Path cache = dir.resolve("entra-cache.xml");
+    try (FakeEntraServer entra = FakeEntraServer.start(FakeEntra.builder())) {
+      String[] url = {R + "metadata=" + entra.metadataUrl(), R + "metadata-cache-file=" + cache};
+      runner().withPropertyValues(url).run(c -> assertThat(c).hasNotFailed());
+      entra.failMetadata(503);
+      runner()
+          .withPropertyValues(url)
+          .run(
+              c -> {
+                assertThat(c).hasNotFailed();
+                assertThat(c.getBean(CloudsignSamlMetadata.class).status().get("acme"))
+                    .satisfies(s -> assertThat(s.lastSuccessFrom()).contains(cache.toString()));
+              });
+    }
+  }
+
+  @Test
+  void metadataRefreshIntervalOutOfRangeIsRefused() throws Exception {
+    try (FakeEntraServer entra = FakeEntraServer.start(FakeEntra.builder())) {
+      CloudsignSamlConfigurationException e =
+          failure(
+              R + "metadata=" + entra.metadataUrl(), "cloudsign.saml.metadata-refresh-interval=1s");
+      assertThat(e.property()).isEqualTo("cloudsign.saml.metadata-refresh-interval");
+    }
+  }
+
+  @Test
+  void metadataCacheFileWithAMetadataFileIsRefused() throws Exception {
+    assertThat(failure(R + "metadata-cache-file=" + dir.resolve("c.xml")).property())
+        .isEqualTo(R + "metadata-cache-file");
+  }
+
+  @Test
+  void metadataUrlIsLoadedAtStartUpAndItsStatusIsABean() throws Exception {
+    try (FakeEntraServer entra = FakeEntraServer.start(FakeEntra.builder())) {
+      runner()
+          .withPropertyValues(R + "metadata=" + entra.metadataUrl())
+          .run(
+              c -> {
+                assertThat(c).hasNotFailed();
+                ServiceProvider sp = c.getBean(ServiceProvider.class);
+                assertThat(sp.registration("acme").orElseThrow().identityProvider().entityId())
+                    .isEqualTo(entra.entra().entityId());
+                CloudsignSamlMetadata metadata = c.getBean(CloudsignSamlMetadata.class);
+                assertThat(metadata.stale()).isFalse();
+                assertThat(metadata.status()).containsOnlyKeys("acme");
+                assertThat(metadata.status().get("acme").certificates()).hasSize(1);
+
+                entra.failMetadata(503);
+                metadata.source("acme").orElseThrow().refreshNow();
+                assertThat(metadata.stale()).isTrue();
+                assertThat(metadata.status().get("acme").lastFailureReason().orElseThrow())
+                    .contains("503");
+              });
+    }
+  }
+
+  @Test
+  void metadataUrlRefreshesOnDemandWhileRunningAndStopsWhenTheContextCloses() throws Exception {
+    try (FakeEntraServer entra = FakeEntraServer.start(FakeEntra.builder())) {
+      ServiceProvider[] sp = new ServiceProvider[1];
+      runner()
+          .withPropertyValues(R + "metadata=" + entra.metadataUrl())
+          .run(
+              c -> {
+                sp[0] = c.getBean(ServiceProvider.class);
+                // Entra activates a new certificate: the first Response it signs fetches the
+                // metadata again, and is accepted.
+                entra.activateSigningCertificate(entra.addSigningCertificate());
+                int before = entra.metadataRequestCount();
+                assertThat(signIn(sp[0], entra.entra()).nameId()).isEqualTo("B.Simon@contoso.com");
+                assertThat(entra.metadataRequestCount()).isEqualTo(before + 1);
+              });
+      // Context closed: the source is closed, no more fetches (a new certificate stays unknown).
+      entra.activateSigningCertificate(entra.addSigningCertificate());
+      int before = entra.metadataRequestCount();
+      SamlValidationException refused =
+          catchThrowableOfType(SamlValidationException.class, () -> signIn(sp[0], entra.entra()));
+      assertThat(refused.code()).isEqualTo(ErrorCode.INVALID_SIGNATURE);
+      assertThat(entra.metadataRequestCount()).isEqualTo(before);
+    }
+  }
+
+  private static VerifiedAssertion signIn(ServiceProvider sp, FakeEntra signer)
+      throws SamlValidationException {
+    SignInRequest request = sp.startSignIn("acme", "relay");
+    AuthnRequestInfo info = signer.parseRedirect(request.redirectUrl().toString());
+    return sp.validate(signer.respondTo(info).build(), request.pending());
   }
 
   @Test

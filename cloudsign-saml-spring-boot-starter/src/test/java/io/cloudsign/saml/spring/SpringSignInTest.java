@@ -79,6 +79,68 @@ class SpringSignInTest {
   }
 
   @Test
+  void signInThenAuthenticationPrincipalInAControllerIsTheLinkedLocalUser() {
+    SignInClient browser = SignInClient.create();
+    browser.signIn(URI.create(BASE + "/me"), 0);
+    HttpResponse<String> r = browser.get(URI.create(BASE + "/principal"));
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo("bsimon [USER]");
+  }
+
+  @Test
+  void logoutIsSpringsCsrfProtectedPostAndDoesNotSignStraightBackIn() throws Exception {
+    SignInClient browser = SignInClient.create();
+    browser.signIn(URI.create(BASE + "/me"), 0);
+    String cookies = cookieHeader(browser);
+
+    HttpResponse<String> noToken = send(cookies, "POST", "/logout", "");
+    assertThat(noToken.statusCode()).as("POST /logout without a CSRF token").isEqualTo(403);
+    HttpResponse<String> byGet = send(cookies, "GET", "/logout", null);
+    assertThat(byGet.statusCode()).as("GET /logout does not log out").isNotEqualTo(302);
+    assertThat(browser.get(URI.create(BASE + "/principal")).body()).isEqualTo("bsimon [USER]");
+
+    String token = browser.get(URI.create(BASE + "/public/csrf")).body();
+    HttpResponse<String> out = send(cookieHeader(browser), "POST", "/logout", "_csrf=" + token);
+    assertThat(out.statusCode()).isEqualTo(302);
+    String after = out.headers().firstValue("Location").orElseThrow();
+    assertThat(after).endsWith("/login?logout");
+
+    int requestsAtEntra = ENTRA.receivedRequests().size();
+    HttpResponse<String> page = send(cookieHeader(browser), "GET", "/login?logout", null);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("id=\"signed-out\"");
+    assertThat(ENTRA.receivedRequests()).as("no new trip to Entra").hasSize(requestsAtEntra);
+    HttpResponse<String> me =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(BASE + "/me"))
+                    .header("Accept", "application/json")
+                    .header("Cookie", cookieHeader(browser))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(me.statusCode()).as("signed out").isEqualTo(401);
+  }
+
+  private static String cookieHeader(SignInClient browser) {
+    return browser.cookies().stream()
+        .map(c -> c.getName() + "=" + c.getValue())
+        .collect(java.util.stream.Collectors.joining("; "));
+  }
+
+  private static HttpResponse<String> send(String cookies, String method, String path, String form)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(BASE + path)).header("Cookie", cookies);
+    if (form == null) {
+      b.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      b.header("Content-Type", "application/x-www-form-urlencoded")
+          .method(method, HttpRequest.BodyPublishers.ofString(form));
+    }
+    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
   void signInThenAuthorizationUsesEntraAppRoles() {
     SignInClient browser = SignInClient.create();
     browser.signIn(URI.create(BASE + "/me"), 0);
@@ -107,6 +169,14 @@ class SpringSignInTest {
         post(URI.create(BASE + "/saml2/idpresponse"), "SAMLResponse=PGZvbz4%3D&RelayState=x");
     assertThat(r.statusCode()).isBetween(400, 499);
     assertThat(r.body()).startsWith("refused: missing_request_state ");
+  }
+
+  @Test
+  void signInWhenResponseIsTamperedAfterSigningThenRefusedWithCoreCode() {
+    ENTRA.answerNextWith(io.cloudsign.saml.testkit.Attack.tamperedAfterSigning());
+    HttpResponse<String> r = SignInClient.create().signIn(URI.create(BASE + "/me"));
+    assertThat(r.statusCode()).isEqualTo(403);
+    assertThat(r.body()).startsWith("refused: invalid_signature ");
   }
 
   @Test

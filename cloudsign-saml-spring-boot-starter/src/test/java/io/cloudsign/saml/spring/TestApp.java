@@ -79,6 +79,16 @@ class TestApp {
               .collect(Collectors.joining(","));
     }
 
+    @GetMapping("/principal")
+    String principal(@AuthenticationPrincipal LocalUser user) {
+      return user.name() + " " + new java.util.TreeSet<>(user.roles());
+    }
+
+    @GetMapping("/public/csrf")
+    String csrf(org.springframework.security.web.csrf.CsrfToken token) {
+      return token.getToken();
+    }
+
     @GetMapping("/approvals")
     String approvals() {
       return "approvals";
