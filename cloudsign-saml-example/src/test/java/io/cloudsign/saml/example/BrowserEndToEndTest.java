@@ -2,7 +2,7 @@ package io.cloudsign.saml.example;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
+import io.cloudsign.saml.examplecontract.BrowserExecutables;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,9 +12,6 @@ import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -28,35 +25,15 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * -y chromium chromium-driver}); Selenium Manager is never asked to download anything.
  */
 class BrowserEndToEndTest {
-  static Path chromium;
-  static Path chromedriver;
   static final Duration WAIT = Duration.ofSeconds(60);
 
   @BeforeAll
   static void requireBrowser() {
-    BrowserExecutables.Found found = BrowserExecutables.find();
-    chromium = found.chromium();
-    chromedriver = found.chromedriver();
-    System.setProperty("webdriver.chrome.driver", chromedriver.toString());
+    BrowserExecutables.find(); // fails with what to install when one is missing
   }
 
-  /** A fresh browser with its own driver process (quit() stops the driver service too). */
   static WebDriver newBrowser() {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(chromium.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-dev-shm-usage",
-        "--disable-gpu",
-        "--no-first-run",
-        "--window-size=1200,900");
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(chromedriver.toFile())
-            .usingAnyFreePort()
-            .build();
-    return new ChromeDriver(service, options);
+    return BrowserExecutables.newHeadlessChromium();
   }
 
   @ParameterizedTest(name = "session cookie SameSite={0}")

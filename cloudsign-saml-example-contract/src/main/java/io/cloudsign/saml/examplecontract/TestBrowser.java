@@ -1,4 +1,4 @@
-package io.cloudsign.saml.example;
+package io.cloudsign.saml.examplecontract;
 
 import java.io.IOException;
 import java.net.CookieHandler;
@@ -22,13 +22,14 @@ import java.util.stream.Collectors;
  * automatically. Like browsers, it sends {@code Secure} cookies to {@code http://localhost}
  * (java.net.CookieManager only sends them over https).
  */
-final class TestBrowser {
-  static final String HTML = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+public final class TestBrowser {
+  public static final String HTML =
+      "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
 
   private final CookieManager jar = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
   private final HttpClient client;
 
-  TestBrowser() {
+  public TestBrowser() {
     this.client =
         HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER)
@@ -37,7 +38,8 @@ final class TestBrowser {
             .build();
   }
 
-  HttpResponse<String> get(URI uri, String... headers) throws IOException, InterruptedException {
+  public HttpResponse<String> get(URI uri, String... headers)
+      throws IOException, InterruptedException {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(20)).GET();
     if (headers.length > 0) {
       b.headers(headers);
@@ -45,11 +47,11 @@ final class TestBrowser {
     return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  HttpResponse<String> getPage(URI uri) throws IOException, InterruptedException {
+  public HttpResponse<String> getPage(URI uri) throws IOException, InterruptedException {
     return get(uri, "Accept", HTML);
   }
 
-  HttpResponse<String> post(URI uri, Map<String, String> form)
+  public HttpResponse<String> post(URI uri, Map<String, String> form)
       throws IOException, InterruptedException {
     String body =
         form.entrySet().stream()
@@ -70,21 +72,21 @@ final class TestBrowser {
     return client.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
-  Optional<HttpCookie> cookie(String name) {
+  public Optional<HttpCookie> cookie(String name) {
     return jar.getCookieStore().getCookies().stream()
         .filter(c -> c.getName().equals(name))
         .findFirst();
   }
 
-  List<HttpCookie> cookies() {
+  public List<HttpCookie> cookies() {
     return jar.getCookieStore().getCookies();
   }
 
-  void addCookie(URI uri, HttpCookie cookie) {
+  public void addCookie(URI uri, HttpCookie cookie) {
     jar.getCookieStore().add(uri, cookie);
   }
 
-  void removeCookie(String name) {
+  public void removeCookie(String name) {
     for (HttpCookie c : List.copyOf(jar.getCookieStore().getCookies())) {
       if (c.getName().equals(name)) {
         jar.getCookieStore().getURIs().forEach(u -> jar.getCookieStore().remove(u, c));

@@ -1,4 +1,4 @@
-package io.cloudsign.saml.example;
+package io.cloudsign.saml.examplecontract;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -17,10 +17,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The example app started as users start it: a separate JVM running its main class. */
-final class ExampleProcess implements AutoCloseable {
-  static final Pattern LISTENING =
+/**
+ * An example app started as users start it: a separate JVM running its main class ({@link
+ * #mainClass}) or its packaged jar ({@link #jar}), stdout read line by line, stderr kept.
+ */
+public final class ExampleProcess implements AutoCloseable {
+  /** The ready line both example apps print first. */
+  public static final Pattern LISTENING =
       Pattern.compile("cloudsign-saml-example listening on (http://([^:/]+):(\\d+)/)");
+
   private static final String EOF = "\u0000EOF";
 
   private final Process process;
@@ -50,16 +55,28 @@ final class ExampleProcess implements AutoCloseable {
     reader.start();
   }
 
-  static ExampleProcess start(String... args) throws IOException {
+  /** {@code java -cp <this test's class path> mainClass args…}. */
+  public static ExampleProcess mainClass(String mainClass, String... args) throws IOException {
     String classpath = System.getProperty("surefire.test.class.path");
     if (classpath == null || classpath.isBlank()) {
       classpath = System.getProperty("java.class.path");
     }
+    return start(List.of("-cp", classpath, mainClass), args);
+  }
+
+  /** {@code java -jar jar args…}, the packaged application. */
+  public static ExampleProcess jar(Path jar, String... args) throws IOException {
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(
+          jar.toAbsolutePath() + " does not exist: run the package phase first (mvn verify)");
+    }
+    return start(List.of("-jar", jar.toAbsolutePath().toString()), args);
+  }
+
+  private static ExampleProcess start(List<String> launch, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(classpath);
-    command.add(ExampleApp.class.getName());
+    command.addAll(launch);
     command.addAll(List.of(args));
     Path stderr = Files.createTempFile("example-stderr", ".log");
     Process p =
@@ -71,7 +88,7 @@ final class ExampleProcess implements AutoCloseable {
   }
 
   /** The next stdout line, or null at end of output or after {@code timeout}. */
-  String nextLine(Duration timeout) throws InterruptedException {
+  public String nextLine(Duration timeout) throws InterruptedException {
     String line = stdout.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (line == null || line.equals(EOF)) {
       if (line != null) {
@@ -84,7 +101,7 @@ final class ExampleProcess implements AutoCloseable {
   }
 
   /** Waits (bounded) for the {@code listening on} line and returns its URL. */
-  URI awaitListening() throws Exception {
+  public URI awaitListening() throws Exception {
     String line = nextLine(Duration.ofSeconds(90));
     if (line == null) {
       throw new AssertionError("no 'listening on' line; stderr:\n" + stderr());
@@ -96,7 +113,7 @@ final class ExampleProcess implements AutoCloseable {
     return URI.create(m.group(1));
   }
 
-  String allOutput(Duration timeout) throws InterruptedException {
+  public String allOutput(Duration timeout) throws InterruptedException {
     StringBuilder sb = new StringBuilder();
     for (String l; (l = nextLine(timeout)) != null; ) {
       sb.append(l).append('\n');
@@ -104,14 +121,14 @@ final class ExampleProcess implements AutoCloseable {
     return sb.toString();
   }
 
-  int awaitExit(Duration timeout) throws InterruptedException {
+  public int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError("the example did not exit within " + timeout);
     }
     return process.exitValue();
   }
 
-  String stderr() throws IOException {
+  public String stderr() throws IOException {
     return Files.readString(stderr, StandardCharsets.UTF_8);
   }
 

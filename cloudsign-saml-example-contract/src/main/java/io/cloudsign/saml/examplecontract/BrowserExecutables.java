@@ -1,36 +1,41 @@
-package io.cloudsign.saml.example;
+package io.cloudsign.saml.examplecontract;
 
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Finds Chromium and ChromeDriver for the browser tests: a system property first ({@code
  * -Dchromium.binary=…}, {@code -Dchromedriver.binary=…}), else the first of the usual names on
  * {@code PATH}. When one is missing the message names it and both ways to provide it.
  */
-final class BrowserExecutables {
+public final class BrowserExecutables {
   static final String CHROMIUM_PROPERTY = "chromium.binary";
   static final String CHROMEDRIVER_PROPERTY = "chromedriver.binary";
   static final List<String> CHROMIUM_NAMES =
       List.of("chromium", "chromium-browser", "google-chrome", "google-chrome-stable");
   static final List<String> CHROMEDRIVER_NAMES = List.of("chromedriver");
 
-  record Found(Path chromium, Path chromedriver) {}
+  /** The two executables found. */
+  public record Found(Path chromium, Path chromedriver) {}
 
   private BrowserExecutables() {}
 
   /** From this JVM's system properties and {@code PATH}. */
-  static Found find() {
+  public static Found find() {
     return find(
         System.getProperty(CHROMIUM_PROPERTY),
         System.getProperty(CHROMEDRIVER_PROPERTY),
         Optional.ofNullable(System.getenv("PATH")).orElse(""));
   }
 
-  static Found find(String chromiumProperty, String chromedriverProperty, String path) {
+  public static Found find(String chromiumProperty, String chromedriverProperty, String path) {
     Optional<Path> chromium = locate(chromiumProperty, CHROMIUM_NAMES, path);
     Optional<Path> driver = locate(chromedriverProperty, CHROMEDRIVER_NAMES, path);
     StringBuilder missing = new StringBuilder();
@@ -46,6 +51,29 @@ final class BrowserExecutables {
           missing + "On Debian: apt-get install -y chromium chromium-driver (what .ci/run does).");
     }
     return new Found(chromium.get(), driver.get());
+  }
+
+  /**
+   * A fresh headless Chromium with its own ChromeDriver process ({@code quit()} stops both);
+   * Selenium Manager is never asked to download anything.
+   */
+  public static WebDriver newHeadlessChromium() {
+    Found found = find();
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(found.chromium().toFile());
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--no-first-run",
+        "--window-size=1200,900");
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(found.chromedriver().toFile())
+            .usingAnyFreePort()
+            .build();
+    return new ChromeDriver(service, options);
   }
 
   private static Optional<Path> locate(String property, List<String> names, String path) {

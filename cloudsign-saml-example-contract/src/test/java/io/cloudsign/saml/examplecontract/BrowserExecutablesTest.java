@@ -1,4 +1,4 @@
-package io.cloudsign.saml.example;
+package io.cloudsign.saml.examplecontract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
