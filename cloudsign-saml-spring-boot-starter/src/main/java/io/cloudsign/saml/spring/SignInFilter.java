@@ -85,6 +85,11 @@ final class SignInFilter extends OncePerRequestFilter {
         && "GET".equals(request.getMethod())
         && "logout".equals(request.getQueryString())) {
       signedOut(request, response);
+    } else if ((signInPaths.contains(path) || signInPaths.contains(full))
+        && alreadySignedIn(path, full)) {
+      response.setStatus(HttpServletResponse.SC_SEE_OTHER);
+      response.setHeader("Location", request.getContextPath() + localReturnTo(request));
+      response.setHeader("Cache-Control", "no-store");
     } else if (signInPaths.contains(path)
         || signInPaths.contains(full)
         || path.equals(metadataPath)
@@ -121,6 +126,44 @@ final class SignInFilter extends OncePerRequestFilter {
     contexts.saveContext(context, request, response);
     request.setAttribute(RETURN_PATH, returnPath == null ? "/" : returnPath);
     success.onAuthenticationSuccess(request, response, auth);
+  }
+
+  /**
+   * True when this browser is signed in with the registration this sign-in path starts (its Sign on
+   * URL path, or the sign-in path when there is one registration): no second trip to Entra, as the
+   * servlet filter does. Another registration's sign-in still starts, to switch tenants.
+   */
+  private boolean alreadySignedIn(String path, String full) {
+    if (!(holder.getContext().getAuthentication() instanceof CloudsignSamlAuthentication auth)) {
+      return false;
+    }
+    String signedIn = auth.identity().registrationId();
+    for (Registration r : serviceProvider.registrations()) {
+      boolean startsThis =
+          r.signOnUrl().map(u -> u.getPath().equals(full)).orElse(false)
+              || (path.equals(signInPath) && serviceProvider.registrations().size() == 1);
+      if (startsThis) {
+        return r.id().equals(signedIn);
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@code ?return_to=} when it is a plain local path (letters, digits, {@code /._~-}; no {@code
+   * //}, no {@code ..}, no query), else {@code /}: a redirect target the browser cannot read as
+   * another origin.
+   */
+  static String localReturnTo(HttpServletRequest request) {
+    String to = request.getParameter(SamlSsoFilter.RETURN_TO_PARAM);
+    if (to == null
+        || to.length() > 512
+        || !to.matches("/(?![/\\\\])[A-Za-z0-9._~/-]*")
+        || to.contains("//")
+        || to.contains("/..")) {
+      return "/";
+    }
+    return to;
   }
 
   /**

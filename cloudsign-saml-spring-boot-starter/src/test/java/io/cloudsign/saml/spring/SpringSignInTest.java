@@ -121,6 +121,29 @@ class SpringSignInTest {
     assertThat(me.statusCode()).as("signed out").isEqualTo(401);
   }
 
+  @Test
+  void signInPathWhenAlreadySignedInThenReturnsLocallyWithoutASecondTripToEntra() throws Exception {
+    SignInClient browser = SignInClient.create();
+    browser.signIn(URI.create(BASE + "/me"), 0);
+    int requestsAtEntra = ENTRA.receivedRequests().size();
+
+    HttpResponse<String> home = send(cookieHeader(browser), "GET", "/login", null);
+    HttpResponse<String> back =
+        send(cookieHeader(browser), "GET", "/login?return_to=/approvals", null);
+    HttpResponse<String> offsite =
+        send(cookieHeader(browser), "GET", "/login?return_to=//evil.example/x", null);
+
+    assertThat(home.statusCode()).isEqualTo(303);
+    assertThat(home.headers().firstValue("Location")).hasValue("/");
+    assertThat(back.headers().firstValue("Location")).hasValue("/approvals");
+    assertThat(offsite.headers().firstValue("Location")).hasValue("/");
+    assertThat(ENTRA.receivedRequests()).hasSize(requestsAtEntra);
+    HttpResponse<String> anonymous = send("", "GET", "/login", null);
+    assertThat(anonymous.statusCode()).isEqualTo(302);
+    assertThat(anonymous.headers().firstValue("Location").orElseThrow())
+        .startsWith(ENTRA.ssoUrl() + "?SAMLRequest=");
+  }
+
   private static String cookieHeader(SignInClient browser) {
     return browser.cookies().stream()
         .map(c -> c.getName() + "=" + c.getValue())
@@ -129,8 +152,10 @@ class SpringSignInTest {
 
   private static HttpResponse<String> send(String cookies, String method, String path, String form)
       throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(BASE + path)).header("Cookie", cookies);
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(BASE + path));
+    if (!cookies.isEmpty()) {
+      b.header("Cookie", cookies);
+    }
     if (form == null) {
       b.method(method, HttpRequest.BodyPublishers.noBody());
     } else {
