@@ -6,18 +6,14 @@ import io.cloudsign.saml.servlet.LocalUser;
 import io.cloudsign.saml.servlet.SamlSsoFilter;
 import io.cloudsign.saml.servlet.UserLinkException;
 import io.cloudsign.saml.servlet.UserLinker;
+import io.cloudsign.saml.spring.CloudsignSamlConfigurationException;
 import io.cloudsign.saml.testkit.FakeEntra;
 import io.cloudsign.saml.testkit.FakeEntraServer;
 import io.cloudsign.saml.testkit.TestUser;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +57,7 @@ public class BootExampleApp {
     try {
       app = start(o);
     } catch (Exception e) {
-      System.err.println("cloudsign-saml-example: could not start: " + e.getMessage());
+      System.err.println("cloudsign-saml-example: could not start: " + reason(e));
       System.exit(1);
       return;
     }
@@ -79,6 +75,18 @@ public class BootExampleApp {
         fake.close();
       }
     }
+  }
+
+  /** The configuration refusal if there is one (it names the property), else the root cause. */
+  private static String reason(Throwable e) {
+    Throwable root = e;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof CloudsignSamlConfigurationException) {
+        return t.getMessage();
+      }
+      root = t;
+    }
+    return root.getMessage();
   }
 
   static Running start(Options o) throws Exception {
@@ -107,7 +115,9 @@ public class BootExampleApp {
     p.put(r + "identifier", spEntityId);
     p.put(r + "reply-url", replyUrl);
     p.put(r + "sign-on-url", baseUrl + "/login");
-    p.put(r + "metadata", localCopy(metadata));
+    // A file, or the App Federation Metadata Url (the starter loads and refreshes it).
+    boolean url = metadata.startsWith("http://") || metadata.startsWith("https://");
+    p.put(r + "metadata", url ? metadata : Path.of(metadata).toAbsolutePath().toString());
     p.put("example.seeded-users", seeded);
     p.put("spring.main.banner-mode", "off");
     p.put("logging.level.root", "WARN");
@@ -127,33 +137,6 @@ public class BootExampleApp {
     }
   }
 
-  /**
-   * The starter reads metadata from a file or classpath (core does not fetch or refresh it yet): an
-   * App Federation Metadata Url is downloaded once, here, to a temporary file.
-   */
-  private static String localCopy(String pathOrUrl) throws Exception {
-    if (!pathOrUrl.startsWith("http://") && !pathOrUrl.startsWith("https://")) {
-      return Path.of(pathOrUrl).toAbsolutePath().toString();
-    }
-    HttpClient client =
-        HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
-    HttpResponse<byte[]> r =
-        client.send(
-            HttpRequest.newBuilder(URI.create(pathOrUrl)).timeout(Duration.ofSeconds(30)).build(),
-            HttpResponse.BodyHandlers.ofByteArray());
-    if (r.statusCode() != 200) {
-      throw new IllegalArgumentException(
-          "--idp-metadata " + pathOrUrl + " answered HTTP " + r.statusCode());
-    }
-    Path file = Files.createTempFile("federationmetadata", ".xml");
-    file.toFile().deleteOnExit();
-    Files.write(file, r.body());
-    return file.toString();
-  }
-
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
@@ -166,9 +149,7 @@ public class BootExampleApp {
             a -> a.requestMatchers("/", "/favicon.ico").permitAll().anyRequest().authenticated())
         // The return path travels in the signed state cookie: no pre-sign-in session is needed.
         .requestCache(c -> c.requestCache(new NullRequestCache()))
-        // The plain example's contract: POST /logout without a token ends the session. The
-        // session cookie is SameSite=Lax, so a cross-site form cannot send it.
-        .csrf(c -> c.ignoringRequestMatchers("/logout"))
+        // Logout stays Spring's: POST with the CSRF token (the home page's sign-out form).
         .logout(
             l ->
                 l.logoutSuccessHandler(

@@ -9,6 +9,7 @@ import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
+import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -16,11 +17,16 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class Pages {
   @GetMapping(value = "/", produces = "text/html; charset=UTF-8")
-  String home(Authentication auth) {
+  String home(Authentication auth, CsrfToken csrf) {
     return auth instanceof CloudsignSamlAuthentication a
         ? "<!DOCTYPE html><title>cloudsign-saml example</title><p>Signed in as <b id=\"user\">"
             + esc(a.getName())
             + "</b>. <a href=\"/me\">/me</a></p>"
+            + "<form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\""
+            + esc(csrf.getParameterName())
+            + "\" value=\""
+            + esc(csrf.getToken())
+            + "\"><button id=\"sign-out\">Sign out</button></form>"
         : "<!DOCTYPE html><title>cloudsign-saml example</title><p>Not signed in. <a"
             + " id=\"sign-in\" href=\"/login?return_to=%2Fme\">Sign in with Microsoft Entra"
             + " ID</a></p>";
