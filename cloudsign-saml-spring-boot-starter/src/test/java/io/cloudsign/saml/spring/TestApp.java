@@ -21,7 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 /** A Boot application as a user writes one: the README's SecurityFilterChain, a linker, a page. */
 @SpringBootApplication
 class TestApp {
-  // README: Spring Boot -- begin
+  // README: spring boot
   @Bean
   SecurityFilterChain security(HttpSecurity http) throws Exception {
     return http.authorizeHttpRequests(
@@ -32,12 +32,14 @@ class TestApp {
                     .hasAuthority("APPROLE_Approver")
                     .anyRequest()
                     .authenticated())
-        // The test checks that sign-in runs Spring's session strategy: newSession() drops
-        // attributes that changeSessionId() alone would keep.
+        // Session fixation protection and CSRF stay Spring's: here a new session at sign-in
+        // (SpringSignInTest checks that the pre-sign-in attributes are gone).
         .sessionManagement(s -> s.sessionFixation(f -> f.newSession()))
         .with(
             cloudsignSaml(),
             saml ->
+                // Optional: a refused sign-in reaches Spring's AuthenticationFailureHandler with
+                // our error code and correlation id (default: the filter's error page).
                 saml.failureHandler(
                     (request, response, e) -> {
                       CloudsignSamlAuthenticationException f =
@@ -65,7 +67,7 @@ class TestApp {
     };
   }
 
-  // README: Spring Boot -- end
+  // README: end spring boot
 
   @RestController
   static class Pages {
