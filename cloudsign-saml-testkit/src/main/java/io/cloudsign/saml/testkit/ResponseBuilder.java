@@ -98,6 +98,7 @@ public final class ResponseBuilder {
   ResponseBuilder(FakeEntra entra) {
     this.entra = entra;
     this.user = entra.users().get(0);
+    this.encryptTo = entra.tokenEncryptionCertificate().orElse(null);
   }
 
   // ---------------------------------------------------------------- content
