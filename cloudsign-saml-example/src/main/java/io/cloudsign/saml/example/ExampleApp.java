@@ -134,18 +134,28 @@ public final class ExampleApp implements AutoCloseable {
       if (o.idpMetadata().isEmpty()) {
         FakeEntra.Builder entra = FakeEntra.builder().application(spEntityId, replyUrl);
         DEMO_USERS.forEach(entra::user);
+        // With the app's own key, the fake is set up as Entra would be: "Require verification
+        // certificates" and "Token encryption" with the app's certificate.
+        o.spKey()
+            .ifPresent(
+                k -> entra.requireSignedRequests(k.certificate()).tokenEncryption(k.certificate()));
         fake = FakeEntraServer.start(entra, 0);
       }
       // The fake's metadata is read as from Entra's App Federation Metadata Url.
       IdentityProvider idp = loadIdp(fake == null ? o.idpMetadata().get() : fake.metadataUrl());
-      Registration registration =
+      Registration.Builder registration =
           Registration.builder(REGISTRATION_ID)
               .entityId(spEntityId)
               .replyUrl(replyUrl)
               .signOnUrl(baseUrl + "/login")
-              .identityProvider(idp)
-              .build();
-      ServiceProvider sp = ServiceProvider.builder().registration(registration).build();
+              .identityProvider(idp);
+      o.spKey()
+          .ifPresent(
+              k ->
+                  registration
+                      .requestSigningKey(k.privateKey(), k.certificate())
+                      .decryptionKey(k.privateKey(), k.certificate()));
+      ServiceProvider sp = ServiceProvider.builder().registration(registration.build()).build();
       server.setHandler(context(o, sp, filter(sp, users(o))));
       server.start();
       ExampleApp app =

@@ -14,6 +14,7 @@ record Options(
     Optional<String> spEntityId,
     Optional<Path> usersFile,
     String sessionSameSite,
+    Optional<SpKey> spKey,
     boolean help) {
 
   static final String HELP =
@@ -39,6 +40,12 @@ record Options(
           "                           every user Entra vouches for is provisioned)",
           "  --session-same-site Lax|Strict",
           "                           SameSite of the app's session cookie (default Lax)",
+          "  --sp-key PEM_FILE        the app's RSA private key (PEM, unencrypted); with",
+          "  --sp-cert PEM_FILE       its certificate: signs AuthnRequests (Entra's Require",
+          "                           verification certificates) and decrypts encrypted",
+          "                           assertions (Entra's Token encryption); both are then in",
+          "                           /saml2/metadata (use=signing, use=encryption). Both or",
+          "                           neither.",
           "  --help                   show this help",
           "");
 
@@ -50,6 +57,8 @@ record Options(
     String spEntityId = null;
     Path users = null;
     String sameSite = "Lax";
+    String spKeyFile = null;
+    String spCertFile = null;
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -84,6 +93,8 @@ record Options(
         case "--idp-metadata" -> idpMetadata = value != null ? value : next(args, ++i, name);
         case "--sp-entity-id" -> spEntityId = value != null ? value : next(args, ++i, name);
         case "--users" -> users = Path.of(value != null ? value : next(args, ++i, name));
+        case "--sp-key" -> spKeyFile = value != null ? value : next(args, ++i, name);
+        case "--sp-cert" -> spCertFile = value != null ? value : next(args, ++i, name);
         case "--session-same-site" -> {
           String v = (value != null ? value : next(args, ++i, name)).toLowerCase(Locale.ROOT);
           sameSite =
@@ -112,6 +123,12 @@ record Options(
         baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
       }
     }
+    if ((spKeyFile == null) != (spCertFile == null)) {
+      throw new IllegalArgumentException(
+          (spKeyFile == null ? "--sp-cert needs --sp-key" : "--sp-key needs --sp-cert")
+              + " (the key and its certificate go together)");
+    }
+    SpKey spKey = spKeyFile == null ? null : SpKey.read(spKeyFile, spCertFile);
     return new Options(
         port,
         Optional.ofNullable(bind),
@@ -120,6 +137,7 @@ record Options(
         Optional.ofNullable(spEntityId),
         Optional.ofNullable(users),
         sameSite,
+        Optional.ofNullable(spKey),
         help);
   }
 
