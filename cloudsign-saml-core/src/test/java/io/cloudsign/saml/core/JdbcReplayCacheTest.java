@@ -116,6 +116,136 @@ class JdbcReplayCacheTest {
   }
 
   @Test
+  void rememberWhenConnectionHasAutoCommitOffThenTheEntryIsCommitted() throws Exception {
+    JdbcDataSource plain = db;
+    javax.sql.DataSource manual =
+        new DelegatingDataSource(plain) {
+          @Override
+          public Connection getConnection() throws java.sql.SQLException {
+            Connection c = plain.getConnection();
+            c.setAutoCommit(false);
+            return c;
+          }
+        };
+    JdbcReplayCache cache = new JdbcReplayCache(manual, JdbcReplayCache.DEFAULT_TABLE, clock);
+    assertThat(cache.remember("r", "k", clock.instant().plusSeconds(60)))
+        .isEqualTo(Outcome.FIRST_USE);
+    // Another connection sees the committed row: a second node refuses the key.
+    assertThat(node().remember("r", "k", clock.instant().plusSeconds(60)))
+        .isEqualTo(Outcome.ALREADY_USED);
+  }
+
+  @Test
+  void rememberWhenAnotherConstraintFailsThenFailsClosedInsteadOfReportingAReplay()
+      throws Exception {
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "CREATE TABLE checked (cache_key CHAR(64) PRIMARY KEY,"
+              + " expires_at BIGINT NOT NULL CHECK (expires_at < 0))");
+    }
+    JdbcReplayCache cache = new JdbcReplayCache(db, "checked", clock);
+    assertThatThrownBy(() -> cache.remember("r", "k", clock.instant().plusSeconds(60)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("SQLState 23");
+  }
+
+  @Test
+  void isDuplicateKeyWhenVendorCodesThenOnlyDuplicateKeysCount() {
+    assertThat(JdbcReplayCache.isDuplicateKey(new java.sql.SQLException("pg", "23505"))).isTrue();
+    assertThat(JdbcReplayCache.isDuplicateKey(new java.sql.SQLException("mysql", "23000", 1062)))
+        .isTrue();
+    assertThat(JdbcReplayCache.isDuplicateKey(new java.sql.SQLException("mssql", "23000", 2627)))
+        .isTrue();
+    assertThat(JdbcReplayCache.isDuplicateKey(new java.sql.SQLException("null", "23502")))
+        .isFalse();
+    assertThat(JdbcReplayCache.isDuplicateKey(new java.sql.SQLException("fk", "23000", 1452)))
+        .isFalse();
+    assertThat(
+            JdbcReplayCache.isDuplicateKey(
+                new java.sql.SQLIntegrityConstraintViolationException("check", "23514")))
+        .isFalse();
+    assertThat(JdbcReplayCache.isDuplicateKey(new java.sql.SQLException("down", "08001")))
+        .isFalse();
+  }
+
+  @Test
+  void constructorWhenQueryTimeoutOutOfRangeThenRejectsWithWhatToFix() {
+    for (Duration bad :
+        List.of(
+            Duration.ZERO,
+            Duration.ofMillis(500),
+            Duration.ofSeconds(61),
+            Duration.ofMillis(1500))) {
+      assertThatThrownBy(() -> new JdbcReplayCache(db, JdbcReplayCache.DEFAULT_TABLE, clock, bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("queryTimeout must be whole seconds from 1 s to 60 s");
+    }
+    assertThat(new JdbcReplayCache(db, "t", clock, Duration.ofSeconds(60))).isNotNull();
+    assertThat(new JdbcReplayCache(db, "t", clock, Duration.ofSeconds(1))).isNotNull();
+  }
+
+  @Test
+  void createIndexSqlWhenRunThenIndexesExpiry() throws Exception {
+    try (Connection c = db.getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(JdbcReplayCache.createIndexSql(JdbcReplayCache.DEFAULT_TABLE));
+    }
+    assertThat(node().remember("r", "k", clock.instant().plusSeconds(60)))
+        .isEqualTo(Outcome.FIRST_USE);
+  }
+
+  /** Hands out the wrapped data source's connections; subclasses change one thing. */
+  abstract static class DelegatingDataSource implements javax.sql.DataSource {
+    final javax.sql.DataSource target;
+
+    DelegatingDataSource(javax.sql.DataSource target) {
+      this.target = target;
+    }
+
+    @Override
+    public Connection getConnection(String user, String password) throws java.sql.SQLException {
+      return getConnection();
+    }
+
+    @Override
+    public java.io.PrintWriter getLogWriter() throws java.sql.SQLException {
+      return target.getLogWriter();
+    }
+
+    @Override
+    public void setLogWriter(java.io.PrintWriter out) throws java.sql.SQLException {
+      target.setLogWriter(out);
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) throws java.sql.SQLException {
+      target.setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() throws java.sql.SQLException {
+      return target.getLoginTimeout();
+    }
+
+    @Override
+    public java.util.logging.Logger getParentLogger()
+        throws java.sql.SQLFeatureNotSupportedException {
+      return target.getParentLogger();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {
+      return target.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws java.sql.SQLException {
+      return target.isWrapperFor(iface);
+    }
+  }
+
+  @Test
   void constructorWhenTableNameIsNotAnIdentifierThenRejects() {
     assertThatThrownBy(() -> new JdbcReplayCache(db, "t; DROP TABLE x", clock))
         .isInstanceOf(IllegalArgumentException.class);

@@ -2,6 +2,7 @@ package io.cloudsign.saml.example;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -11,6 +12,7 @@ record Options(
     Optional<String> bind,
     Optional<String> baseUrl,
     Optional<String> idpMetadata,
+    Duration metadataRefresh,
     Optional<String> spEntityId,
     Optional<Path> usersFile,
     String sessionSameSite,
@@ -34,6 +36,10 @@ record Options(
           "  --idp-metadata PATH_OR_URL",
           "                           Entra's Federation Metadata XML, a file or the App",
           "                           Federation Metadata Url (omitted = embedded fake Entra)",
+          "  --metadata-refresh SECONDS",
+          "                           how often a metadata URL is fetched again (default 3600;",
+          "                           10-86400; also at once, at most every 5 min, when a",
+          "                           Response is signed by a certificate not in it yet)",
           "  --sp-entity-id ID        Identifier (Entity ID) (default BASE_URL/saml2/metadata)",
           "  --users PATH             local user table, one 'name active|inactive' per line",
           "                           (default: B.Simon@contoso.com active; with --idp-metadata",
@@ -54,6 +60,7 @@ record Options(
     String bind = null;
     String baseUrl = null;
     String idpMetadata = null;
+    Duration metadataRefresh = Duration.ofHours(1);
     String spEntityId = null;
     Path users = null;
     String sameSite = "Lax";
@@ -91,6 +98,21 @@ record Options(
         }
         case "--base-url" -> baseUrl = value != null ? value : next(args, ++i, name);
         case "--idp-metadata" -> idpMetadata = value != null ? value : next(args, ++i, name);
+        case "--metadata-refresh" -> {
+          String v = value != null ? value : next(args, ++i, name);
+          long seconds;
+          try {
+            seconds = Long.parseLong(v);
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                "--metadata-refresh must be a number of seconds: " + v);
+          }
+          if (seconds < 10 || seconds > 86_400) {
+            throw new IllegalArgumentException(
+                "--metadata-refresh must be between 10 and 86400 seconds: " + v);
+          }
+          metadataRefresh = Duration.ofSeconds(seconds);
+        }
         case "--sp-entity-id" -> spEntityId = value != null ? value : next(args, ++i, name);
         case "--users" -> users = Path.of(value != null ? value : next(args, ++i, name));
         case "--sp-key" -> spKeyFile = value != null ? value : next(args, ++i, name);
@@ -134,6 +156,7 @@ record Options(
         Optional.ofNullable(bind),
         Optional.ofNullable(baseUrl),
         Optional.ofNullable(idpMetadata),
+        metadataRefresh,
         Optional.ofNullable(spEntityId),
         Optional.ofNullable(users),
         sameSite,
