@@ -34,16 +34,26 @@ final class BenchFixture {
     this.registration = registration(entra.metadataXml());
   }
 
+  /** {@code entra}'s tenant trusted through {@code idp} (e.g. its metadata URL). */
+  BenchFixture(FakeEntra entra, IdentityProvider idp) {
+    this.entra = entra;
+    this.registration = registration(idp);
+  }
+
   static Registration registration(String metadataXml) {
     try {
-      return Registration.builder(REGISTRATION)
-          .entityId(ENTITY_ID)
-          .replyUrl(REPLY_URL)
-          .identityProvider(IdentityProvider.fromMetadata(metadataXml))
-          .build();
+      return registration(IdentityProvider.fromMetadata(metadataXml));
     } catch (SamlMetadataException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  static Registration registration(IdentityProvider idp) {
+    return Registration.builder(REGISTRATION)
+        .entityId(ENTITY_ID)
+        .replyUrl(REPLY_URL)
+        .identityProvider(idp)
+        .build();
   }
 
   ServiceProvider serviceProvider(Clock clock, ReplayCache replayCache) {

@@ -1,6 +1,7 @@
 package io.cloudsign.saml.bench;
 
 import io.cloudsign.saml.core.ErrorCode;
+import io.cloudsign.saml.core.FederationMetadataUrl;
 import io.cloudsign.saml.core.InMemoryReplayCache;
 import io.cloudsign.saml.core.PendingRequest;
 import io.cloudsign.saml.core.SamlValidationException;
@@ -9,6 +10,8 @@ import io.cloudsign.saml.core.SignInRequest;
 import io.cloudsign.saml.core.VerifiedAssertion;
 import io.cloudsign.saml.testkit.Attack;
 import io.cloudsign.saml.testkit.AuthnRequestInfo;
+import io.cloudsign.saml.testkit.FakeEntra;
+import io.cloudsign.saml.testkit.FakeEntraServer;
 import io.cloudsign.saml.testkit.TestClock;
 import java.net.URI;
 import java.security.PublicKey;
@@ -31,6 +34,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -150,7 +154,7 @@ public class SamlBenchmarks {
     @Setup
     public void setUp() throws Exception {
       TestClock clock = TestClock.atNow();
-      BenchFixture f = new BenchFixture(clock);
+      BenchFixture f = fixture(clock);
       Clock cacheClock = new RoundClock(clock.instant(), next, poolSize);
       // Two entries per validation: the assertion ID and the answered AuthnRequest ID.
       sp = f.serviceProvider(clock, new InMemoryReplayCache(2 * poolSize + 16, cacheClock));
@@ -176,6 +180,10 @@ public class SamlBenchmarks {
         responses[i] = e.samlResponse();
         pending[i] = e.pending();
       }
+    }
+
+    BenchFixture fixture(TestClock clock) throws Exception {
+      return new BenchFixture(clock);
     }
 
     VerifiedAssertion validateNext() throws SamlValidationException {
@@ -229,6 +237,36 @@ public class SamlBenchmarks {
   @Benchmark
   @Threads(2)
   public VerifiedAssertion cloudsign_validate_2threads(ValidateState s)
+      throws SamlValidationException {
+    return s.validateNext();
+  }
+
+  /**
+   * {@link ValidateState} with the tenant trusted through {@link FederationMetadataUrl} (its
+   * metadata served over loopback HTTP by the testkit, refreshed in the background) instead of a
+   * metadata file: what the refresh machinery costs per validation.
+   */
+  @State(Scope.Benchmark)
+  public static class MetadataUrlValidateState extends ValidateState {
+    FakeEntraServer server;
+    FederationMetadataUrl metadata;
+
+    @Override
+    BenchFixture fixture(TestClock clock) throws Exception {
+      server = FakeEntraServer.start(FakeEntra.builder().clock(clock));
+      metadata = FederationMetadataUrl.builder(server.metadataUrl()).start();
+      return new BenchFixture(server.entra(), metadata.identityProvider());
+    }
+
+    @TearDown
+    public void tearDown() {
+      metadata.close();
+      server.close();
+    }
+  }
+
+  @Benchmark
+  public VerifiedAssertion cloudsign_validate_metadataUrl(MetadataUrlValidateState s)
       throws SamlValidationException {
     return s.validateNext();
   }

@@ -44,11 +44,23 @@ public enum ErrorCode {
   /** Not exactly one Assertion. */
   INVALID_ASSERTION_COUNT(
       "invalid_assertion_count", "A Response must carry exactly one Assertion."),
-  /** An EncryptedAssertion arrived but decryption is not supported/configured. */
+  /** An EncryptedAssertion arrived but the registration has no decryption key. */
   ENCRYPTED_ASSERTION_NOT_SUPPORTED(
       "encrypted_assertion_not_supported",
-      "Turn off 'Token encryption' for the application in Entra; encrypted assertions are not"
-          + " supported."),
+      "Entra encrypts the assertion but this registration has no decryption key: either turn off"
+          + " 'Token encryption' for the application in Entra, or configure the key whose"
+          + " certificate Entra encrypts to (Registration.Builder#decryptionKey)."),
+  /**
+   * The EncryptedAssertion could not be decrypted, or what it decrypted to is not a signed
+   * Assertion. Every cause gives this one code and the same message, so that a sender learns
+   * nothing about the plaintext (no padding or parse oracle).
+   */
+  DECRYPTION_FAILED(
+      "decryption_failed",
+      "The EncryptedAssertion could not be decrypted and verified: the certificate imported in"
+          + " Entra's 'Token encryption' must be one of this registration's decryption"
+          + " certificates (during a rollover configure the old and the new key), and Entra must"
+          + " sign the assertion. Which step failed is deliberately not told apart."),
   /** Neither the Response nor the Assertion is signed. */
   MISSING_SIGNATURE(
       "missing_signature",

@@ -195,15 +195,25 @@ final class MessageRules {
     return sb.toString();
   }
 
-  /** Exactly one Assertion and no EncryptedAssertion: nothing else is read or counts. */
+  /**
+   * Exactly one Assertion or one EncryptedAssertion (SAML Profiles §4.1.4.2): nothing else is read
+   * or counts. An EncryptedAssertion needs a decryption key; the decryption rule reads it.
+   */
   static void assertionCount(Validation v) throws SamlValidationException {
     int plain = v.response.assertions().size();
-    int encrypted = v.response.encryptedAssertions();
+    int encrypted = v.response.encryptedAssertions().size();
     if (encrypted == 1 && plain == 0) {
-      v.fail(
-          ErrorCode.ENCRYPTED_ASSERTION_NOT_SUPPORTED,
-          "the assertion is encrypted; turn off token encryption in Entra");
-      throw v.stop();
+      if (v.registration.decryptionKeys().isEmpty()) {
+        v.fail(
+            ErrorCode.ENCRYPTED_ASSERTION_NOT_SUPPORTED,
+            "the assertion is encrypted but registration "
+                + v.registration.id()
+                + " has no decryption key: turn off Token encryption in Entra, or configure the"
+                + " key whose certificate is imported there (Registration.Builder#decryptionKey)");
+        throw v.stop();
+      }
+      v.encryptedAssertion = v.response.encryptedAssertions().get(0);
+      return;
     }
     if (plain + encrypted != 1) {
       v.fail(

@@ -4,6 +4,9 @@ import io.cloudsign.saml.core.internal.Urls;
 import java.net.URI;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.RSAKey;
+import java.security.interfaces.RSAPublicKey;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -47,6 +50,9 @@ public final class Registration {
   private final X509Certificate requestSigningCertificate;
   private final ClaimMapping claimMapping;
   private final KeySource keySource;
+  private final List<PrivateKey> decryptionKeys;
+  private final List<X509Certificate> decryptionCertificates;
+  private final boolean allowInsecureAesCbc;
 
   private Registration(Builder b) {
     this.id = b.id;
@@ -63,6 +69,9 @@ public final class Registration {
     this.requestSigningCertificate = b.requestSigningCertificate;
     this.claimMapping = b.claimMapping;
     this.keySource = b.keySource != null ? b.keySource : b.identityProvider.keySource();
+    this.decryptionKeys = List.copyOf(b.decryptionKeys);
+    this.decryptionCertificates = List.copyOf(b.decryptionCertificates);
+    this.allowInsecureAesCbc = b.allowInsecureAesCbc;
   }
 
   /**
@@ -141,6 +150,34 @@ public final class Registration {
     return claimMapping;
   }
 
+  /** The keys that decrypt EncryptedAssertions, in the order they are tried; may be empty. */
+  List<PrivateKey> decryptionKeys() {
+    return decryptionKeys;
+  }
+
+  /**
+   * The certificates of the decryption keys, in order: published in SP metadata as {@code
+   * use="encryption"}; the one imported in Entra (<i>Token encryption</i>) must be among them.
+   * Empty when token encryption is not configured.
+   */
+  public List<X509Certificate> decryptionCertificates() {
+    return decryptionCertificates;
+  }
+
+  /**
+   * Whether AES-CBC content encryption is accepted: for an Entra IdP ({@code
+   * https://sts.windows.net/<tenant>/}), which encrypts with AES-256 and offers no choice of mode,
+   * always; for any other IdP only with {@link Builder#allowInsecureAesCbcDecryption(boolean)}.
+   */
+  boolean acceptsAesCbc() {
+    return allowInsecureAesCbc || EntraIssuer.tenantId(identityProvider.entityId()).isPresent();
+  }
+
+  /** Whether {@link Builder#allowInsecureAesCbcDecryption(boolean)} was turned on. */
+  public boolean allowsInsecureAesCbcDecryption() {
+    return allowInsecureAesCbc;
+  }
+
   @Override
   public String toString() {
     return "Registration{id="
@@ -154,6 +191,8 @@ public final class Registration {
         + ", binding="
         + requestBinding
         + (requestSigningKey != null ? ", signsRequests" : "")
+        + (decryptionKeys.isEmpty() ? "" : ", decryptionKeys=" + decryptionKeys.size())
+        + (allowInsecureAesCbc ? ", INSECURE_AES_CBC_DECRYPTION_ALLOWED" : "")
         + "}";
   }
 
@@ -173,6 +212,9 @@ public final class Registration {
     private X509Certificate requestSigningCertificate;
     private ClaimMapping claimMapping = ClaimMapping.entraDefaults();
     private KeySource keySource;
+    private final List<PrivateKey> decryptionKeys = new ArrayList<>(2);
+    private final List<X509Certificate> decryptionCertificates = new ArrayList<>(2);
+    private boolean allowInsecureAesCbc;
 
     private Builder(String id) {
       if (id == null || id.isBlank() || id.length() > 64 || !id.matches("[A-Za-z0-9._~-]+")) {
@@ -258,6 +300,56 @@ public final class Registration {
     public Builder requestSigningKey(PrivateKey key, X509Certificate certificate) {
       this.requestSigningKey = Objects.requireNonNull(key, "key");
       this.requestSigningCertificate = Objects.requireNonNull(certificate, "certificate");
+      return this;
+    }
+
+    /**
+     * Turns on token encryption: EncryptedAssertions are decrypted with {@code key} (RSA, at least
+     * 2048 bits, RSA-OAEP key transport), and {@code certificate} is published in SP metadata as
+     * {@code use="encryption"}. Import the same certificate in Entra (<i>Single sign-on &gt; Token
+     * encryption &gt; Import certificate</i>, then activate it). Call it again to add a second key
+     * while rolling over: every key is tried, in the order given. The decrypted Assertion must
+     * still be signed by Entra (or the Response signature must cover the EncryptedAssertion).
+     *
+     * @throws IllegalArgumentException if the key is not RSA, shorter than 2048 bits, does not
+     *     belong to the certificate, or was already added
+     */
+    public Builder decryptionKey(PrivateKey key, X509Certificate certificate) {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(certificate, "certificate");
+      if (!(key instanceof RSAKey rsa) || !"RSA".equals(key.getAlgorithm())) {
+        throw new IllegalArgumentException(
+            "decryptionKey must be an RSA private key (Entra encrypts with RSA-OAEP)");
+      }
+      if (!(certificate.getPublicKey() instanceof RSAPublicKey pub)
+          || !pub.getModulus().equals(rsa.getModulus())) {
+        throw new IllegalArgumentException(
+            "decryptionKey does not belong to the certificate "
+                + certificate.getSubjectX500Principal().getName());
+      }
+      if (pub.getModulus().bitLength() < 2048) {
+        throw new IllegalArgumentException(
+            "decryptionKey must have at least 2048 bits: " + pub.getModulus().bitLength());
+      }
+      if (decryptionCertificates.contains(certificate)) {
+        throw new IllegalArgumentException(
+            "decryption certificate added twice: " + certificate.getSubjectX500Principal());
+      }
+      decryptionKeys.add(key);
+      decryptionCertificates.add(certificate);
+      return this;
+    }
+
+    /**
+     * INSECURE: also accept AES-CBC content encryption from an IdP that is not Entra (AES-CBC is
+     * malleable: an attacker who holds a captured ciphertext can probe the SP with altered copies).
+     * Entra registrations accept AES-256-CBC without it, because Entra encrypts with AES-256 and
+     * offers no choice; for every registration the decrypted Assertion is trusted only once its
+     * signature verified, and every failure before that is the same {@code decryption_failed}.
+     * Prefer an IdP setting for AES-GCM. Shown by {@code toString()}.
+     */
+    public Builder allowInsecureAesCbcDecryption(boolean allow) {
+      this.allowInsecureAesCbc = allow;
       return this;
     }
 

@@ -2,6 +2,7 @@ package io.cloudsign.saml.core;
 
 import static io.cloudsign.saml.core.ErrorCode.AUTHENTICATION_TOO_OLD;
 import static io.cloudsign.saml.core.ErrorCode.AUTHN_CONTEXT_NOT_SATISFIED;
+import static io.cloudsign.saml.core.ErrorCode.DECRYPTION_FAILED;
 import static io.cloudsign.saml.core.ErrorCode.DISALLOWED_SIGNATURE_ALGORITHM;
 import static io.cloudsign.saml.core.ErrorCode.DUPLICATE_ID;
 import static io.cloudsign.saml.core.ErrorCode.ENCRYPTED_ASSERTION_NOT_SUPPORTED;
@@ -36,9 +37,10 @@ import java.util.List;
 
 /**
  * The order of the Response rules, written once. Each rule is a small named part in {@link
- * MessageRules}, {@link SignatureRule}, {@link AssertionRules}, {@link RequestedRules} or {@link
- * ReplayRule}; adding a rule is adding its method there and one line here. The README's list "What
- * a Response must pass" and {@link ErrorCode} follow this list (a test compares them).
+ * MessageRules}, {@link DecryptionRule}, {@link SignatureRule}, {@link AssertionRules}, {@link
+ * RequestedRules} or {@link ReplayRule}; adding a rule is adding its method there and one line
+ * here. The README's list "What a Response must pass" and {@link ErrorCode} follow this list (a
+ * test compares them).
  *
  * <p>Why this order: the message-level rules find the pending request and so the registration whose
  * settings the rest is checked against; the signature rule stops processing on failure, and only
@@ -66,11 +68,18 @@ final class ResponseRules {
               ENCRYPTED_ASSERTION_NOT_SUPPORTED,
               INVALID_ASSERTION_COUNT),
           of(
+              "decryption",
+              DecryptionRule::decrypt,
+              DECRYPTION_FAILED,
+              INVALID_SIGNATURE,
+              DISALLOWED_SIGNATURE_ALGORITHM),
+          of(
               "signature",
               SignatureRule::signatures,
               MISSING_SIGNATURE,
               INVALID_SIGNATURE,
-              DISALLOWED_SIGNATURE_ALGORITHM),
+              DISALLOWED_SIGNATURE_ALGORITHM,
+              DECRYPTION_FAILED),
           of("assertion-version", AssertionRules::version, MALFORMED_RESPONSE),
           of("assertion-issuer", AssertionRules::issuer, INVALID_ISSUER),
           of(

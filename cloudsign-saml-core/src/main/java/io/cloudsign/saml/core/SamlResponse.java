@@ -36,7 +36,7 @@ record SamlResponse(
     Issuer issuer,
     Status status,
     List<Assertion> assertions,
-    int encryptedAssertions) {
+    List<Element> encryptedAssertions) {
 
   /** A saml:Issuer. */
   record Issuer(String value, String format) {}
@@ -100,12 +100,12 @@ record SamlResponse(
     Issuer issuer = issuer(SamlDom.single(root, ASSERTION_NS, "Issuer"));
     Status status = status(SamlDom.single(root, PROTOCOL_NS, "Status"));
     List<Assertion> assertions = new ArrayList<>(1);
-    int encrypted = 0;
+    List<Element> encrypted = new ArrayList<>(0);
     for (Element c = firstElement(root); c != null; c = nextElement(c)) {
       if (is(c, ASSERTION_NS, "Assertion")) {
         assertions.add(assertion(c));
       } else if (is(c, ASSERTION_NS, "EncryptedAssertion")) {
-        encrypted++;
+        encrypted.add(c);
       }
     }
     return new SamlResponse(
@@ -138,7 +138,11 @@ record SamlResponse(
     return new Status(codes, message == null ? null : text(message));
   }
 
-  private static Assertion assertion(Element e) throws RejectedXmlException {
+  /**
+   * Reads a saml:Assertion element: one of the Response's, or the one an EncryptedAssertion
+   * decrypted to (in a document of its own).
+   */
+  static Assertion assertion(Element e) throws RejectedXmlException {
     Element subject = SamlDom.single(e, ASSERTION_NS, "Subject");
     NameId nameId = null;
     List<Confirmation> confirmations = new ArrayList<>(1);

@@ -2,9 +2,14 @@ package io.cloudsign.saml.core;
 
 import io.cloudsign.saml.core.internal.XmlText;
 import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
 import java.util.Base64;
 
-/** SP metadata (SAML Metadata §2.4.4) an admin can upload to Entra's Basic SAML Configuration. */
+/**
+ * SP metadata (SAML Metadata §2.4.4) an admin can upload to Entra's Basic SAML Configuration: the
+ * request signing certificate as {@code use="signing"} (with {@code AuthnRequestsSigned="true"}),
+ * each decryption certificate as {@code use="encryption"}.
+ */
 final class SpMetadata {
   private SpMetadata() {}
 
@@ -19,18 +24,9 @@ final class SpMetadata {
             .append(r.requestSigningCertificate().isPresent())
             .append("\" WantAssertionsSigned=\"true\"")
             .append(" protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\">");
-    if (r.requestSigningCertificate().isPresent()) {
-      try {
-        sb.append("<md:KeyDescriptor use=\"signing\">")
-            .append("<ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:X509Data>")
-            .append("<ds:X509Certificate>")
-            .append(
-                Base64.getEncoder()
-                    .encodeToString(r.requestSigningCertificate().get().getEncoded()))
-            .append("</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>");
-      } catch (CertificateEncodingException e) {
-        throw new IllegalStateException("cannot encode the request signing certificate", e);
-      }
+    r.requestSigningCertificate().ifPresent(c -> keyDescriptor(sb, "signing", c));
+    for (X509Certificate c : r.decryptionCertificates()) {
+      keyDescriptor(sb, "encryption", c);
     }
     r.nameIdFormat()
         .ifPresent(
@@ -45,5 +41,19 @@ final class SpMetadata {
         .append("\" index=\"0\" isDefault=\"true\"/>")
         .append("</md:SPSSODescriptor></md:EntityDescriptor>")
         .toString();
+  }
+
+  /** A KeyDescriptor (SAML Metadata §2.4.1.1) with the certificate, for {@code use}. */
+  private static void keyDescriptor(StringBuilder sb, String use, X509Certificate certificate) {
+    try {
+      sb.append("<md:KeyDescriptor use=\"")
+          .append(use)
+          .append("\"><ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:X509Data>")
+          .append("<ds:X509Certificate>")
+          .append(Base64.getEncoder().encodeToString(certificate.getEncoded()))
+          .append("</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>");
+    } catch (CertificateEncodingException e) {
+      throw new IllegalStateException("cannot encode the " + use + " certificate", e);
+    }
   }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import org.w3c.dom.Element;
 
 /**
  * The state of one Response validation as the rules of {@link ResponseRules#ORDER} fill it in: the
@@ -37,8 +38,22 @@ final class Validation {
    */
   Registration registration;
 
-  /** The one plain assertion (set by the assertion-count rule). */
+  /**
+   * The one assertion: the plain one (set by the assertion-count rule) or the one the
+   * EncryptedAssertion decrypted to (set by the decryption rule, in a document of its own).
+   */
   Assertion assertion;
+
+  /** The one EncryptedAssertion, when the Response carries one instead of an Assertion. */
+  Element encryptedAssertion;
+
+  /**
+   * Whether the Response signature, which covers the EncryptedAssertion, verified before
+   * decryption: then the ciphertext is authenticated and failures after decryption may be told
+   * apart; otherwise every failure until the decrypted Assertion's signature verified is {@link
+   * ErrorCode#DECRYPTION_FAILED}.
+   */
+  boolean ciphertextAuthenticated;
 
   /** Conditions NotOnOrAfter, or {@link #now} when absent (a replay-cache bound). */
   Instant notOnOrAfter;
@@ -75,6 +90,11 @@ final class Validation {
   /** Records a failure that leads the report (signature failures outrank structural ones). */
   void failFirst(ErrorCode code, FailureReason reason, String detail) {
     failures.add(0, new ValidationFailure(code, reason, detail));
+  }
+
+  /** Whether the assertion was decrypted from a ciphertext no verified signature covers. */
+  boolean decryptedUnauthenticated() {
+    return encryptedAssertion != null && assertion != null && !ciphertextAuthenticated;
   }
 
   boolean failed() {

@@ -187,8 +187,58 @@ public final class VerifiedAssertion {
     return claim(EntraClaim.SURNAME);
   }
 
+  /**
+   * The group object ids Entra listed. Empty does not mean "in no group": check {@link
+   * #groupsClaim()} — Entra lists at most 150 groups in a SAML token and sends a link instead.
+   */
   public List<String> groups() {
     return claimValues(EntraClaim.GROUPS);
+  }
+
+  /** What Entra's groups claim says, so that an overage is never read as "no groups". */
+  public enum GroupsClaim {
+    /** {@link #groups()} holds the user's groups (of those the app's groups claim selects). */
+    LISTED,
+    /**
+     * The user is in more groups than Entra puts in a token (150): no groups claim, a {@code
+     * …/claims/groups.link} instead ({@link #groupsLink()}); read them from Microsoft Graph or
+     * limit the claim to the groups assigned to the application.
+     */
+    OVERAGE,
+    /**
+     * No groups claim: none configured in Entra (Attributes &amp; Claims), or the user has none.
+     */
+    ABSENT
+  }
+
+  /** Whether Entra listed the groups, sent an overage link instead, or sent no groups claim. */
+  public GroupsClaim groupsClaim() {
+    if (!groups().isEmpty()) {
+      return GroupsClaim.LISTED;
+    }
+    return groupsLink().isPresent() ? GroupsClaim.OVERAGE : GroupsClaim.ABSENT;
+  }
+
+  /** Entra's {@code …/claims/groups.link} (sent instead of the groups on an overage). */
+  public Optional<String> groupsLink() {
+    return claim(EntraClaim.GROUPS_LINK);
+  }
+
+  /**
+   * Entra's {@code authnmethodsreferences}: how the user authenticated, e.g. {@code
+   * http://schemas.microsoft.com/ws/2008/06/identity/authenticationmethod/password} and, after MFA,
+   * {@code http://schemas.microsoft.com/claims/multipleauthn}.
+   */
+  public List<String> authnMethodsReferences() {
+    return claimValues(EntraClaim.AUTHN_METHODS_REFERENCES);
+  }
+
+  /**
+   * Entra's {@code identityprovider}: who authenticated the user — the tenant's issuer for its own
+   * users, another value for guests (B2B) or federated domains.
+   */
+  public Optional<String> identityProvider() {
+    return claim(EntraClaim.IDENTITY_PROVIDER);
   }
 
   public List<String> roles() {

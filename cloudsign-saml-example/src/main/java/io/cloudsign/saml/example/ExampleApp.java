@@ -1,7 +1,9 @@
 package io.cloudsign.saml.example;
 
+import io.cloudsign.saml.core.FederationMetadataUrl;
 import io.cloudsign.saml.core.IdentityProvider;
 import io.cloudsign.saml.core.Registration;
+import io.cloudsign.saml.core.SamlMetadataException;
 import io.cloudsign.saml.core.ServiceProvider;
 import io.cloudsign.saml.servlet.SamlSsoFilter;
 import io.cloudsign.saml.testkit.FakeEntra;
@@ -9,13 +11,9 @@ import io.cloudsign.saml.testkit.FakeEntraServer;
 import io.cloudsign.saml.testkit.TestUser;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -115,6 +113,7 @@ public final class ExampleApp implements AutoCloseable {
   }
 
   private String spEntityId;
+  private FederationMetadataUrl metadataUrl;
 
   /** Starts the app (and the embedded fake Entra if no metadata is given). */
   static ExampleApp start(Options o) throws Exception {
@@ -130,22 +129,42 @@ public final class ExampleApp implements AutoCloseable {
     String replyUrl = baseUrl + "/saml2/idpresponse";
     String spEntityId = o.spEntityId().orElse(baseUrl + "/saml2/metadata");
     FakeEntraServer fake = null;
+    FederationMetadataUrl metadata = null;
     try {
       if (o.idpMetadata().isEmpty()) {
         FakeEntra.Builder entra = FakeEntra.builder().application(spEntityId, replyUrl);
         DEMO_USERS.forEach(entra::user);
+        // With the app's own key, the fake is set up as Entra would be: "Require verification
+        // certificates" and "Token encryption" with the app's certificate.
+        o.spKey()
+            .ifPresent(
+                k -> entra.requireSignedRequests(k.certificate()).tokenEncryption(k.certificate()));
         fake = FakeEntraServer.start(entra, 0);
       }
       // The fake's metadata is read as from Entra's App Federation Metadata Url.
-      IdentityProvider idp = loadIdp(fake == null ? o.idpMetadata().get() : fake.metadataUrl());
-      Registration registration =
+      String source = fake == null ? o.idpMetadata().get() : fake.metadataUrl();
+      FederationMetadataUrl refreshed = null;
+      IdentityProvider idp;
+      if (source.startsWith("https://") || source.startsWith("http://")) {
+        refreshed = metadataUrl(source, o.metadataRefresh());
+        idp = refreshed.identityProvider();
+      } else {
+        idp = IdentityProvider.fromMetadata(Path.of(source));
+      }
+      metadata = refreshed;
+      Registration.Builder registration =
           Registration.builder(REGISTRATION_ID)
               .entityId(spEntityId)
               .replyUrl(replyUrl)
               .signOnUrl(baseUrl + "/login")
-              .identityProvider(idp)
-              .build();
-      ServiceProvider sp = ServiceProvider.builder().registration(registration).build();
+              .identityProvider(idp);
+      o.spKey()
+          .ifPresent(
+              k ->
+                  registration
+                      .requestSigningKey(k.privateKey(), k.certificate())
+                      .decryptionKey(k.privateKey(), k.certificate()));
+      ServiceProvider sp = ServiceProvider.builder().registration(registration.build()).build();
       server.setHandler(context(o, sp, filter(sp, users(o))));
       server.start();
       ExampleApp app =
@@ -161,8 +180,12 @@ public final class ExampleApp implements AutoCloseable {
                   + "/",
               idp);
       app.spEntityId = spEntityId;
+      app.metadataUrl = metadata;
       return app;
     } catch (Exception e) {
+      if (metadata != null) {
+        metadata.close();
+      }
       if (fake != null) {
         fake.close();
       }
@@ -251,27 +274,16 @@ public final class ExampleApp implements AutoCloseable {
     return "/me".equals(r.getRequestURI());
   }
 
-  private static IdentityProvider loadIdp(String pathOrUrl) throws Exception {
-    if (pathOrUrl.startsWith("https://") || pathOrUrl.startsWith("http://")) {
-      HttpClient client =
-          HttpClient.newBuilder()
-              .followRedirects(HttpClient.Redirect.NORMAL)
-              .connectTimeout(Duration.ofSeconds(10))
-              .build();
-      HttpResponse<byte[]> r =
-          client.send(
-              HttpRequest.newBuilder(URI.create(pathOrUrl))
-                  .timeout(Duration.ofSeconds(30))
-                  .GET()
-                  .build(),
-              HttpResponse.BodyHandlers.ofByteArray());
-      if (r.statusCode() != 200) {
-        throw new IllegalArgumentException(
-            "--idp-metadata " + pathOrUrl + " answered HTTP " + r.statusCode());
-      }
-      return IdentityProvider.fromMetadata(new ByteArrayInputStream(r.body()));
+  /** Entra's App Federation Metadata Url (or the fake's), refreshed every {@code refresh}. */
+  private static FederationMetadataUrl metadataUrl(String url, Duration refresh)
+      throws SamlMetadataException {
+    FederationMetadataUrl.Builder b;
+    try {
+      b = FederationMetadataUrl.builder(url);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--idp-metadata " + e.getMessage(), e);
     }
-    return IdentityProvider.fromMetadata(Path.of(pathOrUrl));
+    return b.refreshInterval(refresh).start();
   }
 
   int port() {
@@ -301,6 +313,9 @@ public final class ExampleApp implements AutoCloseable {
   @Override
   public void close() throws Exception {
     server.stop();
+    if (metadataUrl != null) {
+      metadataUrl.close();
+    }
     if (fakeEntra != null) {
       fakeEntra.close();
     }

@@ -2,6 +2,7 @@ package io.cloudsign.saml.example;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -11,9 +12,11 @@ record Options(
     Optional<String> bind,
     Optional<String> baseUrl,
     Optional<String> idpMetadata,
+    Duration metadataRefresh,
     Optional<String> spEntityId,
     Optional<Path> usersFile,
     String sessionSameSite,
+    Optional<SpKey> spKey,
     boolean help) {
 
   static final String HELP =
@@ -33,12 +36,22 @@ record Options(
           "  --idp-metadata PATH_OR_URL",
           "                           Entra's Federation Metadata XML, a file or the App",
           "                           Federation Metadata Url (omitted = embedded fake Entra)",
+          "  --metadata-refresh SECONDS",
+          "                           how often a metadata URL is fetched again (default 3600;",
+          "                           10-86400; also at once, at most every 5 min, when a",
+          "                           Response is signed by a certificate not in it yet)",
           "  --sp-entity-id ID        Identifier (Entity ID) (default BASE_URL/saml2/metadata)",
           "  --users PATH             local user table, one 'name active|inactive' per line",
           "                           (default: B.Simon@contoso.com active; with --idp-metadata",
           "                           every user Entra vouches for is provisioned)",
           "  --session-same-site Lax|Strict",
           "                           SameSite of the app's session cookie (default Lax)",
+          "  --sp-key PEM_FILE        the app's RSA private key (PEM, unencrypted); with",
+          "  --sp-cert PEM_FILE       its certificate: signs AuthnRequests (Entra's Require",
+          "                           verification certificates) and decrypts encrypted",
+          "                           assertions (Entra's Token encryption); both are then in",
+          "                           /saml2/metadata (use=signing, use=encryption). Both or",
+          "                           neither.",
           "  --help                   show this help",
           "");
 
@@ -47,9 +60,12 @@ record Options(
     String bind = null;
     String baseUrl = null;
     String idpMetadata = null;
+    Duration metadataRefresh = Duration.ofHours(1);
     String spEntityId = null;
     Path users = null;
     String sameSite = "Lax";
+    String spKeyFile = null;
+    String spCertFile = null;
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -82,8 +98,25 @@ record Options(
         }
         case "--base-url" -> baseUrl = value != null ? value : next(args, ++i, name);
         case "--idp-metadata" -> idpMetadata = value != null ? value : next(args, ++i, name);
+        case "--metadata-refresh" -> {
+          String v = value != null ? value : next(args, ++i, name);
+          long seconds;
+          try {
+            seconds = Long.parseLong(v);
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                "--metadata-refresh must be a number of seconds: " + v);
+          }
+          if (seconds < 10 || seconds > 86_400) {
+            throw new IllegalArgumentException(
+                "--metadata-refresh must be between 10 and 86400 seconds: " + v);
+          }
+          metadataRefresh = Duration.ofSeconds(seconds);
+        }
         case "--sp-entity-id" -> spEntityId = value != null ? value : next(args, ++i, name);
         case "--users" -> users = Path.of(value != null ? value : next(args, ++i, name));
+        case "--sp-key" -> spKeyFile = value != null ? value : next(args, ++i, name);
+        case "--sp-cert" -> spCertFile = value != null ? value : next(args, ++i, name);
         case "--session-same-site" -> {
           String v = (value != null ? value : next(args, ++i, name)).toLowerCase(Locale.ROOT);
           sameSite =
@@ -112,14 +145,22 @@ record Options(
         baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
       }
     }
+    if ((spKeyFile == null) != (spCertFile == null)) {
+      throw new IllegalArgumentException(
+          (spKeyFile == null ? "--sp-cert needs --sp-key" : "--sp-key needs --sp-cert")
+              + " (the key and its certificate go together)");
+    }
+    SpKey spKey = spKeyFile == null ? null : SpKey.read(spKeyFile, spCertFile);
     return new Options(
         port,
         Optional.ofNullable(bind),
         Optional.ofNullable(baseUrl),
         Optional.ofNullable(idpMetadata),
+        metadataRefresh,
         Optional.ofNullable(spEntityId),
         Optional.ofNullable(users),
         sameSite,
+        Optional.ofNullable(spKey),
         help);
   }
 

@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cloudsign.saml.examplecontract.ExampleAppContract;
 import io.cloudsign.saml.examplecontract.ExampleProcess;
 import io.cloudsign.saml.examplecontract.TestBrowser;
+import io.cloudsign.saml.testkit.AuthnRequestInfo;
+import io.cloudsign.saml.testkit.FakeEntra;
+import io.cloudsign.saml.testkit.FakeEntraServer;
+import io.cloudsign.saml.testkit.TestUser;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.net.URI;
@@ -13,6 +17,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,5 +117,62 @@ class ExampleAppContractTest extends ExampleAppContract {
       assertThat(p.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
       assertThat(p.stderr()).contains("could not start: cannot listen on 192.0.2.1:0");
     }
+  }
+
+  /**
+   * With --idp-metadata an App Federation Metadata Url: Entra activates a new signing certificate
+   * and the running app accepts the next sign-in signed with it (no restart).
+   */
+  @Test
+  void idpMetadataUrlWhenEntraRollsItsCertificateOverThenSignInsGoOnWithoutRestart()
+      throws Exception {
+    String entityId = "urn:amazon:cognito:sp:ap-northeast-1_EXAMPLE";
+    try (FakeEntraServer tenant = FakeEntraServer.start(FakeEntra.builder());
+        ExampleProcess p =
+            start(
+                "--port",
+                "0",
+                "--idp-metadata",
+                tenant.metadataUrl(),
+                "--metadata-refresh",
+                "3600",
+                "--sp-entity-id",
+                entityId)) {
+      URI base = p.awaitListening();
+      assertThat(signInThrough(tenant.entra(), base).body())
+          .startsWith("{\"nameId\": \"Someone.New@fabrikam.example\"");
+
+      tenant.activateSigningCertificate(tenant.addSigningCertificate());
+
+      assertThat(signInThrough(tenant.entra(), base).body())
+          .startsWith("{\"nameId\": \"Someone.New@fabrikam.example\"");
+      assertThat(p.stderr()).contains("certificate added (on demand");
+    }
+  }
+
+  @Test
+  void metadataRefreshOutOfRangeThenExitsNamingTheOption() throws Exception {
+    try (ExampleProcess p = start("--metadata-refresh", "5")) {
+      assertThat(p.awaitExit(Duration.ofSeconds(60))).isEqualTo(2);
+      assertThat(p.stderr()).contains("--metadata-refresh must be between 10 and 86400 seconds: 5");
+    }
+  }
+
+  private static final TestUser NEW_USER =
+      TestUser.builder().nameId("Someone.New@fabrikam.example").build();
+
+  /** GET /me, sign in at {@code tenant} as {@link #NEW_USER}, follow to /me; the /me answer. */
+  private static HttpResponse<String> signInThrough(FakeEntra tenant, URI base) throws Exception {
+    TestBrowser b = new TestBrowser();
+    HttpResponse<String> start = b.get(base.resolve("/me"));
+    assertThat(start.statusCode()).isEqualTo(302);
+    AuthnRequestInfo request =
+        tenant.parseRedirect(start.headers().firstValue("Location").orElseThrow());
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("SAMLResponse", tenant.respondTo(request).user(NEW_USER).build());
+    form.put("RelayState", request.relayState().orElseThrow());
+    HttpResponse<String> acs = b.post(base.resolve("/saml2/idpresponse"), form);
+    assertThat(acs.statusCode()).as(acs.body()).isIn(302, 303);
+    return b.get(base.resolve("/me"));
   }
 }

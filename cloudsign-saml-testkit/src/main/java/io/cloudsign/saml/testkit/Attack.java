@@ -8,6 +8,7 @@ import static io.cloudsign.saml.testkit.Slot.CONFIRMATION_METHOD;
 import static io.cloudsign.saml.testkit.Slot.CONFIRMATION_NOT_ON_OR_AFTER;
 import static io.cloudsign.saml.testkit.Slot.DESTINATION;
 import static io.cloudsign.saml.testkit.Slot.DOCTYPE;
+import static io.cloudsign.saml.testkit.Slot.ENCRYPTION;
 import static io.cloudsign.saml.testkit.Slot.KEY_INFO;
 import static io.cloudsign.saml.testkit.Slot.NAME_ID;
 import static io.cloudsign.saml.testkit.Slot.NOT_BEFORE;
@@ -19,10 +20,12 @@ import static io.cloudsign.saml.testkit.Slot.SIGNED_ELEMENTS;
 import static io.cloudsign.saml.testkit.Slot.SIGNED_INFO;
 import static io.cloudsign.saml.testkit.Slot.SIGNER;
 
+import io.cloudsign.saml.testkit.internal.AssertionEncryptor;
 import io.cloudsign.saml.testkit.internal.AttackerKeys;
 import io.cloudsign.saml.testkit.internal.Attacks;
 import io.cloudsign.saml.testkit.internal.Certificates;
 import io.cloudsign.saml.testkit.internal.Doctypes;
+import io.cloudsign.saml.testkit.internal.EncryptionSurgery;
 import io.cloudsign.saml.testkit.internal.SignatureSurgery;
 import io.cloudsign.saml.testkit.internal.Wrapping;
 import java.security.cert.X509Certificate;
@@ -177,6 +180,14 @@ public final class Attack {
     /** Subtracts the NameID from the digest, then changes the NameID to {@code admin@…}. */
     XPATH_FILTER2,
     BASE64
+  }
+
+  /** Encryption algorithms an SP must refuse (see {@link #disallowedEncryption}). */
+  public enum DisallowedEncryption {
+    /** Content encrypted with {@code xmlenc#tripledes-cbc}. */
+    TRIPLEDES_CBC,
+    /** Key transport {@code xmlenc#rsa-1_5} (PKCS#1 v1.5: Bleichenbacher's oracle). */
+    RSA_1_5
   }
 
   /** Where {@link #genuineAssertionIn} and {@link #extraAssertionIn} put an Assertion. */
@@ -804,6 +815,112 @@ public final class Attack {
                 doc.getDocumentElement()
                     .appendChild(
                         Attacks.fragment(doc, Attacks.fakeEncryptedAssertion(Attacks.filler(64)))));
+  }
+
+  // ================================================================ token encryption
+
+  /**
+   * Needs {@link ResponseBuilder#encryptedAssertion(X509Certificate)}: the Assertion is encrypted
+   * to another SP's certificate (a key pair only the fake knows), as when Entra's Token encryption
+   * holds another application's certificate. Expect {@code decryption_failed}, the same as every
+   * other decryption failure.
+   */
+  public static Attack encryptedForAnotherSp() {
+    return named("encryptedForAnotherSp")
+        .takes(ENCRYPTION)
+        .onContent(
+            d -> {
+              d.requireEncryption();
+              d.encryptTo = Certificates.unknownRecipient().certificate();
+            });
+  }
+
+  /**
+   * Needs {@link ResponseBuilder#encryptedAssertion(X509Certificate)}: encrypted with an algorithm
+   * outside the SP's allowlist (really encrypted with it, to the SP's certificate). Expect {@code
+   * decryption_failed}.
+   */
+  public static Attack disallowedEncryption(DisallowedEncryption algorithm) {
+    Objects.requireNonNull(algorithm, "algorithm");
+    return named("disallowedEncryption", algorithm)
+        .takes(ENCRYPTION)
+        .onContent(
+            d -> {
+              d.requireEncryption();
+              switch (algorithm) {
+                case TRIPLEDES_CBC ->
+                    d.contentEncryption = AssertionEncryptor.Content.TRIPLEDES_CBC;
+                case RSA_1_5 -> d.keyTransport = AssertionEncryptor.KeyTransport.RSA_1_5;
+              }
+            });
+  }
+
+  /**
+   * Needs {@link ResponseBuilder#encryptedAssertion(X509Certificate)}: neither the Assertion nor
+   * the Response is signed, the Assertion is still encrypted to the SP (encryption is no signature:
+   * anyone can encrypt to the SP's public certificate). Expect {@code decryption_failed}.
+   */
+  public static Attack unsignedEncryptedAssertion() {
+    return named("unsignedEncryptedAssertion")
+        .takes(SIGNED_ELEMENTS, ENCRYPTION)
+        .onContent(
+            d -> {
+              d.requireEncryption();
+              signNothing(d);
+            });
+  }
+
+  /**
+   * Needs an EncryptedAssertion: its EncryptedData's CipherValue becomes a {@code
+   * xenc:CipherReference} to {@code canaryUrl} (an SP that dereferences it makes a request there:
+   * SSRF). Expect {@code decryption_failed}, and no request to the canary.
+   */
+  public static Attack cipherReference(String canaryUrl) {
+    Objects.requireNonNull(canaryUrl, "canaryUrl");
+    return named("cipherReference", canaryUrl)
+        .takes(ENCRYPTION)
+        .onSignedDocument((doc, d) -> EncryptionSurgery.cipherReference(doc, canaryUrl));
+  }
+
+  /**
+   * Needs an EncryptedAssertion: a {@code ds:RetrievalMethod} to {@code canaryUrl} with a
+   * Transform, first in the EncryptedData's KeyInfo (the genuine EncryptedKey stays). Expect {@code
+   * decryption_failed}, and no request to the canary.
+   */
+  public static Attack retrievalMethodWithTransforms(String canaryUrl) {
+    Objects.requireNonNull(canaryUrl, "canaryUrl");
+    return named("retrievalMethodWithTransforms", canaryUrl)
+        .takes(ENCRYPTION)
+        .onSignedDocument(
+            (doc, d) -> EncryptionSurgery.retrievalMethodWithTransforms(doc, canaryUrl));
+  }
+
+  /** Needs an EncryptedAssertion: its EncryptedKey twice. Expect {@code decryption_failed}. */
+  public static Attack twoEncryptedKeys() {
+    return named("twoEncryptedKeys")
+        .takes(ENCRYPTION)
+        .onSignedDocument((doc, d) -> EncryptionSurgery.twoEncryptedKeys(doc));
+  }
+
+  /**
+   * Needs an EncryptedAssertion: its EncryptedKey is replaced by a {@code ds:KeyName} (the content
+   * key would have to be known to the SP already). Expect {@code decryption_failed}.
+   */
+  public static Attack withoutEncryptedKey() {
+    return named("withoutEncryptedKey")
+        .takes(ENCRYPTION)
+        .onSignedDocument((doc, d) -> EncryptionSurgery.withoutEncryptedKey(doc));
+  }
+
+  /**
+   * Needs an EncryptedAssertion: one bit in the middle of its content ciphertext is flipped (with
+   * AES-CBC it garbles one block and flips one bit of the next; with AES-GCM the tag fails). Expect
+   * {@code decryption_failed}.
+   */
+  public static Attack tamperedCiphertext() {
+    return named("tamperedCiphertext")
+        .takes(ENCRYPTION)
+        .onSignedDocument((doc, d) -> EncryptionSurgery.tamperedCiphertext(doc));
   }
 
   // ================================================================ comment and CDATA splits

@@ -1,5 +1,6 @@
 package io.cloudsign.saml.testkit;
 
+import io.cloudsign.saml.testkit.internal.AssertionEncryptor;
 import io.cloudsign.saml.testkit.internal.SignatureAlgorithm;
 import io.cloudsign.saml.testkit.internal.SigningKey;
 import java.security.cert.X509Certificate;
@@ -59,6 +60,12 @@ final class Draft {
   SignatureAlgorithm algorithm;
   int assertionCount = 1;
 
+  /** Token encryption: the SP certificate encrypted to (null: not encrypted), and how. */
+  X509Certificate encryptTo;
+
+  AssertionEncryptor.Content contentEncryption = AssertionEncryptor.Content.AES256_CBC;
+  AssertionEncryptor.KeyTransport keyTransport = AssertionEncryptor.KeyTransport.RSA_OAEP_MGF1P;
+
   Draft(FakeEntra entra, Instant issueInstant, Supplier<String> ids) {
     this.entra = entra;
     this.issueInstant = issueInstant;
@@ -68,6 +75,14 @@ final class Draft {
     this.notBefore = issueInstant.minus(NOT_BEFORE_SKEW);
     this.notOnOrAfter = issueInstant.plus(LIFETIME);
     this.signingKey = entra.activeKey();
+  }
+
+  /** The encryption an attack changes; refused when the builder does not encrypt. */
+  void requireEncryption() {
+    if (encryptTo == null) {
+      throw new IllegalStateException(
+          "the Response is not encrypted: choose encryptedAssertion(spCertificate)");
+    }
   }
 
   boolean isError() {

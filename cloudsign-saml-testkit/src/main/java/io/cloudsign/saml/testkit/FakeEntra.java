@@ -61,6 +61,8 @@ public final class FakeEntra {
   private final String metadataId;
   private final String signedMetadata;
   private final String signedMetadataReformatted;
+  private final List<X509Certificate> requestVerificationCertificates;
+  private final X509Certificate tokenEncryptionCertificate;
 
   private FakeEntra(Builder b) {
     this.tenantId = b.tenantId != null ? b.tenantId : UUID.randomUUID().toString();
@@ -82,6 +84,8 @@ public final class FakeEntra {
     Map<String, List<String>> apps = new LinkedHashMap<>();
     b.applications.forEach((k, v) -> apps.put(k, List.copyOf(v)));
     this.applications = Collections.unmodifiableMap(apps);
+    this.requestVerificationCertificates = List.copyOf(b.requestVerificationCertificates);
+    this.tokenEncryptionCertificate = b.tokenEncryptionCertificate;
     this.metadataId = "_" + UUID.randomUUID();
     this.signedMetadata = FederationMetadata.body(this, true, false);
     this.signedMetadataReformatted = FederationMetadata.body(this, true, true);
@@ -98,6 +102,8 @@ public final class FakeEntra {
     this.activeKey = active;
     this.users = base.users;
     this.applications = base.applications;
+    this.requestVerificationCertificates = base.requestVerificationCertificates;
+    this.tokenEncryptionCertificate = base.tokenEncryptionCertificate;
     this.metadataId = "_" + UUID.randomUUID();
     this.signedMetadata = FederationMetadata.body(this, true, false);
     this.signedMetadataReformatted = FederationMetadata.body(this, true, true);
@@ -113,6 +119,20 @@ public final class FakeEntra {
 
   List<SigningKey> keys() {
     return keys;
+  }
+
+  /** The certificate of Entra's <i>Token encryption</i> setting, if it is on. */
+  public Optional<X509Certificate> tokenEncryptionCertificate() {
+    return Optional.ofNullable(tokenEncryptionCertificate);
+  }
+
+  /**
+   * The certificates of Entra's <i>Require verification certificates</i> setting: when not empty,
+   * {@link FakeEntraServer} accepts only HTTP-Redirect AuthnRequests signed with RSA-SHA256 over
+   * the raw query by one of their keys (AADSTS76021 otherwise).
+   */
+  public List<X509Certificate> requestVerificationCertificates() {
+    return requestVerificationCertificates;
   }
 
   /** A fake with all defaults. */
@@ -304,8 +324,32 @@ public final class FakeEntra {
     private String sloUrl;
     private final List<TestUser> users = new ArrayList<>();
     private final Map<String, List<String>> applications = new LinkedHashMap<>();
+    private final List<X509Certificate> requestVerificationCertificates = new ArrayList<>();
+    private X509Certificate tokenEncryptionCertificate;
 
     private Builder() {}
+
+    /**
+     * Entra's <i>Token encryption</i> with {@code certificate} imported and active: every Response
+     * from {@link FakeEntra#respondTo} (and so from {@link FakeEntraServer}) carries the signed
+     * Assertion encrypted to it, as {@link ResponseBuilder#encryptedAssertion(X509Certificate)}.
+     */
+    public Builder tokenEncryption(X509Certificate certificate) {
+      this.tokenEncryptionCertificate = Objects.requireNonNull(certificate, "certificate");
+      return this;
+    }
+
+    /**
+     * Entra's <i>SAML Certificates &gt; Verification certificates &gt; Require verification
+     * certificates</i>: {@link FakeEntraServer} then accepts only AuthnRequests sent with the
+     * HTTP-Redirect binding and signed with RSA-SHA256 ({@code SigAlg}, {@code Signature}) over the
+     * query bytes exactly as sent, by the key of {@code certificate} (call again to upload
+     * several); an unsigned or badly signed request gets Entra's AADSTS76021 error page.
+     */
+    public Builder requireSignedRequests(X509Certificate certificate) {
+      requestVerificationCertificates.add(Objects.requireNonNull(certificate, "certificate"));
+      return this;
+    }
 
     String tenantIdOrNull() {
       return tenantId;

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.cloudsign.saml.testkit.internal.Bindings;
 import io.cloudsign.saml.testkit.internal.Certificates;
+import io.cloudsign.saml.testkit.internal.RedirectSignature;
 import io.cloudsign.saml.testkit.internal.SigningKey;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -318,7 +319,16 @@ public final class FakeEntraServer implements AutoCloseable {
                   + " request for SAML Redirect binding.");
           return;
         }
-        signIn(ex, () -> entra.parseRedirect(rawQuery));
+        FakeEntra current = entra;
+        if (!current.requestVerificationCertificates().isEmpty()) {
+          String problem =
+              RedirectSignature.problem(rawQuery, current.requestVerificationCertificates());
+          if (problem != null) {
+            unsigned(ex, problem);
+            return;
+          }
+        }
+        signIn(ex, () -> current.parseRedirect(rawQuery));
       } else if (path.equals(tenantPath + "saml2") && method.equals("POST")) {
         Map<String, String> form = readForm(ex);
         if (form == null) {
@@ -327,6 +337,10 @@ public final class FakeEntraServer implements AutoCloseable {
         String samlRequest = form.get("SAMLRequest");
         if (samlRequest == null) {
           error(ex, "AADSTS750054", "SAMLRequest must be present in the HTTP-POST form.");
+          return;
+        }
+        if (!entra.requestVerificationCertificates().isEmpty()) {
+          unsigned(ex, "only signed HTTP-Redirect requests are accepted");
           return;
         }
         signIn(ex, () -> entra.parsePost(samlRequest, form.get("RelayState")));
@@ -341,6 +355,17 @@ public final class FakeEntraServer implements AutoCloseable {
     } catch (RuntimeException e) {
       send(ex, 500, "text/plain; charset=utf-8", "fake Entra failed: " + e.getClass().getName());
     }
+  }
+
+  /** Entra's answer when "Require verification certificates" is on and the check fails. */
+  private static void unsigned(HttpExchange ex, String why) throws IOException {
+    error(
+        ex,
+        "AADSTS76021",
+        "ApplicationRequiresSignedRequests: The request sent by client is not signed while the"
+            + " application requires signed requests ("
+            + why
+            + ").");
   }
 
   private interface RequestParser {

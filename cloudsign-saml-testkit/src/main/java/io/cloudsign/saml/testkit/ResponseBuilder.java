@@ -91,13 +91,14 @@ public final class ResponseBuilder {
   private SignatureAlgorithm algorithm = SignatureAlgorithm.RSA_SHA256;
   private Draft.ErrorStatus errorStatus;
   private X509Certificate encryptTo;
-  private boolean encryptWithCbc;
+  private boolean encryptWithGcm;
   private final List<Attack> attacks = new ArrayList<>();
   private Supplier<String> ids = () -> "_" + UUID.randomUUID();
 
   ResponseBuilder(FakeEntra entra) {
     this.entra = entra;
     this.user = entra.users().get(0);
+    this.encryptTo = entra.tokenEncryptionCertificate().orElse(null);
   }
 
   // ---------------------------------------------------------------- content
@@ -233,20 +234,22 @@ public final class ResponseBuilder {
 
   /**
    * Entra's token encryption: the signed Assertion becomes an {@code EncryptedAssertion} for {@code
-   * spCertificate} (AES-256-GCM content, RSA-OAEP-MGF1P key transport, {@code EncryptedKey} inside
-   * {@code KeyInfo}). A Response signature (if chosen) covers the EncryptedAssertion. Which AES
-   * mode Entra uses is not confirmed; {@link #encryptedAssertionAesCbc} gives the other one.
+   * spCertificate}, in the shape Microsoft's token encryption sends: AES-256-CBC content ({@code
+   * xmlenc#aes256-cbc}; Entra documents "AES-256" and offers no choice of mode), RSA-OAEP key
+   * transport ({@code xmlenc#rsa-oaep-mgf1p}, SHA-1 digest), the {@code EncryptedKey} inside the
+   * {@code EncryptedData}'s {@code KeyInfo} with the SP certificate. A Response signature (if
+   * chosen) covers the EncryptedAssertion. {@link #encryptedAssertionAesGcm} gives AES-256-GCM.
    */
   public ResponseBuilder encryptedAssertion(X509Certificate spCertificate) {
     this.encryptTo = Objects.requireNonNull(spCertificate, "spCertificate");
-    this.encryptWithCbc = false;
+    this.encryptWithGcm = false;
     return this;
   }
 
-  /** As {@link #encryptedAssertion} but with AES-256-CBC content encryption. */
-  public ResponseBuilder encryptedAssertionAesCbc(X509Certificate spCertificate) {
+  /** As {@link #encryptedAssertion} but with AES-256-GCM content encryption. */
+  public ResponseBuilder encryptedAssertionAesGcm(X509Certificate spCertificate) {
     this.encryptTo = Objects.requireNonNull(spCertificate, "spCertificate");
-    this.encryptWithCbc = true;
+    this.encryptWithGcm = true;
     return this;
   }
 
@@ -417,6 +420,10 @@ public final class ResponseBuilder {
     d.signAssertion = signing == Signing.ASSERTION || signing == Signing.BOTH;
     d.signResponse = signing == Signing.RESPONSE || signing == Signing.BOTH;
     d.algorithm = algorithm;
+    d.encryptTo = encryptTo;
+    if (encryptWithGcm) {
+      d.contentEncryption = AssertionEncryptor.Content.AES256_GCM;
+    }
     return d;
   }
 
@@ -445,9 +452,9 @@ public final class ResponseBuilder {
         EnvelopedSigner.sign(assertion, d.algorithm, d.signingKey.privateKey());
       }
     }
-    if (encryptTo != null) {
+    if (d.encryptTo != null) {
       for (Element assertion : assertions) {
-        AssertionEncryptor.encrypt(assertion, encryptTo, !encryptWithCbc);
+        AssertionEncryptor.encrypt(assertion, d.encryptTo, d.contentEncryption, d.keyTransport);
       }
     }
     if (d.signResponse) {

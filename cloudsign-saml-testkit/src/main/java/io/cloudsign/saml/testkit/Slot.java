@@ -23,7 +23,8 @@ enum Slot {
   KEY_INFO("the signature's KeyInfo"),
   SIGNED_INFO("the signature's SignedInfo"),
   PLACEMENT("where the signed Assertion or Response sits"),
-  DOCTYPE("the DOCTYPE");
+  DOCTYPE("the DOCTYPE"),
+  ENCRYPTION("the EncryptedAssertion");
 
   private final String description;
 

@@ -110,7 +110,29 @@ class AttackContractTest {
     wrapping(c);
     placementAndSize(c);
     splitsAndParser(c);
+    encryption(c);
     return c;
+  }
+
+  private static final java.security.cert.X509Certificate SP_CERT =
+      io.cloudsign.saml.testkit.internal.Certificates.generate("CN=sp", NOW).certificate();
+
+  /** Encryption is randomised: only the EncryptedAssertion may differ. */
+  private static void encryption(List<Contract> c) {
+    UnaryOperator<ResponseBuilder> encrypted = b -> b.encryptedAssertion(SP_CERT);
+    String inside = "^/Response\\[1]/EncryptedAssertion\\[1]/";
+    c.add(dom(encrypted, Attack.encryptedForAnotherSp(), inside));
+    c.add(
+        dom(
+            encrypted,
+            Attack.disallowedEncryption(Attack.DisallowedEncryption.TRIPLEDES_CBC),
+            inside));
+    c.add(dom(encrypted, Attack.unsignedEncryptedAssertion(), inside));
+    c.add(dom(encrypted, Attack.cipherReference(CANARY), inside));
+    c.add(dom(encrypted, Attack.retrievalMethodWithTransforms(CANARY), inside));
+    c.add(dom(encrypted, Attack.twoEncryptedKeys(), inside));
+    c.add(dom(encrypted, Attack.withoutEncryptedKey(), inside));
+    c.add(dom(encrypted, Attack.tamperedCiphertext(), inside));
   }
 
   private static void addressingAndTime(List<Contract> c) {

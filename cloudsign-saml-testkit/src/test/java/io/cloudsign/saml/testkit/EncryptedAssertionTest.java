@@ -64,7 +64,7 @@ class EncryptedAssertionTest {
   }
 
   @Test
-  void encryptedAssertionHidesTheAssertionAndDecryptsToAGenuinelySignedOne() throws Exception {
+  void encryptedAssertionHasMicrosoftsShapeAndDecryptsToAGenuinelySignedOne() throws Exception {
     String xml = genuine().encryptedAssertion(SP.certificate()).buildXml();
     assertThat(xml)
         .doesNotContain("B.Simon")
@@ -72,7 +72,7 @@ class EncryptedAssertionTest {
     Document doc = Dsig.parse(xml);
     assertThat(Dsig.children(Dsig.response(doc), Dsig.SAML_NS, "Assertion")).isEmpty();
     assertThat(Dsig.first(doc, XENC, "EncryptionMethod").getAttribute("Algorithm"))
-        .isEqualTo("http://www.w3.org/2009/xmlenc11#aes256-gcm");
+        .isEqualTo(XENC + "aes256-cbc");
     Element assertion = decrypt(doc);
     assertThat(Dsig.first(assertion, Dsig.SAML_NS, "NameID").getTextContent())
         .isEqualTo("B.Simon@contoso.com");
@@ -80,10 +80,10 @@ class EncryptedAssertionTest {
   }
 
   @Test
-  void aesCbcVariantUsesAes256Cbc() throws Exception {
-    Document doc = Dsig.parse(genuine().encryptedAssertionAesCbc(SP.certificate()).buildXml());
+  void aesGcmVariantUsesAes256Gcm() throws Exception {
+    Document doc = Dsig.parse(genuine().encryptedAssertionAesGcm(SP.certificate()).buildXml());
     assertThat(Dsig.first(doc, XENC, "EncryptionMethod").getAttribute("Algorithm"))
-        .isEqualTo(XENC + "aes256-cbc");
+        .isEqualTo("http://www.w3.org/2009/xmlenc11#aes256-gcm");
     assertThat(Dsig.verifies(decrypt(doc), ENTRA.signingCertificate())).isTrue();
   }
 
@@ -105,5 +105,71 @@ class EncryptedAssertionTest {
                     .build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("cannot be combined");
+  }
+
+  @Test
+  void hostileEncryptionVariantsChangeTheEncryptedAssertionAsNamed() throws Exception {
+    String canary = "http://127.0.0.1:9/canary";
+    assertThat(encrypted(Attack.cipherReference(canary)))
+        .contains("<xenc:CipherReference URI=\"" + canary + "\"/>");
+    assertThat(encrypted(Attack.retrievalMethodWithTransforms(canary)))
+        .contains("<RetrievalMethod ", "URI=\"" + canary + "\"", "<Transforms>");
+    assertThat(encrypted(Attack.twoEncryptedKeys()).split("<xenc:EncryptedKey>", -1)).hasSize(3);
+    assertThat(encrypted(Attack.withoutEncryptedKey()))
+        .doesNotContain("EncryptedKey")
+        .contains("<KeyName>");
+    assertThat(encrypted(Attack.disallowedEncryption(Attack.DisallowedEncryption.TRIPLEDES_CBC)))
+        .contains(XENC + "tripledes-cbc");
+    assertThat(encrypted(Attack.disallowedEncryption(Attack.DisallowedEncryption.RSA_1_5)))
+        .contains(XENC + "rsa-1_5");
+    Document unsigned = Dsig.parse(encrypted(Attack.unsignedEncryptedAssertion()));
+    assertThat(Dsig.signatureOf(decrypt(unsigned))).isNull();
+  }
+
+  @Test
+  void tamperedCiphertextNoLongerDecryptsToTheSignedAssertion() throws Exception {
+    Document doc = Dsig.parse(encrypted(Attack.tamperedCiphertext()));
+    boolean stillGenuine;
+    try {
+      stillGenuine = Dsig.verifies(decrypt(doc), ENTRA.signingCertificate());
+    } catch (Exception | AssertionError e) {
+      stillGenuine = false; // garbled XML or padding
+    }
+    assertThat(stillGenuine).isFalse();
+  }
+
+  @Test
+  void encryptedForAnotherSpCannotBeDecryptedWithTheSpKey() {
+    Document doc = Dsig.parse(encrypted(Attack.encryptedForAnotherSp()));
+    assertThatThrownBy(() -> decrypt(doc)).isInstanceOf(Exception.class);
+  }
+
+  @Test
+  void encryptionAttacksNeedAnEncryptedResponse() {
+    assertThatThrownBy(() -> genuine().with(Attack.twoEncryptedKeys()).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("encryptedAssertion(spCertificate)");
+    assertThatThrownBy(() -> genuine().with(Attack.encryptedForAnotherSp()).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("encryptedAssertion(spCertificate)");
+  }
+
+  private static String encrypted(Attack attack) {
+    return genuine().encryptedAssertion(SP.certificate()).with(attack).buildXml();
+  }
+
+  @Test
+  void tokenEncryptionSettingEncryptsEveryResponseOfTheFake() throws Exception {
+    FakeEntra encrypting = FakeEntra.builder().tokenEncryption(SP.certificate()).build();
+    assertThat(encrypting.tokenEncryptionCertificate()).contains(SP.certificate());
+    String xml =
+        encrypting
+            .response()
+            .inResponseTo("_r")
+            .destination("https://sp.example.com/acs")
+            .audience("urn:sp")
+            .buildXml();
+    Element assertion = decrypt(Dsig.parse(xml));
+    assertThat(Dsig.verifies(assertion, encrypting.signingCertificate())).isTrue();
   }
 }
