@@ -37,21 +37,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * then loads {@link FakeEntraServer#metadataUrl()} and sends browsers to its login page. With
  * Spring's test context, hand the server's URLs to the application from a
  * {@code @DynamicPropertySource} (its suppliers run when the context starts, after the extension is
- * registered):
- *
- * <pre>{@code
- * @SpringBootTest(webEnvironment = DEFINED_PORT)
- * class SignInTest {
- *   @RegisterExtension
- *   static final FakeEntraExtension ENTRA =
- *       FakeEntraExtension.configure(b -> b.application(IDENTIFIER, REPLY_URL)).withServer();
- *
- *   @DynamicPropertySource
- *   static void entra(DynamicPropertyRegistry registry) {
- *     registry.add("cloudsign.saml.registrations.app.metadata", () -> ENTRA.server().metadataUrl());
- *   }
- * }
- * }</pre>
+ * registered): {@code registry.add("cloudsign.saml.registrations.app.metadata", () ->
+ * ENTRA.server().metadataUrl())}. The README's "Use it with Spring Boot" section shows the whole
+ * test (compiled in the starter's {@code SpringTestkitExtensionTest}).
  *
  * <p>Thread-safe.
  */
