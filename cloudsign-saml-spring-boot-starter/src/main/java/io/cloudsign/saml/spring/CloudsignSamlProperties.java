@@ -141,6 +141,8 @@ public class CloudsignSamlProperties {
     private String requestBinding;
     private String signingKey;
     private String signingCertificate;
+    private String decryptionKey;
+    private String decryptionCertificate;
     private Map<String, String> claims = new LinkedHashMap<>();
 
     /** Entra's <i>Identifier (Entity ID)</i>: the Issuer of our AuthnRequests, the Audience. */
@@ -278,6 +280,28 @@ public class CloudsignSamlProperties {
 
     public void setSigningCertificate(String signingCertificate) {
       this.signingCertificate = signingCertificate;
+    }
+
+    /**
+     * SP private key (PKCS#8 PEM, location) that decrypts assertions when Entra's "Token
+     * encryption" is on; with {@link #getDecryptionCertificate()}, the certificate imported in
+     * Entra (listed in SP metadata as {@code use="encryption"}). May be the signing key.
+     */
+    public String getDecryptionKey() {
+      return decryptionKey;
+    }
+
+    public void setDecryptionKey(String decryptionKey) {
+      this.decryptionKey = decryptionKey;
+    }
+
+    /** SP certificate (PEM, location) of {@link #getDecryptionKey()}. */
+    public String getDecryptionCertificate() {
+      return decryptionCertificate;
+    }
+
+    public void setDecryptionCertificate(String decryptionCertificate) {
+      this.decryptionCertificate = decryptionCertificate;
     }
 
     /**

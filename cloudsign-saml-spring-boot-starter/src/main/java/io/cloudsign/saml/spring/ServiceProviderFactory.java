@@ -192,6 +192,19 @@ final class ServiceProviderFactory {
               read(at + "signing-certificate", r.getSigningCertificate()));
       check(at + "signing-key", () -> b.requestSigningKey(key, cert));
     }
+    if (r.getDecryptionKey() != null || r.getDecryptionCertificate() != null) {
+      if (r.getDecryptionKey() == null || r.getDecryptionCertificate() == null) {
+        throw new CloudsignSamlConfigurationException(
+            at + "decryption-key", "decryption-key and decryption-certificate go together", null);
+      }
+      PrivateKey key =
+          privateKey(at + "decryption-key", read(at + "decryption-key", r.getDecryptionKey()));
+      X509Certificate cert =
+          certificate(
+              at + "decryption-certificate",
+              read(at + "decryption-certificate", r.getDecryptionCertificate()));
+      check(at + "decryption-key", () -> b.decryptionKey(key, cert));
+    }
     if (!r.getClaims().isEmpty()) {
       b.claimMapping(claims(at + "claims", r.getClaims()));
     }

@@ -11,8 +11,21 @@ import io.cloudsign.saml.core.VerifiedAssertion;
 import io.cloudsign.saml.testkit.AuthnRequestInfo;
 import io.cloudsign.saml.testkit.FakeEntra;
 import io.cloudsign.saml.testkit.FakeEntraServer;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -186,6 +199,69 @@ class PropertiesValidationTest {
     SignInRequest request = sp.startSignIn("acme", "relay");
     AuthnRequestInfo info = signer.parseRedirect(request.redirectUrl().toString());
     return sp.validate(signer.respondTo(info).build(), request.pending());
+  }
+
+  /** Entra's Token encryption: decryption-key + decryption-certificate decrypt every assertion. */
+  @Test
+  void decryptionKeyDecryptsEntrasEncryptedAssertionsAndIsInTheMetadata() throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+    g.initialize(2048);
+    KeyPair keys = g.generateKeyPair();
+    Instant now = Instant.now();
+    X500Name name = new X500Name("CN=acme-sp");
+    X509Certificate cert =
+        new JcaX509CertificateConverter()
+            .getCertificate(
+                new JcaX509v3CertificateBuilder(
+                        name,
+                        BigInteger.ONE,
+                        Date.from(now.minus(Duration.ofDays(1))),
+                        Date.from(now.plus(Duration.ofDays(365))),
+                        name,
+                        keys.getPublic())
+                    .build(new JcaContentSignerBuilder("SHA256withRSA").build(keys.getPrivate())));
+    Path key = dir.resolve("sp-key.pem");
+    Path certificate = dir.resolve("sp-cert.pem");
+    Files.writeString(key, pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+    Files.writeString(certificate, pem("CERTIFICATE", cert.getEncoded()));
+    FakeEntra entra = FakeEntra.builder().tokenEncryption(cert).build();
+    Path metadata = dir.resolve("entra-encrypting.xml");
+    Files.writeString(metadata, entra.metadataXml());
+
+    runner()
+        .withPropertyValues(
+            R + "metadata=" + metadata,
+            R + "decryption-key=" + key,
+            R + "decryption-certificate=" + certificate)
+        .run(
+            c -> {
+              assertThat(c).hasNotFailed();
+              ServiceProvider sp = c.getBean(ServiceProvider.class);
+              assertThat(signIn(sp, entra).nameId()).isNotBlank();
+              assertThat(sp.metadata("acme")).contains("<md:KeyDescriptor use=\"encryption\">");
+            });
+    // Without the key the same Entra is refused: the assertions really are encrypted.
+    runner()
+        .withPropertyValues(R + "metadata=" + metadata)
+        .run(
+            c -> {
+              SamlValidationException e =
+                  catchThrowableOfType(
+                      SamlValidationException.class,
+                      () -> signIn(c.getBean(ServiceProvider.class), entra));
+              assertThat(e.code()).isEqualTo(ErrorCode.ENCRYPTED_ASSERTION_NOT_SUPPORTED);
+            });
+    assertThat(failure(R + "decryption-key=" + key).property()).isEqualTo(R + "decryption-key");
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   @Test
