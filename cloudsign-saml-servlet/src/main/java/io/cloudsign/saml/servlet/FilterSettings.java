@@ -51,7 +51,12 @@ final class FilterSettings {
     this.responder = new FailureResponder(b.failureHandler, b.signInPath);
     this.redirectToSignIn = b.redirectToSignIn;
     this.stateCookie =
-        new StateCookie(key, b.stateCookieName, serviceProvider.pendingRequestLifetime(), b.clock);
+        new StateCookie(
+            key,
+            b.previousStateKeys,
+            b.stateCookieName,
+            serviceProvider.pendingRequestLifetime(),
+            b.clock);
     this.clock = b.clock;
     this.requireReplyUrlHost = b.requireReplyUrlHost;
     this.maxFormBytes = 3L * serviceProvider.maxResponseChars() + 8192;

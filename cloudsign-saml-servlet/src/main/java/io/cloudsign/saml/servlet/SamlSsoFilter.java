@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Signs browsers in with Microsoft Entra ID (SP-initiated SAML 2.0) in front of a Jakarta Servlet 6
@@ -95,6 +97,7 @@ public final class SamlSsoFilter implements Filter {
   public static final String RETURN_TO_PARAM = "return_to";
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Logger log = LoggerFactory.getLogger(SamlSsoFilter.class);
 
   private volatile Router router;
 
@@ -179,6 +182,7 @@ public final class SamlSsoFilter implements Filter {
     Clock clock;
     boolean requireReplyUrlHost;
     private byte[] stateKey;
+    List<byte[]> previousStateKeys = List.of();
 
     private Builder(ServiceProvider serviceProvider, UserLinker userLinker) {
       this.serviceProvider = Objects.requireNonNull(serviceProvider, "serviceProvider");
@@ -248,15 +252,34 @@ public final class SamlSsoFilter implements Filter {
 
     /**
      * The HMAC-SHA256 key of the state cookie, at least 32 bytes; every node serving the Reply URL
-     * needs the same key. Default: random per start (a restart makes sign-ins in flight fail with
-     * {@code invalid_request_state}). Deployments that share a key still cannot use each other's
-     * cookies: the MAC binds the registration and its Reply URL.
+     * needs the same key. Default: random per start, with a WARN at build (a restart makes sign-ins
+     * in flight fail with {@code invalid_request_state}). To rotate it, see {@link
+     * #previousStateKeys}. Deployments that share a key still cannot use each other's cookies: the
+     * MAC binds the registration and its Reply URL.
      */
     public Builder stateKey(byte[] key) {
       if (key == null || key.length < 32) {
         throw new IllegalArgumentException("stateKey must have at least 32 bytes");
       }
       this.stateKey = key.clone();
+      return this;
+    }
+
+    /**
+     * Keys of earlier rotations, still accepted for state cookies made before the rotation (never
+     * used for new ones). To rotate on every node without breaking sign-ins in flight: deploy the
+     * new key as {@link #stateKey} with the old one here; after the pending-request lifetime
+     * (default 15 minutes) has passed on every node, drop the old one. Each at least 32 bytes.
+     */
+    public Builder previousStateKeys(byte[]... keys) {
+      List<byte[]> list = new ArrayList<>();
+      for (byte[] k : Objects.requireNonNull(keys, "keys")) {
+        if (k == null || k.length < 32) {
+          throw new IllegalArgumentException("previousStateKeys must each have at least 32 bytes");
+        }
+        list.add(k.clone());
+      }
+      this.previousStateKeys = List.copyOf(list);
       return this;
     }
 
@@ -331,8 +354,17 @@ public final class SamlSsoFilter implements Filter {
       }
       byte[] key = stateKey;
       if (key == null) {
+        if (!previousStateKeys.isEmpty()) {
+          throw new IllegalArgumentException(
+              "previousStateKeys needs a stateKey (the current key that signs new state cookies)");
+        }
         key = new byte[32];
         RANDOM.nextBytes(key);
+        log.warn(
+            "no stateKey configured: the state cookie key is random for this start, so a restart"
+                + " or a second node serving the Reply URL makes sign-ins in flight fail with"
+                + " invalid_request_state; set SamlSsoFilter.Builder#stateKey (the same on every"
+                + " node) unless this is one node in development");
       }
       return new SamlSsoFilter(new Router(new FilterSettings(this, key)));
     }

@@ -46,8 +46,8 @@ final class StateCookie {
   private final long maxAgeSeconds;
   private final Clock clock;
 
-  StateCookie(byte[] key, String name, Duration lifetime, Clock clock) {
-    this.codec = new StateCookieCodec(key);
+  StateCookie(byte[] key, List<byte[]> previous, String name, Duration lifetime, Clock clock) {
+    this.codec = new StateCookieCodec(key, previous);
     this.name = name;
     this.maxAgeSeconds = Math.max(1, lifetime.toSeconds());
     this.clock = clock;

@@ -121,6 +121,119 @@ class RequestStateTest {
     }
   }
 
+  // ------------------------------------------------------------------------------ rotation
+
+  static final byte[] NEW_KEY = "fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.UTF_8);
+
+  /**
+   * A node of a cluster whose Reply URL is the same on every node (the load balancer's), with state
+   * key {@code key} and {@code previous} keys of earlier rotations.
+   */
+  static TestApp node(byte[] key, byte[]... previous) throws Exception {
+    return TestApp.start(
+        base ->
+            SamlSsoFilter.builder(
+                    ServiceProvider.builder()
+                        .registration(
+                            Registration.builder("contoso")
+                                .entityId(ENTITY_ID)
+                                .replyUrl("http://localhost:8443" + ACS)
+                                .identityProvider(idp(contoso))
+                                .build())
+                        .build(),
+                    RequestStateTest::anyone)
+                .stateKey(key)
+                .previousStateKeys(previous)
+                .build());
+  }
+
+  @Test
+  void stateKeyRotatedWhileASignInIsInFlightThenThePreviousKeyStillCompletesIt() throws Exception {
+    try (TestApp before = node(SHARED_KEY);
+        TestApp rotated = node(NEW_KEY, SHARED_KEY);
+        TestApp oldKeyDropped = node(NEW_KEY)) {
+      TestBrowser browser = new TestBrowser();
+      AuthnRequestInfo info = startAt(browser, contoso, before.uri("/inbox"));
+      HttpCookie minted = browser.cookie(STATE).orElseThrow();
+
+      TestBrowser onRotated = new TestBrowser();
+      onRotated.addCookie(rotated.uri(ACS), planted(minted));
+      HttpResponse<String> completed =
+          post(
+              onRotated,
+              rotated.uri(ACS),
+              contoso.respondTo(info).build(),
+              info.relayState().get());
+      assertThat(completed.statusCode()).as(completed.body()).isEqualTo(303);
+
+      TestBrowser late = new TestBrowser();
+      AuthnRequestInfo second = startAt(late, contoso, before.uri("/inbox"));
+      TestBrowser onDropped = new TestBrowser();
+      onDropped.addCookie(oldKeyDropped.uri(ACS), planted(late.cookie(STATE).orElseThrow()));
+      assertFailure(
+          post(
+              onDropped,
+              oldKeyDropped.uri(ACS),
+              contoso.respondTo(second).build(),
+              second.relayState().get()),
+          400,
+          "invalid_request_state");
+    }
+  }
+
+  @Test
+  void previousStateKeysWithoutACurrentKeyOrTooShortAreRefused() {
+    ServiceProvider sp =
+        ServiceProvider.builder()
+            .registration(
+                Registration.builder("contoso")
+                    .entityId(ENTITY_ID)
+                    .replyUrl("http://localhost:8443" + ACS)
+                    .identityProvider(idp(contoso))
+                    .build())
+            .build();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                SamlSsoFilter.builder(sp, RequestStateTest::anyone)
+                    .previousStateKeys(SHARED_KEY)
+                    .build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("previousStateKeys needs a stateKey");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                SamlSsoFilter.builder(sp, RequestStateTest::anyone).previousStateKeys(new byte[16]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least 32 bytes");
+  }
+
+  @Test
+  void noStateKeyThenALoudWarningSaysWhatBreaks() {
+    ServiceProvider sp =
+        ServiceProvider.builder()
+            .registration(
+                Registration.builder("contoso")
+                    .entityId(ENTITY_ID)
+                    .replyUrl("http://localhost:8443" + ACS)
+                    .identityProvider(idp(contoso))
+                    .build())
+            .build();
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8));
+    try {
+      SamlSsoFilter.builder(sp, RequestStateTest::anyone).stateKey(SHARED_KEY).build();
+      assertThat(bytes.toString(StandardCharsets.UTF_8)).doesNotContain("no stateKey");
+      SamlSsoFilter.builder(sp, RequestStateTest::anyone).build();
+    } finally {
+      System.setErr(original);
+    }
+    assertThat(bytes.toString(StandardCharsets.UTF_8))
+        .contains("WARN")
+        .contains("no stateKey configured")
+        .contains("second node")
+        .contains("invalid_request_state");
+  }
+
   // ------------------------------------------------------------------------------ binding
 
   static final byte[] SHARED_KEY =

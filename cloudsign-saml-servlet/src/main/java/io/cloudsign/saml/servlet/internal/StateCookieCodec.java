@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -23,7 +25,8 @@ import javax.crypto.spec.SecretKeySpec;
  * where the cookie arrives, so a value minted for another registration or Reply URL (another
  * deployment sharing the key, a registration since moved) does not verify. It is compared in
  * constant time; the only field read before it is the registration id, to choose which Reply URL
- * the MAC must bind. Thread-safe.
+ * the MAC must bind. After a key rotation the previous keys still verify (never sign), so sign-ins
+ * in flight survive it. Thread-safe.
  */
 public final class StateCookieCodec {
   private static final String VERSION = "1";
@@ -31,15 +34,35 @@ public final class StateCookieCodec {
   private static final int MAX_VALUE_LENGTH = 8192;
 
   private final SecretKeySpec key;
+  private final List<SecretKeySpec> verifying;
 
   /**
    * @param key at least 32 bytes of secret key material
    */
   public StateCookieCodec(byte[] key) {
+    this(key, List.of());
+  }
+
+  /**
+   * @param key at least 32 bytes of secret key material; signs new values and verifies
+   * @param previous keys of earlier rotations (each at least 32 bytes): verify values made before
+   *     the rotation, never sign
+   */
+  public StateCookieCodec(byte[] key, List<byte[]> previous) {
+    this.key = spec(key);
+    List<SecretKeySpec> all = new ArrayList<>();
+    all.add(this.key);
+    for (byte[] k : previous) {
+      all.add(spec(k));
+    }
+    this.verifying = List.copyOf(all);
+  }
+
+  private static SecretKeySpec spec(byte[] key) {
     if (key == null || key.length < 32) {
       throw new IllegalArgumentException("the state cookie key must have at least 32 bytes");
     }
-    this.key = new SecretKeySpec(key.clone(), "HmacSHA256");
+    return new SecretKeySpec(key.clone(), "HmacSHA256");
   }
 
   /** The AuthnRequest in flight, as remembered for the browser. */
@@ -86,7 +109,7 @@ public final class StateCookieCodec {
             entry.relayKey(),
             entry.returnPath());
     byte[] bytes = (VERSION + "\n" + payload).getBytes(StandardCharsets.UTF_8);
-    byte[] tag = mac(cookieName, entry.registrationId(), replyUrl, bytes);
+    byte[] tag = mac(key, cookieName, entry.registrationId(), replyUrl, bytes);
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
     return b64.encodeToString(bytes) + "." + b64.encodeToString(tag);
   }
@@ -118,12 +141,16 @@ public final class StateCookieCodec {
     String text = new String(payload, StandardCharsets.UTF_8);
     Optional<String> registrationId = registrationId(text);
     Optional<String> replyUrl = registrationId.flatMap(replyUrlOf);
-    if (replyUrl.isEmpty()
-        || !MessageDigest.isEqual(
-            tag, mac(cookieName, registrationId.get(), replyUrl.get(), payload))) {
+    if (replyUrl.isEmpty()) {
       return Optional.empty();
     }
-    return parse(text);
+    for (SecretKeySpec k : verifying) {
+      if (MessageDigest.isEqual(
+          tag, mac(k, cookieName, registrationId.get(), replyUrl.get(), payload))) {
+        return parse(text);
+      }
+    }
+    return Optional.empty();
   }
 
   /** The first field of the entry line: only a lookup key until the MAC has verified. */
@@ -159,7 +186,12 @@ public final class StateCookieCodec {
     }
   }
 
-  private byte[] mac(String cookieName, String registrationId, String replyUrl, byte[] payload) {
+  private static byte[] mac(
+      SecretKeySpec key,
+      String cookieName,
+      String registrationId,
+      String replyUrl,
+      byte[] payload) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(key);

@@ -139,6 +139,19 @@ class StateCookieCodecTest {
   }
 
   @Test
+  void decodeWhenMadeWithAPreviousKeyThenAcceptedUntilThatKeyIsDropped() {
+    String old = new StateCookieCodec(filled(2)).encode("state", REPLY_URL, ENTRY);
+    StateCookieCodec rotated = new StateCookieCodec(KEY, java.util.List.of(filled(2)));
+
+    assertThat(rotated.decode("state", old, SERVED)).hasValue(ENTRY);
+    assertThat(codec.decode("state", old, SERVED)).isEmpty();
+    // New values are signed with the current key only.
+    String fresh = rotated.encode("state", REPLY_URL, ENTRY);
+    assertThat(codec.decode("state", fresh, SERVED)).hasValue(ENTRY);
+    assertThat(new StateCookieCodec(filled(2)).decode("state", fresh, SERVED)).isEmpty();
+  }
+
+  @Test
   void decodeWhenGarbageThenEmpty() {
     for (String g : new String[] {"", ".", "a.b.c", "!!!.???", "x".repeat(10_000), "MQ.AAAA"}) {
       assertThat(codec.decode("state", g, SERVED)).as(g).isEmpty();
