@@ -165,7 +165,7 @@ public final class ExampleApp implements AutoCloseable {
                       .requestSigningKey(k.privateKey(), k.certificate())
                       .decryptionKey(k.privateKey(), k.certificate()));
       ServiceProvider sp = ServiceProvider.builder().registration(registration.build()).build();
-      server.setHandler(context(o, sp, filter(sp, users(o))));
+      server.setHandler(context(o, sp, filter(sp, users(o), o.stateKeys())));
       server.start();
       ExampleApp app =
           new ExampleApp(
@@ -236,13 +236,18 @@ public final class ExampleApp implements AutoCloseable {
         : UserTable.seeded(REGISTRATION_ID);
   }
 
-  private static SamlSsoFilter filter(ServiceProvider sp, UserTable users) {
-    return SamlSsoFilter.builder(sp, users)
-        .protectedPaths("/*")
-        .publicPaths("/", "/favicon.ico")
-        // The contract: GET /me without a session redirects to the IdP, whatever it accepts.
-        .redirectToSignIn(r -> isMe(r) || SamlSsoFilter.isBrowserNavigation(r))
-        .build();
+  private static SamlSsoFilter filter(ServiceProvider sp, UserTable users, List<byte[]> keys) {
+    SamlSsoFilter.Builder b =
+        SamlSsoFilter.builder(sp, users)
+            .protectedPaths("/*")
+            .publicPaths("/", "/favicon.ico")
+            // The contract: GET /me without a session redirects to the IdP, whatever it accepts.
+            .redirectToSignIn(r -> isMe(r) || SamlSsoFilter.isBrowserNavigation(r));
+    if (!keys.isEmpty()) {
+      b.stateKey(keys.get(0))
+          .previousStateKeys(keys.subList(1, keys.size()).toArray(byte[][]::new));
+    }
+    return b.build();
   }
 
   private static ServletContextHandler context(

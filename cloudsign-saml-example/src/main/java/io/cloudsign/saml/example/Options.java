@@ -3,6 +3,9 @@ package io.cloudsign.saml.example;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -17,6 +20,7 @@ record Options(
     Optional<Path> usersFile,
     String sessionSameSite,
     Optional<SpKey> spKey,
+    List<byte[]> stateKeys,
     boolean help) {
 
   static final String HELP =
@@ -52,6 +56,11 @@ record Options(
           "                           assertions (Entra's Token encryption); both are then in",
           "                           /saml2/metadata (use=signing, use=encryption). Both or",
           "                           neither.",
+          "  --state-key BASE64[,BASE64...]",
+          "                           the state cookie key, the same on every node (at least",
+          "                           32 bytes, e.g. openssl rand -base64 32); more keys after",
+          "                           a comma are earlier ones still accepted after a rotation",
+          "                           (default: random per start, with a WARN)",
           "  --help                   show this help",
           "");
 
@@ -66,6 +75,7 @@ record Options(
     String sameSite = "Lax";
     String spKeyFile = null;
     String spCertFile = null;
+    List<byte[]> stateKeys = List.of();
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -117,6 +127,7 @@ record Options(
         case "--users" -> users = Path.of(value != null ? value : next(args, ++i, name));
         case "--sp-key" -> spKeyFile = value != null ? value : next(args, ++i, name);
         case "--sp-cert" -> spCertFile = value != null ? value : next(args, ++i, name);
+        case "--state-key" -> stateKeys = stateKeys(value != null ? value : next(args, ++i, name));
         case "--session-same-site" -> {
           String v = (value != null ? value : next(args, ++i, name)).toLowerCase(Locale.ROOT);
           sameSite =
@@ -161,7 +172,28 @@ record Options(
         Optional.ofNullable(users),
         sameSite,
         Optional.ofNullable(spKey),
+        stateKeys,
         help);
+  }
+
+  /** {@code --state-key}: base64 keys of at least 32 bytes, the current one first. */
+  private static List<byte[]> stateKeys(String value) {
+    List<byte[]> keys = new ArrayList<>();
+    for (String part : value.split(",", -1)) {
+      byte[] key;
+      try {
+        key = Base64.getDecoder().decode(part.strip());
+      } catch (IllegalArgumentException e) {
+        key = new byte[0];
+      }
+      if (key.length < 32) {
+        throw new IllegalArgumentException(
+            "--state-key takes base64 keys of at least 32 bytes each (openssl rand -base64 32),"
+                + " the current one first, comma-separated");
+      }
+      keys.add(key);
+    }
+    return List.copyOf(keys);
   }
 
   private static String next(String[] args, int i, String name) {

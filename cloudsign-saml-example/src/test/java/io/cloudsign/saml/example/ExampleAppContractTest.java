@@ -158,6 +158,74 @@ class ExampleAppContractTest extends ExampleAppContract {
     }
   }
 
+  /**
+   * Two nodes with the same --state-key and one Reply URL (the load balancer's): a sign-in started
+   * on one completes on the other; with different keys it is refused (issue 14, item 3).
+   */
+  @Test
+  void stateKeySharedByTwoNodesThenASignInStartedOnOneCompletesOnTheOther() throws Exception {
+    String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    String other = java.util.Base64.getEncoder().encodeToString("x".repeat(32).getBytes());
+    try (FakeEntraServer tenant = FakeEntraServer.start(FakeEntra.builder());
+        ExampleProcess a =
+            start("--port", "0", "--idp-metadata", tenant.metadataUrl(), "--state-key", key)) {
+      URI baseA = a.awaitListening();
+      String shared = baseA.toString().replaceAll("/$", "");
+      try (ExampleProcess b =
+              start(
+                  "--port",
+                  "0",
+                  "--base-url",
+                  shared,
+                  "--idp-metadata",
+                  tenant.metadataUrl(),
+                  "--state-key",
+                  other + "," + key);
+          ExampleProcess c =
+              start(
+                  "--port",
+                  "0",
+                  "--base-url",
+                  shared,
+                  "--idp-metadata",
+                  tenant.metadataUrl(),
+                  "--state-key",
+                  other)) {
+        URI baseB = b.awaitListening();
+        URI baseC = c.awaitListening();
+        assertThat(crossNode(tenant.entra(), baseA, baseB).statusCode()).isEqualTo(200);
+        HttpResponse<String> refused = crossNode(tenant.entra(), baseA, baseC);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("invalid_request_state");
+      }
+    }
+  }
+
+  /**
+   * Starts a sign-in on {@code start}, posts Entra's answer to {@code finish}; its /me or error.
+   */
+  private static HttpResponse<String> crossNode(FakeEntra tenant, URI start, URI finish)
+      throws Exception {
+    TestBrowser b = new TestBrowser();
+    HttpResponse<String> first = b.get(start.resolve("/me"));
+    assertThat(first.statusCode()).isEqualTo(302);
+    AuthnRequestInfo request =
+        tenant.parseRedirect(first.headers().firstValue("Location").orElseThrow());
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("SAMLResponse", tenant.respondTo(request).user(NEW_USER).build());
+    form.put("RelayState", request.relayState().orElseThrow());
+    HttpResponse<String> acs = b.post(finish.resolve("/saml2/idpresponse"), form);
+    return acs.statusCode() == 303 || acs.statusCode() == 302 ? b.get(finish.resolve("/me")) : acs;
+  }
+
+  @Test
+  void stateKeyThatIsNotBase64OfThirtyTwoBytesThenExitsNamingTheOption() throws Exception {
+    try (ExampleProcess p = start("--state-key", "c2hvcnQ=")) {
+      assertThat(p.awaitExit(Duration.ofSeconds(60))).isEqualTo(2);
+      assertThat(p.stderr()).contains("--state-key takes base64 keys of at least 32 bytes");
+    }
+  }
+
   private static final TestUser NEW_USER =
       TestUser.builder().nameId("Someone.New@fabrikam.example").build();
 
