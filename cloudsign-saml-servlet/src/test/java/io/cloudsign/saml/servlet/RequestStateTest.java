@@ -132,19 +132,22 @@ class RequestStateTest {
   static TestApp node(byte[] key, byte[]... previous) throws Exception {
     return TestApp.start(
         base ->
-            SamlSsoFilter.builder(
-                    ServiceProvider.builder()
-                        .registration(
-                            Registration.builder("contoso")
-                                .entityId(ENTITY_ID)
-                                .replyUrl("http://localhost:8443" + ACS)
-                                .identityProvider(idp(contoso))
-                                .build())
-                        .build(),
-                    RequestStateTest::anyone)
+            SamlSsoFilter.builder(clusterServiceProvider(), RequestStateTest::anyone)
                 .stateKey(key)
                 .previousStateKeys(previous)
                 .build());
+  }
+
+  /** The registration every node serves, Reply URL included (the load balancer's). */
+  static ServiceProvider clusterServiceProvider() {
+    return ServiceProvider.builder()
+        .registration(
+            Registration.builder("contoso")
+                .entityId(ENTITY_ID)
+                .replyUrl("http://localhost:8443" + ACS)
+                .identityProvider(idp(contoso))
+                .build())
+        .build();
   }
 
   @Test
@@ -183,15 +186,7 @@ class RequestStateTest {
 
   @Test
   void previousStateKeysWithoutACurrentKeyOrTooShortAreRefused() {
-    ServiceProvider sp =
-        ServiceProvider.builder()
-            .registration(
-                Registration.builder("contoso")
-                    .entityId(ENTITY_ID)
-                    .replyUrl("http://localhost:8443" + ACS)
-                    .identityProvider(idp(contoso))
-                    .build())
-            .build();
+    ServiceProvider sp = clusterServiceProvider();
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->
                 SamlSsoFilter.builder(sp, RequestStateTest::anyone)
@@ -208,15 +203,7 @@ class RequestStateTest {
 
   @Test
   void noStateKeyThenALoudWarningSaysWhatBreaks() {
-    ServiceProvider sp =
-        ServiceProvider.builder()
-            .registration(
-                Registration.builder("contoso")
-                    .entityId(ENTITY_ID)
-                    .replyUrl("http://localhost:8443" + ACS)
-                    .identityProvider(idp(contoso))
-                    .build())
-            .build();
+    ServiceProvider sp = clusterServiceProvider();
     java.io.PrintStream original = System.err;
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
     System.setErr(new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8));
