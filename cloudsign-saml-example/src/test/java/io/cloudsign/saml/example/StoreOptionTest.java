@@ -106,6 +106,41 @@ class StoreOptionTest {
     }
   }
 
+  /** A frozen Redis (SIGSTOP: connections stay open, nothing answers) does not hang a sign-in. */
+  @Test
+  void redisFrozenWhileRunningThenSignInRefusedWithinSecondsAndWorksAgainWhenResumed()
+      throws Exception {
+    try (ExampleProcess p = app(redis.uri())) {
+      URI base = p.awaitListening();
+      assertSignedIn(SignInFlow.start(tenant.entra(), base).finish(base));
+
+      SignInFlow during = SignInFlow.start(tenant.entra(), base);
+      redis.pause();
+      HttpResponse<String> refused;
+      long started = System.nanoTime();
+      try {
+        refused = during.finish(base);
+      } finally {
+        redis.resume();
+      }
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+      assertRefused(refused, "replay_cache_unavailable");
+      assertThat(took).as("the refusal does not hang").isLessThan(Duration.ofSeconds(10));
+      assertSignedIn(SignInFlow.start(tenant.entra(), base).finish(base));
+    }
+  }
+
+  @Test
+  void redactWhenStoreUrlHoldsAPasswordThenItIsReplaced() {
+    assertThat(Store.redact("jdbc:postgresql://db:5432/app?user=app&password=s3cret&ssl=true"))
+        .isEqualTo("jdbc:postgresql://db:5432/app?user=app&password=***&ssl=true");
+    assertThat(Store.redact("redis://default:s3cret@cache:6379/0"))
+        .isEqualTo("redis://***@cache:6379/0");
+    assertThat(Store.redact("rediss://:s3cret@cache:6380")).isEqualTo("rediss://***@cache:6380");
+    assertThat(Store.redact("redis://cache:6379")).isEqualTo("redis://cache:6379");
+  }
+
   private static String describe(String store) {
     return store.equals("postgres") ? "PostgreSQL " + postgres.jdbcUrl() : "Redis " + redis.uri();
   }
