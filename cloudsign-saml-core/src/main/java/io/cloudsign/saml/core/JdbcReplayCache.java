@@ -47,9 +47,12 @@ import org.slf4j.LoggerFactory;
  * class {@code 23000} with the vendor's duplicate-key code: MySQL/MariaDB 1062, Oracle 1, SQL
  * Server 2601/2627); every other failure, also another constraint violation, means the store
  * failed: {@link #remember} throws {@link IllegalStateException} and the sign-in fails with {@code
- * replay_cache_unavailable} (fail closed, never "accepted"). Each statement has a query timeout
- * ({@link #DEFAULT_QUERY_TIMEOUT} unless given); give the data source a short connection timeout
- * too (HikariCP {@code connectionTimeout} of about 2 s): the sign-in waits for both.
+ * replay_cache_unavailable} (fail closed, never "accepted"). A call whose connection broke
+ * (SQLState class 08, or PostgreSQL's 57P01-57P03: a pooled connection after a database restart) is
+ * tried once more on another connection: a retry can turn a first use whose answer was lost into a
+ * refusal, never a replay into an acceptance. Each statement has a query timeout ({@link
+ * #DEFAULT_QUERY_TIMEOUT} unless given); give the data source a short connection timeout too
+ * (HikariCP {@code connectionTimeout} of about 2 s): the sign-in waits for both.
  */
 public final class JdbcReplayCache implements ReplayCache {
   /** The default table name. */
@@ -148,26 +151,51 @@ public final class JdbcReplayCache implements ReplayCache {
     Objects.requireNonNull(keepUntil, "keepUntil");
     String hashed = sha256(partition + "\n" + id);
     long now = clock.millis();
-    try (Connection c = dataSource.getConnection()) {
-      boolean autoCommit = c.getAutoCommit();
-      if (!autoCommit) {
-        c.setAutoCommit(true);
-      }
-      try {
-        return remember(c, hashed, keepUntil.toEpochMilli(), now);
-      } finally {
+    SQLException failure = null;
+    for (int attempt = 0; attempt < 2; attempt++) {
+      boolean connected = false;
+      try (Connection c = dataSource.getConnection()) {
+        connected = true;
+        boolean autoCommit = c.getAutoCommit();
         if (!autoCommit) {
-          c.setAutoCommit(false);
+          c.setAutoCommit(true);
+        }
+        try {
+          return remember(c, hashed, keepUntil.toEpochMilli(), now);
+        } finally {
+          if (!autoCommit) {
+            c.setAutoCommit(false);
+          }
+        }
+      } catch (SQLException e) {
+        failure = e;
+        // A pooled connection that broke (database restarted) is tried once more on a fresh one;
+        // a pool that cannot connect is not asked twice.
+        if (!connected || !isBrokenConnection(e)) {
+          break;
         }
       }
-    } catch (SQLException e) {
-      throw new IllegalStateException(
-          "the replay cache database is unavailable; refusing the sign-in (SQLState "
-              + e.getSQLState()
-              + "): "
-              + e.getMessage(),
-          e);
     }
+    throw new IllegalStateException(
+        "the replay cache database is unavailable; refusing the sign-in (SQLState "
+            + failure.getSQLState()
+            + "): "
+            + failure.getMessage(),
+        failure);
+  }
+
+  /**
+   * The connection, not the statement, failed: SQLState class 08 (connection exception), or
+   * PostgreSQL's 57P01-57P03 (server shut down or restarting), what a pooled connection answers
+   * after a database restart when the pool handed it out without validating it again.
+   */
+  static boolean isBrokenConnection(SQLException e) {
+    String state = e.getSQLState();
+    return state != null
+        && (state.startsWith("08")
+            || state.equals("57P01")
+            || state.equals("57P02")
+            || state.equals("57P03"));
   }
 
   private Outcome remember(Connection c, String hashed, long expiresAt, long now)

@@ -195,6 +195,67 @@ class JdbcReplayCacheTest {
         .isEqualTo(Outcome.FIRST_USE);
   }
 
+  /**
+   * A pooled connection broken by a database restart (PostgreSQL answers 57P01) is replaced once:
+   * the sign-in is not refused for it; a pool that cannot connect at all is asked only once.
+   */
+  @Test
+  void rememberWhenPooledConnectionBrokeThenTriesOnceMoreOnAFreshConnection() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger borrowed =
+        new java.util.concurrent.atomic.AtomicInteger();
+    JdbcDataSource plain = db;
+    javax.sql.DataSource afterRestart =
+        new DelegatingDataSource(plain) {
+          @Override
+          public Connection getConnection() throws java.sql.SQLException {
+            return borrowed.getAndIncrement() == 0 ? brokenConnection() : plain.getConnection();
+          }
+        };
+    JdbcReplayCache cache = new JdbcReplayCache(afterRestart, JdbcReplayCache.DEFAULT_TABLE, clock);
+
+    assertThat(cache.remember("r", "k", clock.instant().plusSeconds(60)))
+        .isEqualTo(Outcome.FIRST_USE);
+    assertThat(borrowed).hasValue(2);
+    assertThat(node().remember("r", "k", clock.instant().plusSeconds(60)))
+        .isEqualTo(Outcome.ALREADY_USED);
+
+    borrowed.set(0);
+    javax.sql.DataSource down =
+        new DelegatingDataSource(plain) {
+          @Override
+          public Connection getConnection() throws java.sql.SQLException {
+            borrowed.incrementAndGet();
+            throw new java.sql.SQLTransientConnectionException("connection refused", "08001");
+          }
+        };
+    assertThatThrownBy(
+            () ->
+                new JdbcReplayCache(down, JdbcReplayCache.DEFAULT_TABLE, clock)
+                    .remember("r", "other", clock.instant().plusSeconds(60)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("SQLState 08001");
+    assertThat(borrowed).hasValue(1);
+    assertThat(JdbcReplayCache.isBrokenConnection(new java.sql.SQLException("x", "57014")))
+        .as("a statement timeout is not retried")
+        .isFalse();
+  }
+
+  /** A connection whose every statement fails as after a PostgreSQL restart (SQLState 57P01). */
+  private static Connection brokenConnection() {
+    return (Connection)
+        java.lang.reflect.Proxy.newProxyInstance(
+            Connection.class.getClassLoader(),
+            new Class<?>[] {Connection.class},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "getAutoCommit" -> true;
+                  case "close" -> null;
+                  default ->
+                      throw new java.sql.SQLException(
+                          "FATAL: terminating connection due to administrator command", "57P01");
+                });
+  }
+
   /** Hands out the wrapped data source's connections; subclasses change one thing. */
   abstract static class DelegatingDataSource implements javax.sql.DataSource {
     final javax.sql.DataSource target;

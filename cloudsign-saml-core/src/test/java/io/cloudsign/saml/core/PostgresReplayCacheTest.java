@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.cloudsign.saml.core.ReplayCache.Outcome;
+import io.cloudsign.saml.examplecontract.PostgresServer;
 import io.cloudsign.saml.testkit.FakeEntra;
 import io.cloudsign.saml.testkit.TestClock;
 import java.sql.Connection;

@@ -59,6 +59,7 @@ public final class ExampleApp implements AutoCloseable {
   private final String baseUrl;
   private final String listeningUrl;
   private final IdentityProvider idp;
+  private Store store;
 
   private ExampleApp(
       Server server,
@@ -103,6 +104,9 @@ public final class ExampleApp implements AutoCloseable {
     err.println("Reply URL:              " + app.baseUrl + "/saml2/idpresponse");
     err.println("Sign on URL:            " + app.baseUrl + "/login");
     err.println("IdP:                    " + app.idp.entityId());
+    err.println(
+        "Replay cache:           "
+            + (app.store == null ? "in this process only" : app.store.description()));
     System.out.println(LISTENING + app.listeningUrl);
     System.out.flush();
     try {
@@ -130,7 +134,12 @@ public final class ExampleApp implements AutoCloseable {
     String spEntityId = o.spEntityId().orElse(baseUrl + "/saml2/metadata");
     FakeEntraServer fake = null;
     FederationMetadataUrl metadata = null;
+    Store store = null;
     try {
+      // --store: a store this node cannot reach at start stops it here (exit 1), see Store.
+      if (o.store().isPresent()) {
+        store = Store.open(o.store().get());
+      }
       if (o.idpMetadata().isEmpty()) {
         FakeEntra.Builder entra = FakeEntra.builder().application(spEntityId, replyUrl);
         DEMO_USERS.forEach(entra::user);
@@ -164,7 +173,12 @@ public final class ExampleApp implements AutoCloseable {
                   registration
                       .requestSigningKey(k.privateKey(), k.certificate())
                       .decryptionKey(k.privateKey(), k.certificate()));
-      ServiceProvider sp = ServiceProvider.builder().registration(registration.build()).build();
+      ServiceProvider.Builder spBuilder =
+          ServiceProvider.builder().registration(registration.build());
+      if (store != null) {
+        spBuilder.replayCache(store.replayCache());
+      }
+      ServiceProvider sp = spBuilder.build();
       server.setHandler(context(o, sp, filter(sp, users(o), o.stateKeys())));
       server.start();
       ExampleApp app =
@@ -181,8 +195,12 @@ public final class ExampleApp implements AutoCloseable {
               idp);
       app.spEntityId = spEntityId;
       app.metadataUrl = metadata;
+      app.store = store;
       return app;
     } catch (Exception e) {
+      if (store != null) {
+        store.close();
+      }
       if (metadata != null) {
         metadata.close();
       }
@@ -323,6 +341,9 @@ public final class ExampleApp implements AutoCloseable {
     }
     if (fakeEntra != null) {
       fakeEntra.close();
+    }
+    if (store != null) {
+      store.close();
     }
   }
 }

@@ -21,6 +21,7 @@ record Options(
     String sessionSameSite,
     Optional<SpKey> spKey,
     List<byte[]> stateKeys,
+    Optional<String> store,
     boolean help) {
 
   static final String HELP =
@@ -61,6 +62,14 @@ record Options(
           "                           32 bytes, e.g. openssl rand -base64 32); more keys after",
           "                           a comma are earlier ones still accepted after a rotation",
           "                           (default: random per start, with a WARN)",
+          "  --store URL              the replay cache every node shares (used assertions and",
+          "                           answered requests; default: in this process only):",
+          "                           jdbc:postgresql://HOST:PORT/DB?user=...&password=...",
+          "                           (table saml_replay_cache, created when missing) or",
+          "                           redis://HOST:PORT (rediss:// for TLS). A store that",
+          "                           cannot be reached at start stops the app (exit 1); an",
+          "                           outage later refuses sign-ins (replay_cache_unavailable)",
+          "                           within seconds until the store is back",
           "  --help                   show this help",
           "");
 
@@ -76,6 +85,7 @@ record Options(
     String spKeyFile = null;
     String spCertFile = null;
     List<byte[]> stateKeys = List.of();
+    String store = null;
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -128,6 +138,10 @@ record Options(
         case "--sp-key" -> spKeyFile = value != null ? value : next(args, ++i, name);
         case "--sp-cert" -> spCertFile = value != null ? value : next(args, ++i, name);
         case "--state-key" -> stateKeys = stateKeys(value != null ? value : next(args, ++i, name));
+        case "--store" -> {
+          store = value != null ? value : next(args, ++i, name);
+          Store.checkSyntax(store);
+        }
         case "--session-same-site" -> {
           String v = (value != null ? value : next(args, ++i, name)).toLowerCase(Locale.ROOT);
           sameSite =
@@ -173,6 +187,7 @@ record Options(
         sameSite,
         Optional.ofNullable(spKey),
         stateKeys,
+        Optional.ofNullable(store),
         help);
   }
 

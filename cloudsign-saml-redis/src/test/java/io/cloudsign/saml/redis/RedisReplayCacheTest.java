@@ -12,6 +12,7 @@ import io.cloudsign.saml.core.ReplayCache.Outcome;
 import io.cloudsign.saml.core.SamlValidationException;
 import io.cloudsign.saml.core.ServiceProvider;
 import io.cloudsign.saml.core.SignInRequest;
+import io.cloudsign.saml.examplecontract.RedisServer;
 import io.cloudsign.saml.testkit.FakeEntra;
 import io.cloudsign.saml.testkit.TestClock;
 import io.lettuce.core.RedisClient;

@@ -1,4 +1,4 @@
-package io.cloudsign.saml.core;
+package io.cloudsign.saml.examplecontract;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * they are missing the test fails (CI installs them), it is not skipped. As root, PostgreSQL runs
  * as the user {@code postgres} (it refuses to run as root), which is given the directory.
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
   private final Path bin;
   private final Path dir;
   private final Path data;
@@ -35,7 +35,7 @@ final class PostgresServer implements AutoCloseable {
   }
 
   /** Creates a cluster and starts it. */
-  static PostgresServer start() throws IOException, InterruptedException {
+  public static PostgresServer start() throws IOException, InterruptedException {
     Path bin = findBin();
     boolean root = "root".equals(System.getProperty("user.name"));
     Path dir = Files.createTempDirectory("cloudsign-pg");
@@ -59,16 +59,18 @@ final class PostgresServer implements AutoCloseable {
     return server;
   }
 
-  String jdbcUrl() {
+  /** A JDBC URL of the database {@code postgres} as the user {@code test}. */
+  public String jdbcUrl() {
     return "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=test";
   }
 
-  int port() {
+  /** The loopback port the server listens on (the same after a restart). */
+  public int port() {
     return port;
   }
 
   /** Starts the server (again) on the same port and data directory; waits until it accepts. */
-  void restart() throws IOException, InterruptedException {
+  public void restart() throws IOException, InterruptedException {
     exec(
         "pg_ctl",
         "-D",
@@ -84,12 +86,12 @@ final class PostgresServer implements AutoCloseable {
   }
 
   /** A clean shutdown (sessions ended, data flushed). */
-  void stop() throws IOException, InterruptedException {
+  public void stop() throws IOException, InterruptedException {
     exec("pg_ctl", "-D", data.toString(), "-w", "-m", "fast", "stop");
   }
 
   /** A crash: the server stops without a checkpoint and recovers from its WAL when started. */
-  void crash() throws IOException, InterruptedException {
+  public void crash() throws IOException, InterruptedException {
     exec("pg_ctl", "-D", data.toString(), "-w", "-m", "immediate", "stop");
   }
 

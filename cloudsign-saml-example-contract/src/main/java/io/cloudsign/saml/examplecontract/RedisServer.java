@@ -1,4 +1,4 @@
-package io.cloudsign.saml.redis;
+package io.cloudsign.saml.examplecontract;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * crash). The binary comes from {@code -Dredis.server} or the PATH (Debian package {@code
  * redis-server}); when it is missing the test fails (CI installs it), it is not skipped.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
   private final Path binary;
   private final Path dir;
   private final int port;
@@ -33,7 +33,8 @@ final class RedisServer implements AutoCloseable {
     this.port = port;
   }
 
-  static RedisServer start() throws IOException, InterruptedException {
+  /** Starts a server and waits until it answers PING. */
+  public static RedisServer start() throws IOException, InterruptedException {
     RedisServer server =
         new RedisServer(findBinary(), Files.createTempDirectory("cloudsign-redis"), freePort());
     Runtime.getRuntime().addShutdownHook(new Thread(server::kill));
@@ -41,12 +42,13 @@ final class RedisServer implements AutoCloseable {
     return server;
   }
 
-  String uri() {
+  /** {@code redis://127.0.0.1:PORT} (the same port after a restart). */
+  public String uri() {
     return "redis://127.0.0.1:" + port;
   }
 
   /** Starts the server (again) on the same port and directory; waits until it answers PING. */
-  void restart() throws IOException, InterruptedException {
+  public void restart() throws IOException, InterruptedException {
     process =
         new ProcessBuilder(
                 List.of(
@@ -81,7 +83,7 @@ final class RedisServer implements AutoCloseable {
   }
 
   /** A clean shutdown (SIGTERM: Redis flushes its append-only file and exits). */
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(20, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor();
@@ -89,17 +91,17 @@ final class RedisServer implements AutoCloseable {
   }
 
   /** A crash (SIGKILL). */
-  void crash() throws InterruptedException {
+  public void crash() throws InterruptedException {
     process.destroyForcibly().waitFor();
   }
 
   /** Freezes the process (SIGSTOP): connections stay open and nothing answers. */
-  void pause() throws IOException, InterruptedException {
+  public void pause() throws IOException, InterruptedException {
     signal("STOP");
   }
 
   /** Lets a paused process run again (SIGCONT). */
-  void resume() throws IOException, InterruptedException {
+  public void resume() throws IOException, InterruptedException {
     signal("CONT");
   }
 
