@@ -1,6 +1,6 @@
 package io.cloudsign.saml.core;
 
-import java.net.URI;
+import io.cloudsign.saml.core.internal.Urls;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * A {@link RegistrationRepository} in this JVM's memory: for one node and for tests. {@link #put}
- * replaces a row and gives it the next version. Thread-safe.
+ * adds or replaces a row and gives it the next version. Thread-safe.
  */
 public final class InMemoryRegistrationRepository implements RegistrationRepository {
   private final ConcurrentSkipListMap<String, RegistrationRecord> rows =
@@ -19,16 +19,7 @@ public final class InMemoryRegistrationRepository implements RegistrationReposit
   public RegistrationRecord put(RegistrationRecord record) {
     Objects.requireNonNull(record, "record");
     return rows.compute(
-        record.id(),
-        (id, old) ->
-            new RegistrationRecord(
-                id,
-                record.entityId(),
-                record.replyUrl(),
-                record.signOnUrl(),
-                record.metadataXml(),
-                record.metadataUrl(),
-                old == null ? 1 : old.version() + 1));
+        record.id(), (id, old) -> record.withVersion(old == null ? 1 : old.version() + 1));
   }
 
   /** Removes the row; returns whether there was one. */
@@ -42,31 +33,28 @@ public final class InMemoryRegistrationRepository implements RegistrationReposit
   }
 
   @Override
-  public List<RegistrationRecord> findByReplyUrlPath(String path) {
-    return rows.values().stream().filter(r -> path.equals(part(r, true))).toList();
+  public List<RegistrationRecord> findByReplyUrlPath(String path, int limit) {
+    RegistrationRepository.requireLimit(limit);
+    return rows.values().stream()
+        .filter(r -> path.equals(Urls.pathOf(r.replyUrl())))
+        .limit(limit)
+        .toList();
   }
 
   @Override
-  public List<RegistrationRecord> findByReplyUrlHost(String host) {
+  public List<RegistrationRecord> findByReplyUrlHost(String host, int limit) {
+    RegistrationRepository.requireLimit(limit);
     String h = host.toLowerCase(Locale.ROOT);
-    return rows.values().stream().filter(r -> h.equals(part(r, false))).toList();
+    return rows.values().stream()
+        .filter(r -> h.equals(Urls.hostOf(r.replyUrl())))
+        .limit(limit)
+        .toList();
   }
 
   @Override
   public List<RegistrationRecord> list(String afterId, int limit) {
-    if (limit < 1 || limit > 1000) {
-      throw new IllegalArgumentException("limit must be between 1 and 1000: " + limit);
-    }
+    RegistrationRepository.requireLimit(limit);
     var tail = afterId == null ? rows : rows.tailMap(afterId, false);
     return tail.values().stream().limit(limit).toList();
-  }
-
-  private static String part(RegistrationRecord r, boolean path) {
-    try {
-      URI u = URI.create(r.replyUrl());
-      return path ? u.getPath() : String.valueOf(u.getHost()).toLowerCase(Locale.ROOT);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
   }
 }
