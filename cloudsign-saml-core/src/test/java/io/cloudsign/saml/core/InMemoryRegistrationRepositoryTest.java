@@ -19,8 +19,10 @@ class InMemoryRegistrationRepositoryTest {
     repo.put(row("b", "https://b.example/saml2/idpresponse"));
 
     assertThat(repo.findById("a").orElseThrow().replyUrl()).endsWith("/saml2/other");
-    assertThat(repo.findByReplyUrlPath("/saml2/idpresponse")).extracting("id").containsExactly("b");
-    assertThat(repo.findByReplyUrlHost("a.EXAMPLE")).extracting("id").containsExactly("a");
+    assertThat(repo.findByReplyUrlPath("/saml2/idpresponse", 10))
+        .extracting("id")
+        .containsExactly("b");
+    assertThat(repo.findByReplyUrlHost("a.EXAMPLE", 10)).extracting("id").containsExactly("a");
   }
 
   @Test
