@@ -25,15 +25,8 @@ import javax.sql.DataSource;
  * <p>The schema ships in this jar as {@code
  * META-INF/cloudsign-saml/saml_registrations.postgresql.sql} (for a migration tool), and {@link
  * #createSchema()} runs it (idempotent; nodes starting together take an advisory lock). A tenant is
- * one row; add one with {@link #save} or plain SQL:
- *
- * <pre>{@code
- * INSERT INTO saml_registrations (id, entity_id, reply_url, sign_on_url, metadata_url)
- * VALUES ('contoso', 'urn:amazon:cognito:sp:ap-northeast-1_EXAMPLE',
- *         'https://cloudsign-EXAMPLE.auth.ap-northeast-1.amazoncognito.com/saml2/idpresponse',
- *         'https://www.cloudsign.jp/login',
- *         'https://login.microsoftonline.com/<tenant>/federationmetadata/2007-06/federationmetadata.xml?appid=<app>');
- * }</pre>
+ * one row, added with {@link #save} or plain SQL (the README's "Tenants added at runtime" shows an
+ * {@code INSERT}).
  *
  * <p>{@code reply_url_host} and {@code reply_url_path} are generated columns (indexed) and a
  * trigger gives every updated row a new {@code version}, also for updates typed by hand, so nodes

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * TenantRegistrations tenants =
- *     TenantRegistrations.builder(new JdbcRegistrationRepository(dataSource))
- *         .customize((row, registration) -> registration.requestSigningKey(key, cert))
+ *     TenantRegistrations.builder(repository) // e.g. new JdbcRegistrationRepository(dataSource)
+ *         .customize((row, registration) -> registration.requestSigningKey(spKey, spCertificate))
  *         .build();
  * ServiceProvider sp = ServiceProvider.builder().tenants(tenants).replayCache(shared).build();
  * }</pre>

@@ -171,6 +171,68 @@ class PostgresRegistrationRepositoryTest {
   }
 
   @Test
+  void readmeExampleRunsAndItsInsertAddsATenant() throws Exception {
+    javax.sql.DataSource dataSource = pool();
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    java.security.KeyPair keys = generator.generateKeyPair();
+    java.security.PrivateKey spKey = keys.getPrivate();
+    java.security.cert.X509Certificate spCertificate =
+        TestCertificates.selfSigned(keys, "CN=cloudsign-sp");
+    ReplayCache replayCache = new InMemoryReplayCache();
+    // README: tenants
+    JdbcRegistrationRepository repository = new JdbcRegistrationRepository(dataSource); // HikariCP
+    repository.createSchema(); // or run META-INF/cloudsign-saml/saml_registrations.postgresql.sql
+    TenantRegistrations tenants =
+        TenantRegistrations.builder(repository)
+            .customize((row, registration) -> registration.requestSigningKey(spKey, spCertificate))
+            .build(); // maxCached 1,000 tenants per node, reloadAfter 30 s
+    ServiceProvider sp =
+        ServiceProvider.builder().tenants(tenants).replayCache(replayCache).build();
+    // README: end tenants
+    String readme = java.nio.file.Files.readString(readme());
+    String section = readme.substring(readme.indexOf("### Tenants added at runtime"));
+    assertThat(lines(block(section, "```java\n")))
+        .containsExactlyElementsOf(lines(region("tenants")));
+
+    try (Connection c = dataSource.getConnection();
+        Statement st = c.createStatement()) {
+      st.executeUpdate(block(section, "```sql\n"));
+    }
+    repository.save(row("acme"));
+    assertThat(sp.registration("acme")).isPresent();
+    assertThat(repository.findById("contoso").orElseThrow().metadataUrl())
+        .startsWith("https://login.microsoftonline.com/");
+    assertThat(repository.findByReplyUrlHost("app.example", 10))
+        .extracting(RegistrationRecord::id)
+        .containsExactly("contoso");
+  }
+
+  private static String block(String section, String fence) {
+    int start = section.indexOf(fence) + fence.length();
+    return section.substring(start, section.indexOf("\n```\n", start));
+  }
+
+  private static String region(String name) throws java.io.IOException {
+    String self =
+        java.nio.file.Files.readString(
+            java.nio.file.Path.of(
+                "src/test/java/io/cloudsign/saml/core/PostgresRegistrationRepositoryTest.java"));
+    String start = "// README: " + name + "\n";
+    return self.substring(
+        self.indexOf(start) + start.length(), self.indexOf("// README: end " + name));
+  }
+
+  private static List<String> lines(String code) {
+    return code.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+  }
+
+  private static java.nio.file.Path readme() {
+    java.nio.file.Path p = java.nio.file.Path.of("README.md").toAbsolutePath();
+    return java.nio.file.Files.exists(p) ? p : java.nio.file.Path.of("..", "README.md");
+  }
+
+  @Test
   void listPagesThroughEveryRowOnceInIdOrderAndDeleteRemovesOne() {
     JdbcRegistrationRepository repo = new JdbcRegistrationRepository(pool());
     for (String id : List.of("c", "a", "e", "b", "d")) {
