@@ -304,7 +304,8 @@ public final class TenantRegistrations implements AutoCloseable {
           row.version(),
           LogSafe.text(idp.entityId()));
       return new Held(row, registration, metadata, null, now);
-    } catch (SamlMetadataException | IllegalArgumentException e) {
+    } catch (SamlMetadataException | RuntimeException e) {
+      // Bad metadata, a value Registration refuses, or the customizer failing for this row.
       if (metadata != null) {
         metadata.close();
       }

@@ -21,6 +21,7 @@ record Options(
     String sessionSameSite,
     Optional<SpKey> spKey,
     List<byte[]> stateKeys,
+    Optional<String> tenants,
     boolean help) {
 
   static final String HELP =
@@ -61,6 +62,15 @@ record Options(
           "                           32 bytes, e.g. openssl rand -base64 32); more keys after",
           "                           a comma are earlier ones still accepted after a rotation",
           "                           (default: random per start, with a WARN)",
+          "  --tenants jdbc:postgresql://HOST:PORT/DB?user=U&password=P",
+          "                           customer tenants read from the table saml_registrations",
+          "                           (created at start when missing) instead of --idp-metadata:",
+          "                           one row per tenant, added, changed or removed while the",
+          "                           app runs (on every node within 30 s); sign in at",
+          "                           /login?tenant=ID; every user Entra vouches for is",
+          "                           provisioned in their tenant. A database that cannot be",
+          "                           reached at start stops the app (exit 1); later, sign-ins",
+          "                           fail with registration_unavailable until it is back",
           "  --help                   show this help",
           "");
 
@@ -76,6 +86,7 @@ record Options(
     String spKeyFile = null;
     String spCertFile = null;
     List<byte[]> stateKeys = List.of();
+    String tenants = null;
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -128,6 +139,7 @@ record Options(
         case "--sp-key" -> spKeyFile = value != null ? value : next(args, ++i, name);
         case "--sp-cert" -> spCertFile = value != null ? value : next(args, ++i, name);
         case "--state-key" -> stateKeys = stateKeys(value != null ? value : next(args, ++i, name));
+        case "--tenants" -> tenants = value != null ? value : next(args, ++i, name);
         case "--session-same-site" -> {
           String v = (value != null ? value : next(args, ++i, name)).toLowerCase(Locale.ROOT);
           sameSite =
@@ -161,6 +173,9 @@ record Options(
           (spKeyFile == null ? "--sp-cert needs --sp-key" : "--sp-key needs --sp-cert")
               + " (the key and its certificate go together)");
     }
+    if (tenants != null) {
+      checkTenants(tenants, idpMetadata, spEntityId, users);
+    }
     SpKey spKey = spKeyFile == null ? null : SpKey.read(spKeyFile, spCertFile);
     return new Options(
         port,
@@ -173,7 +188,27 @@ record Options(
         sameSite,
         Optional.ofNullable(spKey),
         stateKeys,
+        Optional.ofNullable(tenants),
         help);
+  }
+
+  /** {@code --tenants}: a PostgreSQL JDBC URL; the tenants' rows replace the one registration. */
+  private static void checkTenants(
+      String tenants, String idpMetadata, String spEntityId, Path users) {
+    if (!tenants.startsWith("jdbc:postgresql://")) {
+      throw new IllegalArgumentException(
+          "--tenants takes a PostgreSQL JDBC URL (jdbc:postgresql://HOST:PORT/DB?user=…)");
+    }
+    String other =
+        idpMetadata != null
+            ? "--idp-metadata"
+            : spEntityId != null ? "--sp-entity-id" : users != null ? "--users" : null;
+    if (other != null) {
+      throw new IllegalArgumentException(
+          "--tenants and "
+              + other
+              + " exclude each other (each tenant's row has its Identifier and Entra metadata)");
+    }
   }
 
   /** {@code --state-key}: base64 keys of at least 32 bytes, the current one first. */
