@@ -113,6 +113,15 @@ public enum ErrorCode {
   UNKNOWN_REGISTRATION(
       "unknown_registration", "The registration this sign-in started with is not configured."),
   /**
+   * The tenant's registration cannot be used now: its repository cannot be reached or its row is
+   * unusable (fail closed; see {@link RegistrationUnavailableException}).
+   */
+  REGISTRATION_UNAVAILABLE(
+      "registration_unavailable",
+      "The tenant's registration cannot be read or built now: the registration repository is"
+          + " down, or the tenant's row (metadata, Identifier, Reply URL) is unusable; sign-ins for"
+          + " it are refused until it is back or fixed."),
+  /**
    * The IdP is an Entra tenant ({@code https://sts.windows.net/<tenant>/}) and the assertion's
    * {@code tenantid} claim names another tenant.
    */

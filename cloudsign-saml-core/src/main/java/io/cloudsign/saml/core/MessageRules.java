@@ -112,8 +112,13 @@ final class MessageRules {
       }
     }
     String registrationId = registrationToCheck(v);
-    v.registration =
-        registrationId == null ? null : v.registrations.apply(registrationId).orElse(null);
+    try {
+      v.registration =
+          registrationId == null ? null : v.registrations.apply(registrationId).orElse(null);
+    } catch (RegistrationUnavailableException e) {
+      v.fail(ErrorCode.REGISTRATION_UNAVAILABLE, e.getMessage());
+      throw v.stop();
+    }
     if (v.registration == null) {
       if (registrationId != null) {
         v.fail(

@@ -21,6 +21,7 @@ import static io.cloudsign.saml.core.ErrorCode.MISSING_SIGNATURE;
 import static io.cloudsign.saml.core.ErrorCode.NAME_ID_FORMAT_MISMATCH;
 import static io.cloudsign.saml.core.ErrorCode.NOT_YET_VALID;
 import static io.cloudsign.saml.core.ErrorCode.PENDING_REQUEST_EXPIRED;
+import static io.cloudsign.saml.core.ErrorCode.REGISTRATION_UNAVAILABLE;
 import static io.cloudsign.saml.core.ErrorCode.REPLAYED_ASSERTION;
 import static io.cloudsign.saml.core.ErrorCode.REPLAY_CACHE_FULL;
 import static io.cloudsign.saml.core.ErrorCode.REPLAY_CACHE_UNAVAILABLE;
@@ -58,7 +59,8 @@ final class ResponseRules {
               UNSOLICITED_RESPONSE,
               UNKNOWN_IN_RESPONSE_TO,
               PENDING_REQUEST_EXPIRED,
-              UNKNOWN_REGISTRATION),
+              UNKNOWN_REGISTRATION,
+              REGISTRATION_UNAVAILABLE),
           of("destination", MessageRules::destination, INVALID_DESTINATION),
           of("response-issuer", MessageRules::responseIssuer, INVALID_ISSUER),
           of("status", MessageRules::status, IDP_ERROR_STATUS),

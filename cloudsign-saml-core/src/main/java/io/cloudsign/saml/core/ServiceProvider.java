@@ -35,6 +35,7 @@ public final class ServiceProvider {
   public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(10);
 
   private final Map<String, Registration> registrations;
+  private final TenantRegistrations tenants;
   private final ValidationPolicy policy;
   private final Duration pendingRequestLifetime;
   private final AuthnRequests authnRequests;
@@ -42,14 +43,15 @@ public final class ServiceProvider {
 
   private ServiceProvider(
       Map<String, Registration> registrations,
+      TenantRegistrations tenants,
       ValidationPolicy policy,
       Duration pendingRequestLifetime) {
     this.registrations = Collections.unmodifiableMap(new LinkedHashMap<>(registrations));
+    this.tenants = tenants;
     this.policy = policy;
     this.pendingRequestLifetime = pendingRequestLifetime;
     this.authnRequests = new AuthnRequests(policy.clock(), pendingRequestLifetime);
-    Map<String, Registration> byId = this.registrations;
-    this.validator = new ResponseValidator(policy, id -> Optional.ofNullable(byId.get(id)));
+    this.validator = new ResponseValidator(policy, this::registration);
   }
 
   public static Builder builder() {
@@ -111,21 +113,37 @@ public final class ServiceProvider {
     return SpMetadata.of(requireRegistration(registrationId));
   }
 
+  /**
+   * The registration with this id: one given to the builder, else a tenant of {@link
+   * Builder#tenants(TenantRegistrations)}.
+   *
+   * @throws RegistrationUnavailableException when the id is a tenant's that cannot be used now (its
+   *     repository cannot be reached, or its row is unusable)
+   */
   public Optional<Registration> registration(String registrationId) {
-    return Optional.ofNullable(registrations.get(registrationId));
+    Registration r = registrations.get(registrationId);
+    if (r != null || tenants == null) {
+      return Optional.ofNullable(r);
+    }
+    return tenants.find(registrationId);
   }
 
-  /** All registrations, in the order they were added. */
+  /**
+   * The registrations given to the builder, in the order they were added. Tenants read from a
+   * repository are not listed (there may be 100,000): see {@link #tenants()}.
+   */
   public Collection<Registration> registrations() {
     return registrations.values();
   }
 
+  /** The tenants read from a repository at runtime, if any. */
+  public Optional<TenantRegistrations> tenants() {
+    return Optional.ofNullable(tenants);
+  }
+
   Registration requireRegistration(String registrationId) {
-    Registration r = registrations.get(registrationId);
-    if (r == null) {
-      throw new IllegalArgumentException("unknown registration: " + registrationId);
-    }
-    return r;
+    return registration(registrationId)
+        .orElseThrow(() -> new IllegalArgumentException("unknown registration: " + registrationId));
   }
 
   /** The clock every time check uses; give the same one to components that issue state. */
@@ -162,6 +180,7 @@ public final class ServiceProvider {
   public String toString() {
     return "ServiceProvider{registrations="
         + registrations.values()
+        + (tenants != null ? ", tenants=" + tenants.repository().getClass().getSimpleName() : "")
         + ", clockSkew="
         + policy.clockSkew()
         + ", maxResponseAge="
@@ -175,6 +194,7 @@ public final class ServiceProvider {
   /** Builder; {@link #build()} checks every value. */
   public static final class Builder {
     private final Map<String, Registration> registrations = new LinkedHashMap<>();
+    private TenantRegistrations tenants;
     private Clock clock = Clock.systemUTC();
     private Duration clockSkew = Duration.ofMinutes(3);
     private Duration maxResponseAge = Duration.ofMinutes(5);
@@ -192,6 +212,15 @@ public final class ServiceProvider {
       if (registrations.putIfAbsent(registration.id(), registration) != null) {
         throw new IllegalArgumentException("duplicate registration id: " + registration.id());
       }
+      return this;
+    }
+
+    /**
+     * Customer tenants read from a repository at runtime, next to (or instead of) the registrations
+     * given here; a registration given here wins over a tenant with the same id.
+     */
+    public Builder tenants(TenantRegistrations tenants) {
+      this.tenants = Objects.requireNonNull(tenants, "tenants");
       return this;
     }
 
@@ -251,8 +280,8 @@ public final class ServiceProvider {
      * @throws IllegalArgumentException naming the missing or out-of-range setting
      */
     public ServiceProvider build() {
-      if (registrations.isEmpty()) {
-        throw new IllegalArgumentException("at least one registration is required");
+      if (registrations.isEmpty() && tenants == null) {
+        throw new IllegalArgumentException("at least one registration (or tenants) is required");
       }
       if (clockSkew.isNegative() || clockSkew.compareTo(MAX_CLOCK_SKEW) > 0) {
         throw new IllegalArgumentException(
@@ -286,7 +315,7 @@ public final class ServiceProvider {
               maxResponseChars,
               allowInsecureSha1Signatures,
               cache);
-      return new ServiceProvider(registrations, policy, pendingRequestLifetime);
+      return new ServiceProvider(registrations, tenants, policy, pendingRequestLifetime);
     }
   }
 }

@@ -107,6 +107,33 @@ class JavadocExamplesTest {
   }
 
   @Test
+  void tenantRegistrationsExampleSignsAuthnRequestsOfEveryTenant() throws Exception {
+    InMemoryRegistrationRepository repository = new InMemoryRegistrationRepository();
+    repository.put(
+        RegistrationRecord.withMetadataXml(
+            "contoso",
+            "urn:amazon:cognito:sp:ap-northeast-1_EXAMPLE",
+            "https://cloudsign-EXAMPLE.auth.ap-northeast-1.amazoncognito.com/saml2/idpresponse",
+            null,
+            fake.entra().metadataXml()));
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    java.security.KeyPair keys = generator.generateKeyPair();
+    java.security.PrivateKey spKey = keys.getPrivate();
+    java.security.cert.X509Certificate spCertificate =
+        TestCertificates.selfSigned(keys, "CN=cloudsign-sp");
+    ReplayCache shared = new InMemoryReplayCache(1000, java.time.Clock.systemUTC());
+    // javadoc: TenantRegistrations
+    TenantRegistrations tenants =
+        TenantRegistrations.builder(repository) // e.g. new JdbcRegistrationRepository(dataSource)
+            .customize((row, registration) -> registration.requestSigningKey(spKey, spCertificate))
+            .build();
+    ServiceProvider sp = ServiceProvider.builder().tenants(tenants).replayCache(shared).build();
+    // end javadoc
+    assertThat(sp.startSignIn("contoso", null).redirectUrl().getRawQuery()).contains("Signature=");
+  }
+
+  @Test
   void everyJavadocExampleOfCoreIsInThisFile() throws IOException {
     String self = Files.readString(source("src/test/java", JavadocExamplesTest.class));
     List<String> missing = new ArrayList<>();

@@ -248,7 +248,9 @@ class PostgresReplayCacheTest {
     assertThat(cache.remember("contoso", "_before", inAMinute())).isEqualTo(Outcome.ALREADY_USED);
   }
 
-  /** The first answer of {@code remember} within {@code limit}; every failure before it is closed. */
+  /**
+   * The first answer of {@code remember} within {@code limit}; every failure before it is closed.
+   */
   private Outcome firstAnswerWithin(JdbcReplayCache cache, String id, Duration limit)
       throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();

@@ -6,6 +6,7 @@ import io.cloudsign.saml.core.Registration;
 import io.cloudsign.saml.core.SamlMetadataException;
 import io.cloudsign.saml.core.ServiceProvider;
 import io.cloudsign.saml.servlet.SamlSsoFilter;
+import io.cloudsign.saml.servlet.UserLinker;
 import io.cloudsign.saml.testkit.FakeEntra;
 import io.cloudsign.saml.testkit.FakeEntraServer;
 import io.cloudsign.saml.testkit.TestUser;
@@ -100,10 +101,16 @@ public final class ExampleApp implements AutoCloseable {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(app::closeQuietly, "shutdown"));
     PrintStream err = System.err;
-    err.println("Identifier (Entity ID): " + app.spEntityId);
-    err.println("Reply URL:              " + app.baseUrl + "/saml2/idpresponse");
-    err.println("Sign on URL:            " + app.baseUrl + "/login");
-    err.println("IdP:                    " + app.idp.entityId());
+    if (app.tenantStore != null) {
+      err.println("Tenants:                table saml_registrations of --tenants");
+      err.println("Reply URL:              " + app.baseUrl + "/saml2/idpresponse (every tenant)");
+      err.println("Sign on URL:            " + app.baseUrl + "/login?tenant=ID");
+    } else {
+      err.println("Identifier (Entity ID): " + app.spEntityId);
+      err.println("Reply URL:              " + app.baseUrl + "/saml2/idpresponse");
+      err.println("Sign on URL:            " + app.baseUrl + "/login");
+      err.println("IdP:                    " + app.idp.entityId());
+    }
     err.println(
         "Replay cache:           "
             + (app.store == null ? "in this process only" : app.store.description()));
@@ -118,6 +125,7 @@ public final class ExampleApp implements AutoCloseable {
 
   private String spEntityId;
   private FederationMetadataUrl metadataUrl;
+  private TenantStore tenantStore;
 
   /** Starts the app (and the embedded fake Entra if no metadata is given). */
   static ExampleApp start(Options o) throws Exception {
@@ -132,6 +140,9 @@ public final class ExampleApp implements AutoCloseable {
     String baseUrl = o.baseUrl().orElse("http://" + host + ":" + port);
     String replyUrl = baseUrl + "/saml2/idpresponse";
     String spEntityId = o.spEntityId().orElse(baseUrl + "/saml2/metadata");
+    if (o.tenants().isPresent()) {
+      return startWithTenants(o, server, port, host, baseUrl);
+    }
     FakeEntraServer fake = null;
     FederationMetadataUrl metadata = null;
     Store store = null;
@@ -179,20 +190,10 @@ public final class ExampleApp implements AutoCloseable {
         spBuilder.replayCache(store.replayCache());
       }
       ServiceProvider sp = spBuilder.build();
-      server.setHandler(context(o, sp, filter(sp, users(o), o.stateKeys())));
+      server.setHandler(context(o, sp, filter(sp, users(o), o.stateKeys()).build()));
       server.start();
       ExampleApp app =
-          new ExampleApp(
-              server,
-              fake,
-              port,
-              baseUrl,
-              "http://"
-                  + (host.equals("localhost") ? listeningHost(baseUrl) : host)
-                  + ":"
-                  + port
-                  + "/",
-              idp);
+          new ExampleApp(server, fake, port, baseUrl, listeningUrl(host, port, baseUrl), idp);
       app.spEntityId = spEntityId;
       app.metadataUrl = metadata;
       app.store = store;
@@ -212,6 +213,55 @@ public final class ExampleApp implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** {@code --tenants}: no fake Entra, no fixed registration; tenants come from the database. */
+  private static ExampleApp startWithTenants(
+      Options o, Server server, int port, String host, String baseUrl) throws Exception {
+    TenantStore tenants = null;
+    Store store = null;
+    try {
+      if (o.store().isPresent()) {
+        store = Store.open(o.store().get());
+      }
+      tenants = TenantStore.open(o.tenants().get(), o.metadataRefresh(), o.spKey());
+      ServiceProvider.Builder spBuilder = ServiceProvider.builder().tenants(tenants.tenants());
+      if (store != null) {
+        spBuilder.replayCache(store.replayCache());
+      }
+      ServiceProvider sp = spBuilder.build();
+      SamlSsoFilter filter =
+          filter(sp, new TenantUsers(), o.stateKeys())
+              .registrationSelector(
+                  (request, ignored) -> Optional.ofNullable(request.getParameter("tenant")))
+              .build();
+      server.setHandler(context(o, sp, filter));
+      server.start();
+      ExampleApp app =
+          new ExampleApp(server, null, port, baseUrl, listeningUrl(host, port, baseUrl), null);
+      app.tenantStore = tenants;
+      app.store = store;
+      return app;
+    } catch (Exception e) {
+      if (tenants != null) {
+        tenants.close();
+      }
+      if (store != null) {
+        store.close();
+      }
+      for (Connector c : server.getConnectors()) {
+        c.stop();
+      }
+      throw e;
+    }
+  }
+
+  private static String listeningUrl(String host, int port, String baseUrl) {
+    return "http://"
+        + (host.equals("localhost") ? listeningHost(baseUrl) : host)
+        + ":"
+        + port
+        + "/";
   }
 
   /**
@@ -254,7 +304,8 @@ public final class ExampleApp implements AutoCloseable {
         : UserTable.seeded(REGISTRATION_ID);
   }
 
-  private static SamlSsoFilter filter(ServiceProvider sp, UserTable users, List<byte[]> keys) {
+  private static SamlSsoFilter.Builder filter(
+      ServiceProvider sp, UserLinker users, List<byte[]> keys) {
     SamlSsoFilter.Builder b =
         SamlSsoFilter.builder(sp, users)
             .protectedPaths("/*")
@@ -265,7 +316,7 @@ public final class ExampleApp implements AutoCloseable {
       b.stateKey(keys.get(0))
           .previousStateKeys(keys.subList(1, keys.size()).toArray(byte[][]::new));
     }
-    return b.build();
+    return b;
   }
 
   private static ServletContextHandler context(
@@ -338,6 +389,9 @@ public final class ExampleApp implements AutoCloseable {
     server.stop();
     if (metadataUrl != null) {
       metadataUrl.close();
+    }
+    if (tenantStore != null) {
+      tenantStore.close();
     }
     if (fakeEntra != null) {
       fakeEntra.close();

@@ -22,6 +22,7 @@ record Options(
     Optional<SpKey> spKey,
     List<byte[]> stateKeys,
     Optional<String> store,
+    Optional<String> tenants,
     boolean help) {
 
   static final String HELP =
@@ -70,6 +71,15 @@ record Options(
           "                           cannot be reached at start stops the app (exit 1); an",
           "                           outage later refuses sign-ins (replay_cache_unavailable)",
           "                           within seconds until the store is back",
+          "  --tenants jdbc:postgresql://HOST:PORT/DB?user=U&password=P",
+          "                           customer tenants read from the table saml_registrations",
+          "                           (created at start when missing) instead of --idp-metadata:",
+          "                           one row per tenant, added, changed or removed while the",
+          "                           app runs (on every node within 30 s); sign in at",
+          "                           /login?tenant=ID; every user Entra vouches for is",
+          "                           provisioned in their tenant. A database that cannot be",
+          "                           reached at start stops the app (exit 1); later, sign-ins",
+          "                           fail with registration_unavailable until it is back",
           "  --help                   show this help",
           "");
 
@@ -86,6 +96,7 @@ record Options(
     String spCertFile = null;
     List<byte[]> stateKeys = List.of();
     String store = null;
+    String tenants = null;
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -142,6 +153,7 @@ record Options(
           store = value != null ? value : next(args, ++i, name);
           Store.checkSyntax(store);
         }
+        case "--tenants" -> tenants = value != null ? value : next(args, ++i, name);
         case "--session-same-site" -> {
           String v = (value != null ? value : next(args, ++i, name)).toLowerCase(Locale.ROOT);
           sameSite =
@@ -175,6 +187,9 @@ record Options(
           (spKeyFile == null ? "--sp-cert needs --sp-key" : "--sp-key needs --sp-cert")
               + " (the key and its certificate go together)");
     }
+    if (tenants != null) {
+      checkTenants(tenants, idpMetadata, spEntityId, users);
+    }
     SpKey spKey = spKeyFile == null ? null : SpKey.read(spKeyFile, spCertFile);
     return new Options(
         port,
@@ -188,7 +203,27 @@ record Options(
         Optional.ofNullable(spKey),
         stateKeys,
         Optional.ofNullable(store),
+        Optional.ofNullable(tenants),
         help);
+  }
+
+  /** {@code --tenants}: a PostgreSQL JDBC URL; the tenants' rows replace the one registration. */
+  private static void checkTenants(
+      String tenants, String idpMetadata, String spEntityId, Path users) {
+    if (!tenants.startsWith("jdbc:postgresql://")) {
+      throw new IllegalArgumentException(
+          "--tenants takes a PostgreSQL JDBC URL (jdbc:postgresql://HOST:PORT/DB?user=…)");
+    }
+    String other =
+        idpMetadata != null
+            ? "--idp-metadata"
+            : spEntityId != null ? "--sp-entity-id" : users != null ? "--users" : null;
+    if (other != null) {
+      throw new IllegalArgumentException(
+          "--tenants and "
+              + other
+              + " exclude each other (each tenant's row has its Identifier and Entra metadata)");
+    }
   }
 
   /** {@code --state-key}: base64 keys of at least 32 bytes, the current one first. */

@@ -120,16 +120,21 @@ record Failure(
           STALE_RESPONSE,
           AUTHENTICATION_TOO_OLD,
           AUTHN_CONTEXT_NOT_SATISFIED,
-          REPLAY_CACHE_UNAVAILABLE ->
+          REPLAY_CACHE_UNAVAILABLE,
+          REGISTRATION_UNAVAILABLE ->
           true;
       default -> false;
     };
   }
 
-  /** 413 for size, 400 for a body that is not a Response, 403 for every rule a Response broke. */
+  /**
+   * 413 for size, 400 for a body that is not a Response, 503 when the tenant's registration cannot
+   * be read now, 403 for every rule a Response broke.
+   */
   static int statusOf(ErrorCode code) {
     return switch (code) {
       case RESPONSE_TOO_LARGE -> 413;
+      case REGISTRATION_UNAVAILABLE -> 503;
       case MALFORMED_RESPONSE -> 400;
       default -> 403;
     };

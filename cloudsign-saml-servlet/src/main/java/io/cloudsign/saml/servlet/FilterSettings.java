@@ -30,6 +30,7 @@ final class FilterSettings {
   final String afterLogoutPath;
   final String metadataPath;
   final Map<String, List<Registration>> replyUrlRegistrations;
+  final Set<String> tenantReplyUrlPaths;
   final RegistrationSelector selector;
   final FailureResponder responder;
   final Predicate<HttpServletRequest> redirectToSignIn;
@@ -68,8 +69,45 @@ final class FilterSettings {
     }
     acs.replaceAll((k, v) -> List.copyOf(v));
     this.replyUrlRegistrations = Collections.unmodifiableMap(acs);
+    this.tenantReplyUrlPaths = b.tenantReplyUrlPaths;
     signOnUrls.removeAll(acs.keySet());
     this.signOnUrlPaths = Collections.unmodifiableSet(signOnUrls);
+  }
+
+  /** Whether a POST to this full path is a Reply URL's. */
+  boolean isReplyUrlPath(String fullPath) {
+    return replyUrlRegistrations.containsKey(fullPath) || tenantReplyUrlPaths.contains(fullPath);
+  }
+
+  /**
+   * The registrations served at this Reply URL: the configured ones, and at a tenant Reply URL path
+   * the tenants named by this browser's state cookies (at most a few, looked up on this node's
+   * tenant cache) whose Reply URL has this path. The cookies' MACs are checked after this.
+   *
+   * @throws io.cloudsign.saml.core.RegistrationUnavailableException if a named tenant cannot be
+   *     read now
+   */
+  List<Registration> servedAt(HttpServletRequest request, String fullPath) {
+    List<Registration> configured = replyUrlRegistrations.getOrDefault(fullPath, List.of());
+    if (!tenantReplyUrlPaths.contains(fullPath)) {
+      return configured;
+    }
+    List<Registration> served = new ArrayList<>(configured);
+    for (String id : stateCookie.namedRegistrations(request, fullPath)) {
+      if (served.stream().noneMatch(r -> r.id().equals(id))) {
+        serviceProvider
+            .registration(id)
+            .filter(r -> fullPath.equals(r.replyUrl().getPath()))
+            .ifPresent(served::add);
+      }
+    }
+    return List.copyOf(served);
+  }
+
+  /** Whether a sign-in of this registration can come back through this filter. */
+  boolean servesReplyUrlOf(Registration r) {
+    return serviceProvider.registrations().contains(r)
+        || tenantReplyUrlPaths.contains(r.replyUrl().getPath());
   }
 
   boolean isMetadataPath(String path) {
@@ -82,7 +120,7 @@ final class FilterSettings {
 
   /** Whether a path is one the filter answers itself (never a place to return to). */
   boolean isOwnPath(String fullPath, String pathInContext) {
-    return replyUrlRegistrations.containsKey(fullPath)
+    return isReplyUrlPath(fullPath)
         || signOnUrlPaths.contains(fullPath)
         || pathInContext.equals(signInPath)
         || pathInContext.equals(logoutPath)

@@ -1,6 +1,7 @@
 package io.cloudsign.saml.servlet;
 
 import io.cloudsign.saml.core.Registration;
+import io.cloudsign.saml.core.RegistrationUnavailableException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -28,7 +29,14 @@ final class MetadataEndpoint implements Endpoint {
       return;
     }
     String rest = Requests.pathInContext(request).substring(s.metadataPath.length());
-    Optional<Registration> reg = registration(rest);
+    Optional<Registration> reg;
+    try {
+      reg = registration(rest);
+    } catch (RegistrationUnavailableException e) {
+      response.setHeader("Retry-After", "30");
+      response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+      return;
+    }
     if (reg.isEmpty()) {
       response.sendError(HttpServletResponse.SC_NOT_FOUND);
       return;

@@ -3,6 +3,7 @@ package io.cloudsign.saml.servlet;
 import io.cloudsign.saml.core.ErrorCode;
 import io.cloudsign.saml.core.PendingRequest;
 import io.cloudsign.saml.core.Registration;
+import io.cloudsign.saml.core.RegistrationUnavailableException;
 import io.cloudsign.saml.core.SamlValidationException;
 import io.cloudsign.saml.core.VerifiedAssertion;
 import io.cloudsign.saml.servlet.internal.StateCookieCodec.Entry;
@@ -50,8 +51,17 @@ final class ReplyUrlEndpoint implements Endpoint {
               "the Reply URL accepts POST only, got " + Requests.safeMethod(request)));
       return;
     }
-    List<Registration> servedHere =
-        s.replyUrlRegistrations.get(request.getContextPath() + Requests.pathInContext(request));
+    List<Registration> servedHere;
+    try {
+      servedHere = s.servedAt(request, request.getContextPath() + Requests.pathInContext(request));
+    } catch (RegistrationUnavailableException e) {
+      s.responder.respond(
+          request,
+          response,
+          Failure.validation(ErrorCode.REGISTRATION_UNAVAILABLE, e.getMessage())
+              .at(e.registrationId()));
+      return;
+    }
     try {
       signIn(request, response, servedHere);
     } catch (Refused refused) {
@@ -212,7 +222,10 @@ final class ReplyUrlEndpoint implements Endpoint {
     if (!state.entries().isEmpty()) {
       return unexpired(onThisHost(request, state.entries(), servedHere));
     }
-    String cookie = s.stateCookie.describe(servedHere.get(0));
+    String cookie =
+        servedHere.isEmpty()
+            ? "(none for a tenant at this Reply URL)"
+            : s.stateCookie.describe(servedHere.get(0));
     if (state.tampered()) {
       throw new Refused(
           Failure.of(

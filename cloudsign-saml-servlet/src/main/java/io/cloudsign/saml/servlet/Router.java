@@ -51,7 +51,7 @@ final class Router {
 
   /** The filter's own endpoint at this path, or {@code null} for the application's paths. */
   private Endpoint endpointFor(String path, String fullPath) {
-    if (s.replyUrlRegistrations.containsKey(fullPath)) {
+    if (s.isReplyUrlPath(fullPath)) {
       return replyUrl;
     }
     if (s.isMetadataPath(path)) {

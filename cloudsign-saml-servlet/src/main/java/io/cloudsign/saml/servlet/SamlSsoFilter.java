@@ -181,6 +181,7 @@ public final class SamlSsoFilter implements Filter {
     String stateCookieName = "cloudsign_saml_state";
     Clock clock;
     boolean requireReplyUrlHost;
+    Set<String> tenantReplyUrlPaths;
     private byte[] stateKey;
     List<byte[]> previousStateKeys = List.of();
 
@@ -299,6 +300,24 @@ public final class SamlSsoFilter implements Filter {
     }
 
     /**
+     * The Reply URL paths (with the context path) at which tenants of the ServiceProvider's {@link
+     * io.cloudsign.saml.core.TenantRegistrations} are served. Default {@code /saml2/idpresponse}
+     * when it has tenants. A tenant whose Reply URL has another path cannot sign in here: starting
+     * its sign-in answers {@code registration_unavailable} naming the path.
+     */
+    public Builder tenantReplyUrlPaths(String... paths) {
+      Set<String> set = new LinkedHashSet<>();
+      for (String p : paths) {
+        set.add(path("tenantReplyUrlPaths", p));
+      }
+      if (set.isEmpty()) {
+        throw new IllegalArgumentException("tenantReplyUrlPaths needs at least one path");
+      }
+      this.tenantReplyUrlPaths = Set.copyOf(set);
+      return this;
+    }
+
+    /**
      * Accept a POST to the Reply URL only when the request's host ({@code getServerName()},
      * case-insensitive; the port is not compared) is the host of the Reply URL configured for the
      * registration the state cookie names; otherwise {@code reply_url_host_mismatch} (400), before
@@ -332,6 +351,18 @@ public final class SamlSsoFilter implements Filter {
         if (!own.add(p)) {
           throw new IllegalArgumentException(
               "signInPath, logoutPath and metadataPath must differ: " + p);
+        }
+      }
+      if (tenantReplyUrlPaths == null) {
+        tenantReplyUrlPaths =
+            serviceProvider.tenants().isPresent() ? Set.of("/saml2/idpresponse") : Set.of();
+      }
+      for (String p : tenantReplyUrlPaths) {
+        if (own.contains(p) || p.equals("/") || p.indexOf(';') >= 0 || p.indexOf(',') >= 0) {
+          throw new IllegalArgumentException(
+              "tenantReplyUrlPaths: "
+                  + p
+                  + " collides with a filter path or cannot be a Reply URL");
         }
       }
       for (Registration r : serviceProvider.registrations()) {

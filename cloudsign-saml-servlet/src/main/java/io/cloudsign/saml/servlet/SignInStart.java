@@ -1,8 +1,10 @@
 package io.cloudsign.saml.servlet;
 
 import io.cloudsign.saml.core.Binding;
+import io.cloudsign.saml.core.ErrorCode;
 import io.cloudsign.saml.core.PendingRequest;
 import io.cloudsign.saml.core.Registration;
+import io.cloudsign.saml.core.RegistrationUnavailableException;
 import io.cloudsign.saml.core.SignInRequest;
 import io.cloudsign.saml.servlet.internal.Html;
 import io.cloudsign.saml.servlet.internal.ReturnPaths;
@@ -111,7 +113,31 @@ final class SignInStart implements Endpoint {
           request, response, Failure.internal("the RegistrationSelector failed", e));
       return;
     }
-    Optional<Registration> registration = selected.flatMap(s.serviceProvider::registration);
+    Optional<Registration> registration;
+    try {
+      registration = selected.flatMap(s.serviceProvider::registration);
+    } catch (RegistrationUnavailableException e) {
+      s.responder.respond(
+          request,
+          response,
+          Failure.validation(ErrorCode.REGISTRATION_UNAVAILABLE, e.getMessage())
+              .at(e.registrationId()));
+      return;
+    }
+    if (registration.isPresent() && !s.servesReplyUrlOf(registration.get())) {
+      s.responder.respond(
+          request,
+          response,
+          Failure.validation(
+                  ErrorCode.REGISTRATION_UNAVAILABLE,
+                  "the tenant's Reply URL "
+                      + LogText.value(registration.get().replyUrl().toString())
+                      + " has a path this filter does not serve (tenantReplyUrlPaths "
+                      + s.tenantReplyUrlPaths
+                      + "): correct the tenant's Reply URL")
+              .at(registration.get().id()));
+      return;
+    }
     if (registration.isEmpty()) {
       s.responder.respond(
           request,

@@ -115,6 +115,26 @@ final class StateCookie {
     return new Read(List.copyOf(entries), invalid && entries.isEmpty());
   }
 
+  /**
+   * The registration ids named by this browser's state cookies for a Reply URL path, unverified
+   * (only to look the registrations up; the MAC is checked by {@link #read}); at most 4.
+   */
+  List<String> namedRegistrations(HttpServletRequest request, String replyPath) {
+    Cookie[] cookies = request.getCookies();
+    if (cookies == null) {
+      return List.of();
+    }
+    Set<String> names =
+        Set.of(HOST_PREFIX + name + "-" + pathTag(replyPath), name, plainHttpName());
+    Set<String> ids = new LinkedHashSet<>();
+    for (Cookie c : cookies) {
+      if (names.contains(c.getName()) && ids.size() < 4) {
+        codec.registrationIdOf(c.getValue()).ifPresent(ids::add);
+      }
+    }
+    return List.copyOf(ids);
+  }
+
   /** A diagnostic name for log lines, e.g. {@code 'cloudsign_saml_state' (Path=/saml2/…)}. */
   String describe(Registration registration) {
     String names =

@@ -69,4 +69,24 @@ public final class Urls {
     }
     return true;
   }
+
+  /** The path of a URL ({@code null} when it is not one); what a Reply URL is looked up by. */
+  public static String pathOf(String url) {
+    try {
+      String p = new URI(url.strip()).getPath();
+      return p == null || p.isEmpty() ? "/" : p;
+    } catch (URISyntaxException e) {
+      return null;
+    }
+  }
+
+  /** The lower-cased host of a URL ({@code null} when it has none). */
+  public static String hostOf(String url) {
+    try {
+      String h = new URI(url.strip()).getHost();
+      return h == null ? null : h.toLowerCase(Locale.ROOT);
+    } catch (URISyntaxException e) {
+      return null;
+    }
+  }
 }

@@ -153,6 +153,26 @@ public final class StateCookieCodec {
     return Optional.empty();
   }
 
+  /**
+   * The registration id a cookie value names, unverified: only a lookup key (which registration's
+   * Reply URL the MAC is checked over), never trusted before {@link #decode} verified it.
+   */
+  public Optional<String> registrationIdOf(String value) {
+    if (value == null || value.length() > MAX_VALUE_LENGTH) {
+      return Optional.empty();
+    }
+    int dot = value.indexOf('.');
+    if (dot <= 0) {
+      return Optional.empty();
+    }
+    try {
+      byte[] payload = Base64.getUrlDecoder().decode(value.substring(0, dot));
+      return registrationId(new String(payload, StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
   /** The first field of the entry line: only a lookup key until the MAC has verified. */
   private static Optional<String> registrationId(String payload) {
     int start = VERSION.length() + 1;
