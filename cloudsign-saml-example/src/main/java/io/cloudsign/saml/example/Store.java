@@ -89,8 +89,23 @@ final class Store implements AutoCloseable {
   }
 
   private static Store postgres(String url) throws SQLException {
+    HikariDataSource pool = postgresPool(url, "replay-cache");
+    try {
+      createTableIfMissing(pool);
+    } catch (SQLException | RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+    return new Store(new JdbcReplayCache(pool), pool, "PostgreSQL " + redact(url));
+  }
+
+  /**
+   * A small pool with bounded waits (also for --tenants); it connects once at once and throws (a
+   * RuntimeException) if it cannot.
+   */
+  static HikariDataSource postgresPool(String url, String name) {
     HikariConfig config = new HikariConfig();
-    config.setPoolName("replay-cache");
+    config.setPoolName(name);
     config.setJdbcUrl(url);
     config.setMaximumPoolSize(4);
     config.setMinimumIdle(1);
@@ -100,14 +115,7 @@ final class Store implements AutoCloseable {
     // stops answering mid-statement (the query timeout needs an answering server to cancel).
     config.addDataSourceProperty("connectTimeout", "2");
     config.addDataSourceProperty("socketTimeout", "10");
-    HikariDataSource pool = new HikariDataSource(config); // connects once, throws if it cannot
-    try {
-      createTableIfMissing(pool);
-    } catch (SQLException | RuntimeException e) {
-      pool.close();
-      throw e;
-    }
-    return new Store(new JdbcReplayCache(pool), pool, "PostgreSQL " + redact(url));
+    return new HikariDataSource(config); // connects once, throws if it cannot
   }
 
   /**
@@ -185,7 +193,7 @@ final class Store implements AutoCloseable {
   }
 
   /** One line: the failure and, when it says more, its root cause. */
-  private static String reason(Exception e) {
+  static String reason(Exception e) {
     Throwable t = e;
     while (t.getCause() != null
         && (t instanceof IllegalStateException

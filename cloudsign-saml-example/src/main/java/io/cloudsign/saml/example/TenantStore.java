@@ -1,6 +1,5 @@
 package io.cloudsign.saml.example;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.cloudsign.saml.core.JdbcRegistrationRepository;
 import io.cloudsign.saml.core.TenantRegistrations;
@@ -29,27 +28,23 @@ final class TenantStore implements AutoCloseable {
    *     or refuses the schema: the app does not start without its tenants
    */
   static TenantStore open(String jdbcUrl, Duration metadataRefresh, Optional<SpKey> spKey) {
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(jdbcUrl);
-    config.setPoolName("tenants");
-    config.setMaximumPoolSize(4);
-    config.setConnectionTimeout(2_000);
-    config.setValidationTimeout(1_000);
-    config.setInitializationFailTimeout(-1);
-    config.addDataSourceProperty("connectTimeout", "2");
-    config.addDataSourceProperty("socketTimeout", "10");
-    HikariDataSource pool = new HikariDataSource(config);
-    JdbcRegistrationRepository repository = new JdbcRegistrationRepository(pool);
+    HikariDataSource pool = null;
     try {
-      repository.createSchema();
-    } catch (IllegalStateException e) {
-      pool.close();
+      pool = Store.postgresPool(jdbcUrl, "tenants");
+      new JdbcRegistrationRepository(pool).createSchema();
+    } catch (RuntimeException e) {
+      if (pool != null) {
+        pool.close();
+      }
       throw new IllegalArgumentException(
-          "--tenants: the database cannot be reached or refuses the table saml_registrations ("
-              + firstLine(e.getMessage())
+          "--tenants "
+              + Store.redact(jdbcUrl)
+              + " cannot be reached or refuses the table saml_registrations ("
+              + Store.reason(e)
               + ")",
           e);
     }
+    JdbcRegistrationRepository repository = new JdbcRegistrationRepository(pool);
     TenantRegistrations tenants =
         TenantRegistrations.builder(repository)
             .metadataRefreshInterval(metadataRefresh)
@@ -66,12 +61,6 @@ final class TenantStore implements AutoCloseable {
 
   TenantRegistrations tenants() {
     return tenants;
-  }
-
-  private static String firstLine(String message) {
-    String m = String.valueOf(message);
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
   }
 
   @Override

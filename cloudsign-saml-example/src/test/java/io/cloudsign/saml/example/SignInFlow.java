@@ -30,9 +30,14 @@ final class SignInFlow {
 
   /** GET {@code base}/me → 302 to {@code tenant}; Entra signs in {@link #USER}. */
   static SignInFlow start(FakeEntra tenant, URI base) throws Exception {
+    return startAt(tenant, base.resolve("/me"));
+  }
+
+  /** GET {@code signOnUrl} (e.g. /login?tenant=ID) → 302 to {@code tenant}; as {@link #start}. */
+  static SignInFlow startAt(FakeEntra tenant, URI signOnUrl) throws Exception {
     SignInFlow flow = new SignInFlow();
-    HttpResponse<String> first = flow.browser.get(base.resolve("/me"));
-    assertThat(first.statusCode()).as("GET /me without a session").isEqualTo(302);
+    HttpResponse<String> first = flow.browser.get(signOnUrl);
+    assertThat(first.statusCode()).as("GET " + signOnUrl + " without a session").isEqualTo(302);
     AuthnRequestInfo request =
         tenant.parseRedirect(first.headers().firstValue("Location").orElseThrow());
     flow.form.put("SAMLResponse", tenant.respondTo(request).user(USER).build());

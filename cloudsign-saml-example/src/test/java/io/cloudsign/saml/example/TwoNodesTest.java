@@ -67,11 +67,26 @@ class TwoNodesTest {
   }
 
   private static String storeUrl(String store) {
-    return store.equals("postgres") ? postgres.jdbcUrl() : redis.uri();
+    return store.equals("redis") ? redis.uri() : postgres.jdbcUrl();
   }
 
   /** A node: the app's main class in its own JVM, behind the balancer, on the shared store. */
   private static ExampleProcess node(String store) throws Exception {
+    if (store.equals("tenants")) {
+      // Tenants from the database instead of --idp-metadata; the replay cache there too.
+      return ExampleProcess.mainClass(
+          ExampleApp.class.getName(),
+          "--port",
+          "0",
+          "--base-url",
+          lb.url(),
+          "--tenants",
+          postgres.jdbcUrl(),
+          "--state-key",
+          STATE_KEY,
+          "--store",
+          postgres.jdbcUrl());
+    }
     return ExampleProcess.mainClass(
         ExampleApp.class.getName(),
         "--port",
@@ -158,6 +173,47 @@ class TwoNodesTest {
             "POST /saml2/idpresponse -> " + newA.getPort(),
             "GET /me -> " + newA.getPort(),
             "POST /saml2/idpresponse -> " + nodeB.getPort());
+  }
+
+  /**
+   * Both nodes run (with --tenants) before the tenant exists; its row is then added to the shared
+   * table, as the SaaS's admin screen on node A would add it, and without a restart its users sign
+   * in starting on node A and finishing on node B, which reads the new tenant from the database on
+   * that first use. Its metadata is the App Federation Metadata Url of its own Entra.
+   */
+  @org.junit.jupiter.api.Test
+  void tenantAddedWhileBothNodesRunSignsInStartingOnOneAndFinishingOnTheOther() throws Exception {
+    URI nodeA = nodes("tenants")[0];
+    URI nodeB = nodes("tenants")[1];
+    try (FakeEntraServer newTenantsEntra =
+            FakeEntraServer.start(
+                FakeEntra.builder().tenantId("0b6d7c5e-4f3a-4b2c-9d1e-8f7a6b5c4d3e"));
+        com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource()) {
+      pool.setJdbcUrl(postgres.jdbcUrl());
+      new io.cloudsign.saml.core.JdbcRegistrationRepository(pool)
+          .save(
+              io.cloudsign.saml.core.RegistrationRecord.withMetadataUrl(
+                  "fabrikam",
+                  "urn:amazon:cognito:sp:ap-northeast-1_FABRIKAM",
+                  lb.url() + "/saml2/idpresponse",
+                  lb.url() + "/login?tenant=fabrikam",
+                  newTenantsEntra.metadataUrl()));
+
+      lb.routeTo(nodeA);
+      SignInFlow flow =
+          SignInFlow.startAt(newTenantsEntra.entra(), lb.uri("/login?tenant=fabrikam"));
+      lb.routeTo(nodeB);
+      assertSignedIn(flow.finish(lb.uri("/")));
+      lb.routeTo(nodeA);
+      assertRefused(flow.replay(lb.uri("/")), "replayed_assertion");
+
+      assertThat(last(4, lb.log()))
+          .containsExactly(
+              "GET /login -> " + nodeA.getPort(),
+              "POST /saml2/idpresponse -> " + nodeB.getPort(),
+              "GET /me -> " + nodeB.getPort(),
+              "POST /saml2/idpresponse -> " + nodeA.getPort());
+    }
   }
 
   private static List<String> last(int n, List<String> log) {
