@@ -230,7 +230,20 @@ final class ReplyUrlEndpoint implements Endpoint {
       throw new Refused(
           Failure.of(
               FilterErrorCode.INVALID_REQUEST_STATE,
-              "the state cookie " + cookie + " failed its integrity check"));
+              "the state cookie "
+                  + cookie
+                  + " failed its integrity check"
+                  + state
+                      .foreignKeyId()
+                      .map(
+                          k ->
+                              ": it was signed with state key id "
+                                  + k
+                                  + ", which this node does not have (its keys: "
+                                  + s.stateCookie.keyIds()
+                                  + "); give every node the same stateKey, and the earlier"
+                                  + " ones as previousStateKeys during a rotation")
+                      .orElse("")));
     }
     throw new Refused(
         Failure.of(

@@ -3,6 +3,7 @@ package io.cloudsign.saml.servlet;
 import io.cloudsign.saml.core.Registration;
 import io.cloudsign.saml.core.ServiceProvider;
 import io.cloudsign.saml.servlet.internal.PathPattern;
+import io.cloudsign.saml.servlet.internal.StateCookieCodec;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -397,7 +398,14 @@ public final class SamlSsoFilter implements Filter {
                 + " invalid_request_state; set SamlSsoFilter.Builder#stateKey (the same on every"
                 + " node) unless this is one node in development");
       }
-      return new SamlSsoFilter(new Router(new FilterSettings(this, key)));
+      SamlSsoFilter filter = new SamlSsoFilter(new Router(new FilterSettings(this, key)));
+      if (stateKey != null) {
+        log.info(
+            "state cookie keys: signing with key id {}, also accepting {} (compare across nodes)",
+            StateCookieCodec.keyId(stateKey),
+            previousStateKeys.stream().map(StateCookieCodec::keyId).toList());
+      }
+      return filter;
     }
 
     private static List<PathPattern> patterns(String... patterns) {

@@ -53,8 +53,16 @@ final class StateCookie {
     this.clock = clock;
   }
 
-  /** What arrived at a Reply URL. */
-  record Read(List<Entry> entries, boolean tampered) {}
+  /**
+   * What arrived at a Reply URL; {@code foreignKeyId} when a cookie that did not verify names a key
+   * this node does not have (a node with another or no {@code stateKey}).
+   */
+  record Read(List<Entry> entries, boolean tampered, Optional<String> foreignKeyId) {}
+
+  /** The ids of the keys this node verifies with, the signing one first. */
+  List<String> keyIds() {
+    return codec.keyIds();
+  }
 
   /** The {@code Set-Cookie} values that remember {@code entry} for {@code registration}. */
   List<String> set(Registration registration, Entry entry) {
@@ -96,9 +104,10 @@ final class StateCookie {
   Read read(HttpServletRequest request, List<Registration> servedHere) {
     Cookie[] cookies = request.getCookies();
     if (cookies == null) {
-      return new Read(List.of(), false);
+      return new Read(List.of(), false, Optional.empty());
     }
     boolean invalid = false;
+    Optional<String> foreign = Optional.empty();
     List<Entry> entries = new ArrayList<>();
     for (Cookie c : cookies) {
       String cookieName = c.getName();
@@ -110,9 +119,14 @@ final class StateCookie {
       Optional<Entry> entry =
           codec.decode(cookieName, c.getValue(), id -> replyUrlOf(servedHere, cookieName, id));
       invalid |= entry.isEmpty();
+      if (entry.isEmpty()) {
+        foreign =
+            foreign.or(() -> codec.keyIdOf(c.getValue()).filter(k -> !codec.keyIds().contains(k)));
+      }
       entry.filter(e -> !entries.contains(e)).ifPresent(entries::add);
     }
-    return new Read(List.copyOf(entries), invalid && entries.isEmpty());
+    boolean tampered = invalid && entries.isEmpty();
+    return new Read(List.copyOf(entries), tampered, tampered ? foreign : Optional.empty());
   }
 
   /**

@@ -185,6 +185,33 @@ class RequestStateTest {
   }
 
   @Test
+  void stateCookieOfAKeyThisNodeLacksThenTheLogNamesBothNodesKeyIds() throws Exception {
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (TestApp a = node(SHARED_KEY);
+        TestApp b = node(NEW_KEY)) {
+      TestBrowser browser = new TestBrowser();
+      AuthnRequestInfo info = startAt(browser, contoso, a.uri("/inbox"));
+      TestBrowser onB = new TestBrowser();
+      onB.addCookie(b.uri(ACS), planted(browser.cookie(STATE).orElseThrow()));
+      System.setErr(new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8));
+      try {
+        assertFailure(
+            post(onB, b.uri(ACS), contoso.respondTo(info).build(), info.relayState().get()),
+            400,
+            "invalid_request_state");
+      } finally {
+        System.setErr(original);
+      }
+    }
+    String kidA = io.cloudsign.saml.servlet.internal.StateCookieCodec.keyId(SHARED_KEY);
+    String kidB = io.cloudsign.saml.servlet.internal.StateCookieCodec.keyId(NEW_KEY);
+    assertThat(bytes.toString(StandardCharsets.UTF_8))
+        .contains("signed with state key id " + kidA + ", which this node does not have")
+        .contains("(its keys: [" + kidB + "])");
+  }
+
+  @Test
   void previousStateKeysWithoutACurrentKeyOrTooShortAreRefused() {
     ServiceProvider sp = clusterServiceProvider();
     org.assertj.core.api.Assertions.assertThatThrownBy(

@@ -5,9 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -18,23 +21,28 @@ import javax.crypto.spec.SecretKeySpec;
  * Encodes the pending sign-in of one browser into an HMAC-SHA256-signed cookie value, so the state
  * survives the IdP's cross-site POST without server-side storage.
  *
- * <p>Value: {@code base64url(payload) "." base64url(HMAC(key, context NUL name NUL registration NUL
- * replyUrl NUL payload))}, where the payload is {@code "1" LF registration TAB requestId TAB
- * issuedAt TAB expiresAt TAB relayKey TAB returnPath} (instants in epoch seconds). The MAC binds
- * the value to the cookie name, the registration and that registration's Reply URL as configured
- * where the cookie arrives, so a value minted for another registration or Reply URL (another
- * deployment sharing the key, a registration since moved) does not verify. It is compared in
- * constant time; the only field read before it is the registration id, to choose which Reply URL
+ * <p>Value: {@code base64url(payload) "." keyId "." base64url(HMAC(key, context NUL keyId NUL name
+ * NUL registration NUL replyUrl NUL payload))}, where {@code keyId} names the key that signed it (8
+ * hex digits of SHA-256 over a label and the key: it identifies a key without revealing it, and
+ * says in a log line which node lacks which key) and the payload is {@code "1" LF registration TAB
+ * requestId TAB issuedAt TAB expiresAt TAB relayKey TAB returnPath} (instants in epoch seconds).
+ * The MAC binds the value to the cookie name, the registration and that registration's Reply URL as
+ * configured where the cookie arrives, so a value minted for another registration or Reply URL
+ * (another deployment sharing the key, a registration since moved) does not verify. It is compared
+ * in constant time; the only field read before it is the registration id, to choose which Reply URL
  * the MAC must bind. After a key rotation the previous keys still verify (never sign), so sign-ins
  * in flight survive it. Thread-safe.
  */
 public final class StateCookieCodec {
   private static final String VERSION = "1";
-  private static final String CONTEXT = "cloudsign-saml-state-v2";
+  private static final String CONTEXT = "cloudsign-saml-state-v3";
   private static final int MAX_VALUE_LENGTH = 8192;
 
   private final SecretKeySpec key;
-  private final List<SecretKeySpec> verifying;
+  private final String keyId;
+
+  /** Key id to key: the current key and the previous ones (verify only). */
+  private final Map<String, SecretKeySpec> verifying;
 
   /**
    * @param key at least 32 bytes of secret key material
@@ -50,12 +58,37 @@ public final class StateCookieCodec {
    */
   public StateCookieCodec(byte[] key, List<byte[]> previous) {
     this.key = spec(key);
-    List<SecretKeySpec> all = new ArrayList<>();
-    all.add(this.key);
+    this.keyId = keyId(key);
+    Map<String, SecretKeySpec> all = new LinkedHashMap<>();
+    all.put(keyId, this.key);
     for (byte[] k : previous) {
-      all.add(spec(k));
+      all.putIfAbsent(keyId(k), spec(k));
     }
-    this.verifying = List.copyOf(all);
+    this.verifying = Collections.unmodifiableMap(all);
+  }
+
+  /** The id of a key: 8 hex digits of SHA-256 over a label and the key. */
+  public static String keyId(byte[] key) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      sha.update("cloudsign-saml state key id\0".getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(sha.digest(spec(key).getEncoded()), 0, 4);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+
+  /** The ids of the keys that verify here, the current one (which signs) first. */
+  public List<String> keyIds() {
+    return List.copyOf(verifying.keySet());
+  }
+
+  /** The key id a value says it was signed with (unverified; for log lines). */
+  public Optional<String> keyIdOf(String value) {
+    String[] parts = value == null ? new String[0] : value.split("\\.", -1);
+    return parts.length == 3 && parts[1].matches("[0-9a-f]{8}")
+        ? Optional.of(parts[1])
+        : Optional.empty();
   }
 
   private static SecretKeySpec spec(byte[] key) {
@@ -109,9 +142,9 @@ public final class StateCookieCodec {
             entry.relayKey(),
             entry.returnPath());
     byte[] bytes = (VERSION + "\n" + payload).getBytes(StandardCharsets.UTF_8);
-    byte[] tag = mac(key, cookieName, entry.registrationId(), replyUrl, bytes);
+    byte[] tag = mac(key, keyId, cookieName, entry.registrationId(), replyUrl, bytes);
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-    return b64.encodeToString(bytes) + "." + b64.encodeToString(tag);
+    return b64.encodeToString(bytes) + "." + keyId + "." + b64.encodeToString(tag);
   }
 
   /**
@@ -125,16 +158,20 @@ public final class StateCookieCodec {
     if (value == null || value.length() > MAX_VALUE_LENGTH) {
       return Optional.empty();
     }
-    int dot = value.indexOf('.');
-    if (dot <= 0 || dot != value.lastIndexOf('.')) {
+    String[] parts = value.split("\\.", -1);
+    if (parts.length != 3 || parts[0].isEmpty()) {
       return Optional.empty();
+    }
+    SecretKeySpec k = verifying.get(parts[1]);
+    if (k == null) {
+      return Optional.empty(); // signed with a key this node does not have (or not at all)
     }
     byte[] payload;
     byte[] tag;
     try {
       Base64.Decoder b64 = Base64.getUrlDecoder();
-      payload = b64.decode(value.substring(0, dot));
-      tag = b64.decode(value.substring(dot + 1));
+      payload = b64.decode(parts[0]);
+      tag = b64.decode(parts[2]);
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
@@ -144,13 +181,10 @@ public final class StateCookieCodec {
     if (replyUrl.isEmpty()) {
       return Optional.empty();
     }
-    for (SecretKeySpec k : verifying) {
-      if (MessageDigest.isEqual(
-          tag, mac(k, cookieName, registrationId.get(), replyUrl.get(), payload))) {
-        return parse(text);
-      }
-    }
-    return Optional.empty();
+    return MessageDigest.isEqual(
+            tag, mac(k, parts[1], cookieName, registrationId.get(), replyUrl.get(), payload))
+        ? parse(text)
+        : Optional.empty();
   }
 
   /**
@@ -208,6 +242,7 @@ public final class StateCookieCodec {
 
   private static byte[] mac(
       SecretKeySpec key,
+      String keyId,
       String cookieName,
       String registrationId,
       String replyUrl,
@@ -217,7 +252,16 @@ public final class StateCookieCodec {
       mac.init(key);
       // No part contains NUL: cookie names and registration ids are restricted, URLs have none.
       mac.update(
-          (CONTEXT + "\0" + cookieName + "\0" + registrationId + "\0" + replyUrl + "\0")
+          (CONTEXT
+                  + "\0"
+                  + keyId
+                  + "\0"
+                  + cookieName
+                  + "\0"
+                  + registrationId
+                  + "\0"
+                  + replyUrl
+                  + "\0")
               .getBytes(StandardCharsets.UTF_8));
       return mac.doFinal(payload);
     } catch (GeneralSecurityException e) {

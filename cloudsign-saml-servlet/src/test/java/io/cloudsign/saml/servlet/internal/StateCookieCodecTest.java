@@ -50,9 +50,9 @@ class StateCookieCodecTest {
       "MQpjb250b3NvCV8wMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1Njc4OWFiY2RlZgkxODAwMDAwMDAwCTE4MDAwMDA5MDAJQUFB"
           + "QUFBQUFBQUFBQUFBQUFBQUFBQQkvaW5ib3g_eD0x";
 
-  /** {@link #ENTRY} for cookie "state" and {@link #REPLY_URL}: payload "." MAC. */
+  /** {@link #ENTRY} for cookie "state" and {@link #REPLY_URL}: payload "." key id "." MAC. */
   static final String WIRE_VALUE =
-      WIRE_PAYLOAD + "." + "8yBTyxUk0B_Sy-nT414qiNMe_Wba3FHmLxvUL9V72zc";
+      WIRE_PAYLOAD + ".8a85b646." + "UXsnUxwfolkaUjg1WuYXLoMnRgblHw_tptO2mWVTPYk";
 
   @Test
   void encodeWhenOneEntryThenTheWireFormatIsPinned() {
@@ -103,12 +103,19 @@ class StateCookieCodecTest {
     try {
       javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
       mac.init(new javax.crypto.spec.SecretKeySpec(KEY, "HmacSHA256"));
+      String kid = StateCookieCodec.keyId(KEY);
       mac.update(
-          ("cloudsign-saml-state-v2\0state\0" + registrationId + "\0" + replyUrl + "\0")
+          ("cloudsign-saml-state-v3\0"
+                  + kid
+                  + "\0state\0"
+                  + registrationId
+                  + "\0"
+                  + replyUrl
+                  + "\0")
               .getBytes(StandardCharsets.UTF_8));
       byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
       Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-      return b64.encodeToString(bytes) + "." + b64.encodeToString(mac.doFinal(bytes));
+      return b64.encodeToString(bytes) + "." + kid + "." + b64.encodeToString(mac.doFinal(bytes));
     } catch (java.security.GeneralSecurityException e) {
       throw new AssertionError(e);
     }
@@ -149,6 +156,23 @@ class StateCookieCodecTest {
     String fresh = rotated.encode("state", REPLY_URL, ENTRY);
     assertThat(codec.decode("state", fresh, SERVED)).hasValue(ENTRY);
     assertThat(new StateCookieCodec(filled(2)).decode("state", fresh, SERVED)).isEmpty();
+  }
+
+  @Test
+  void valueNamesItsSigningKeyAndTheKeyIdIsCoveredByTheMac() {
+    StateCookieCodec rotated = new StateCookieCodec(KEY, java.util.List.of(filled(2)));
+    String old = new StateCookieCodec(filled(2)).encode("state", REPLY_URL, ENTRY);
+    String[] parts = old.split("\\.");
+
+    assertThat(rotated.keyIds())
+        .containsExactly(StateCookieCodec.keyId(KEY), StateCookieCodec.keyId(filled(2)));
+    assertThat(rotated.keyIdOf(old)).hasValue(StateCookieCodec.keyId(filled(2)));
+    assertThat(StateCookieCodec.keyId(KEY)).matches("[0-9a-f]{8}").isNotEqualTo(parts[1]);
+    String relabelled = parts[0] + "." + StateCookieCodec.keyId(KEY) + "." + parts[2];
+    assertThat(rotated.decode("state", relabelled, SERVED)).isEmpty();
+    String unlabelled = parts[0] + "." + parts[2];
+    assertThat(rotated.decode("state", unlabelled, SERVED)).isEmpty();
+    assertThat(rotated.decode("state", old, SERVED)).hasValue(ENTRY);
   }
 
   @Test
