@@ -276,7 +276,15 @@ public abstract class ExampleAppContract {
       fields.put(input.group(1), input.group(2));
     }
 
-    HttpResponse<String> out = b.post(base.resolve("/logout"), fields);
+    // As a browser submits a form of the page: Origin and Sec-Fetch-Site name this origin.
+    HttpResponse<String> out =
+        b.post(
+            base.resolve("/logout"),
+            fields,
+            "Origin",
+            "http://" + base.getRawAuthority(),
+            "Sec-Fetch-Site",
+            "same-origin");
 
     assertThat(out.statusCode()).isEqualTo(303);
     assertThat(out.headers().firstValue("Location")).hasValue("/");

@@ -48,13 +48,21 @@ class ExampleAppContractTest extends ExampleAppContract {
   }
 
   @Test
-  void logoutByPostWithoutAFormEndsTheSession() throws Exception {
+  void logoutByPostWithoutAFormEndsTheSessionOnlyFromThisOrigin() throws Exception {
     TestBrowser b = new TestBrowser();
     String idp = b.get(base.resolve("/me")).headers().firstValue("Location").orElseThrow();
     signInAt(b, idp, "0");
     assertThat(b.get(base.resolve("/me")).statusCode()).isEqualTo(200);
 
-    assertThat(b.post(base.resolve("/logout"), java.util.Map.of()).statusCode()).isEqualTo(303);
+    HttpResponse<String> forged =
+        b.post(base.resolve("/logout"), java.util.Map.of(), "Sec-Fetch-Site", "cross-site");
+    assertThat(forged.statusCode()).isEqualTo(403);
+    assertThat(forged.body()).contains("logout_not_same_origin");
+    assertThat(b.get(base.resolve("/me")).statusCode()).isEqualTo(200);
+    assertThat(
+            b.post(base.resolve("/logout"), java.util.Map.of(), "Sec-Fetch-Site", "same-origin")
+                .statusCode())
+        .isEqualTo(303);
 
     assertThat(b.get(base.resolve("/me")).statusCode()).isEqualTo(302);
   }

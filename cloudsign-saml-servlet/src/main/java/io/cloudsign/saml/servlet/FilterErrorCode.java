@@ -79,6 +79,19 @@ public enum FilterErrorCode {
       "This sign-in cannot be matched to this browser. Please start signing in again.",
       "Entra echoes the RelayState it was sent; a missing or different one means the POST did"
           + " not come from this browser's own sign-in (or a proxy dropped the form field)."),
+  /**
+   * A POST to the logout path that does not come from the application's own pages ({@code
+   * Sec-Fetch-Site} other than same-origin, or an {@code Origin}/{@code Referer} of another host,
+   * or none of them): a cross-site request forging a sign-out. The session is kept.
+   */
+  LOGOUT_NOT_SAME_ORIGIN(
+      "logout_not_same_origin",
+      403,
+      "Sign-out was requested from another site and was not done. Use Sign out in this"
+          + " application.",
+      "Logout starts only from a POST by the application's own pages (a form on the same origin);"
+          + " a GET shows a page with a Sign out button. Behind a proxy, forward the browser's Host"
+          + " header, or the Origin check of browsers without Sec-Fetch-Site fails."),
   /** The UserLinker found no local user for the verified identity. */
   USER_NOT_PROVISIONED(
       "user_not_provisioned",

@@ -195,7 +195,8 @@ class SamlSsoFilterConfigurationTest {
               info.relayState().orElseThrow());
       HttpResponse<String> inbox = browser.getPage(app.uri("/app/inbox"));
       HttpResponse<String> login = browser.getPage(app.uri("/app/login?return_to=%2Fapp%2Flogin"));
-      HttpResponse<String> out = browser.getPage(app.uri("/app/logout"));
+      HttpResponse<String> out =
+          browser.post(app.uri("/app/logout"), java.util.Map.of(), "Sec-Fetch-Site", "same-origin");
 
       assertThat(acs.statusCode()).isEqualTo(303);
       assertThat(acs.headers().firstValue("Location")).hasValue("/app/inbox?x=1");

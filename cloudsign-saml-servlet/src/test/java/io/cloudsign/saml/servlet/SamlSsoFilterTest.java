@@ -245,11 +245,57 @@ class SamlSsoFilterTest {
   void logoutWhenSignedInThenSessionEndsAndProtectedPathRedirectsAgain() throws Exception {
     signIn(browser, "/inbox");
 
-    HttpResponse<String> out = browser.getPage(app.uri("/logout"));
+    HttpResponse<String> out =
+        browser.post(app.uri("/logout"), Map.of(), "Sec-Fetch-Site", "same-origin");
 
     assertThat(out.statusCode()).isEqualTo(303);
     assertThat(out.headers().firstValue("Location")).hasValue("/");
     assertThat(browser.getPage(app.uri("/inbox")).statusCode()).isEqualTo(302);
+  }
+
+  /** Browsers without Sec-Fetch-Site: the Origin (or Referer) must name this host and port. */
+  @Test
+  void logoutWhenOriginOrRefererIsThisHostThenSignsOut() throws Exception {
+    String self = "http://" + app.uri("/").getRawAuthority();
+    for (String[] header : new String[][] {{"Origin", self}, {"Referer", self + "/inbox"}}) {
+      signIn(browser, "/inbox");
+
+      HttpResponse<String> out = browser.post(app.uri("/logout"), Map.of(), header);
+
+      assertThat(out.statusCode()).as(header[0]).isEqualTo(303);
+      assertThat(browser.getPage(app.uri("/inbox")).statusCode()).isEqualTo(302);
+    }
+  }
+
+  /**
+   * A GET (a link, an image, a prefetch) or a POST from another site does not sign anyone out: the
+   * GET shows a page with a button, which no other site may frame; the cross-site POST is refused.
+   */
+  @Test
+  void logoutWhenGetOrCrossSitePostThenStillSignedIn() throws Exception {
+    signIn(browser, "/inbox");
+
+    HttpResponse<String> page = browser.getPage(app.uri("/logout"));
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<form method=\"post\" action=\"/logout\">");
+    assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+    assertThat(page.headers().firstValue("Content-Security-Policy"))
+        .hasValue("frame-ancestors 'none'");
+    for (String[] forged :
+        new String[][] {
+          {"Sec-Fetch-Site", "cross-site"},
+          {"Sec-Fetch-Site", "same-site"},
+          {"Origin", "https://attacker.example"},
+          {"Origin", "http://" + app.uri("/").getHost() + ":1"},
+          {"Origin", "null"},
+          {"Referer", "https://attacker.example/page"},
+          {}
+        }) {
+      HttpResponse<String> refused = browser.post(app.uri("/logout"), Map.of(), forged);
+      assertFailure(refused, 403, "logout_not_same_origin");
+    }
+
+    assertThat(browser.getPage(app.uri("/inbox")).body()).contains("user=bsimon");
   }
 
   @Test

@@ -51,6 +51,12 @@ final class TestBrowser {
 
   HttpResponse<String> post(URI uri, Map<String, String> form)
       throws IOException, InterruptedException {
+    return post(uri, form, new String[0]);
+  }
+
+  /** A form POST with extra request headers (name, value, …), e.g. a browser's Origin. */
+  HttpResponse<String> post(URI uri, Map<String, String> form, String... headers)
+      throws IOException, InterruptedException {
     String body =
         form.entrySet().stream()
             .filter(e -> e.getValue() != null)
@@ -60,14 +66,16 @@ final class TestBrowser {
                         + "="
                         + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
             .collect(Collectors.joining("&"));
-    HttpRequest request =
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(uri)
             .timeout(Duration.ofSeconds(20))
             .header("Content-Type", "application/x-www-form-urlencoded")
             .header("Accept", HTML)
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build();
-    return client.send(request, HttpResponse.BodyHandlers.ofString());
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> postRaw(URI uri, String body) throws IOException, InterruptedException {
