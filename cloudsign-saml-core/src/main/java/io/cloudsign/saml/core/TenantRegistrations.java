@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -146,6 +147,45 @@ public final class TenantRegistrations implements AutoCloseable {
       answer = fromMemory(id, now);
       return answer.isPresent() ? answer.get() : load(id, now);
     }
+  }
+
+  /**
+   * The id of the one tenant whose Reply URL has this host, for a SaaS that gives each tenant a
+   * host of its own (CloudSign's {@code cloudsign-<ID>.auth.…}); one indexed query, not cached.
+   *
+   * @return empty when no tenant or more than one has this host (ambiguous: none is chosen)
+   * @throws RegistrationUnavailableException when the repository cannot be reached
+   */
+  public Optional<String> idForReplyUrlHost(String host) {
+    if (host == null || host.isEmpty() || host.length() > 253) {
+      return Optional.empty();
+    }
+    List<RegistrationRecord> rows;
+    try {
+      rows = repository.findByReplyUrlHost(host, 2);
+    } catch (RuntimeException e) {
+      log.warn(
+          "registration repository unavailable for host {}: {}",
+          LogSafe.text(host),
+          LogSafe.text(String.valueOf(e.getMessage())));
+      throw new RegistrationUnavailableException(
+          host,
+          true,
+          "the registration repository cannot be reached ("
+              + e.getClass().getSimpleName()
+              + ") to find the tenant of host "
+              + LogSafe.text(host),
+          e);
+    }
+    if (rows.size() > 1) {
+      log.warn(
+          "two or more tenants have a Reply URL on host {} (e.g. {} and {}): none is chosen",
+          LogSafe.text(host),
+          LogSafe.text(rows.get(0).id()),
+          LogSafe.text(rows.get(1).id()));
+      return Optional.empty();
+    }
+    return rows.stream().findFirst().map(RegistrationRecord::id);
   }
 
   /** How many tenants this node holds now. */

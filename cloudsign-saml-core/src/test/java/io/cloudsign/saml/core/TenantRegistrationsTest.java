@@ -252,6 +252,25 @@ class TenantRegistrationsTest {
   }
 
   @Test
+  void hostOfExactlyOneTenantNamesItAndASharedHostNamesNone() {
+    store.rows.put(row("acme", contoso));
+    store.rows.put(
+        RegistrationRecord.withMetadataXml(
+            "twin1", "urn:t1", "https://shared.example/a/saml2/idpresponse", null, "<x/>"));
+    store.rows.put(
+        RegistrationRecord.withMetadataXml(
+            "twin2", "urn:t2", "https://SHARED.example/b/saml2/idpresponse", null, "<x/>"));
+
+    assertThat(tenants.idForReplyUrlHost("cloudsign-ACME.auth.ap-northeast-1.amazoncognito.com"))
+        .hasValue("acme");
+    assertThat(tenants.idForReplyUrlHost("shared.example")).isEmpty();
+    assertThat(tenants.idForReplyUrlHost("nobody.example")).isEmpty();
+    store.down.set(true);
+    assertThatThrownBy(() -> tenants.idForReplyUrlHost("shared.example"))
+        .isInstanceOf(RegistrationUnavailableException.class);
+  }
+
+  @Test
   void registrationGivenToTheBuilderWinsOverATenantWithTheSameId() {
     store.rows.put(row("acme", fabrikam));
     Registration fixed = Fixture.registration("acme", contoso);

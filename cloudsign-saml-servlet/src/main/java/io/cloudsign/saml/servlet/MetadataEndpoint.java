@@ -30,8 +30,10 @@ final class MetadataEndpoint implements Endpoint {
     }
     String rest = Requests.pathInContext(request).substring(s.metadataPath.length());
     Optional<Registration> reg;
+    String xml;
     try {
       reg = registration(rest);
+      xml = reg.isEmpty() ? null : s.serviceProvider.metadata(reg.get().id());
     } catch (RegistrationUnavailableException e) {
       response.setHeader("Retry-After", "30");
       response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
@@ -51,9 +53,7 @@ final class MetadataEndpoint implements Endpoint {
     response.setHeader("X-Content-Type-Options", "nosniff");
     response.setHeader(
         "Content-Disposition", "inline; filename=\"" + reg.get().id() + "-sp-metadata.xml\"");
-    response
-        .getOutputStream()
-        .write(s.serviceProvider.metadata(reg.get().id()).getBytes(StandardCharsets.UTF_8));
+    response.getOutputStream().write(xml.getBytes(StandardCharsets.UTF_8));
   }
 
   /** {@code ""}: the only registration; {@code "/id"}: that one. */

@@ -2,6 +2,7 @@ package io.cloudsign.saml.servlet;
 
 import io.cloudsign.saml.core.ServiceProvider;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,6 +20,32 @@ public interface RegistrationSelector {
    *     browser then gets a 404 page with code {@code no_registration})
    */
   Optional<String> select(HttpServletRequest request, ServiceProvider serviceProvider);
+
+  /**
+   * By host, for a SaaS that gives each tenant a host of its own: the registration whose Reply URL
+   * host is the request's host ({@code getServerName()}, case-insensitive), among the configured
+   * registrations and then the {@link io.cloudsign.saml.core.TenantRegistrations tenants}; none
+   * when no registration or more than one has that host. Behind a proxy the container must see the
+   * browser's Host. Combine it with {@link SamlSsoFilter.Builder#requireReplyUrlHost(boolean)}.
+   */
+  static RegistrationSelector byReplyUrlHost() {
+    return (request, sp) -> {
+      String host = request.getServerName();
+      if (host == null) {
+        return Optional.empty();
+      }
+      List<String> configured =
+          sp.registrations().stream()
+              .filter(r -> host.equalsIgnoreCase(r.replyUrl().getHost()))
+              .map(r -> r.id())
+              .limit(2)
+              .toList();
+      if (!configured.isEmpty()) {
+        return configured.size() == 1 ? Optional.of(configured.get(0)) : Optional.empty();
+      }
+      return sp.tenants().flatMap(t -> t.idForReplyUrlHost(host));
+    };
+  }
 
   /**
    * The default: the only registration if there is one; otherwise the registration whose Sign on

@@ -108,6 +108,12 @@ final class SignInStart implements Endpoint {
     Optional<String> selected;
     try {
       selected = s.selector.select(request, s.serviceProvider);
+    } catch (RegistrationUnavailableException e) {
+      s.responder.respond(
+          request,
+          response,
+          Failure.validation(ErrorCode.REGISTRATION_UNAVAILABLE, e.getMessage()));
+      return;
     } catch (RuntimeException e) {
       s.responder.respond(
           request, response, Failure.internal("the RegistrationSelector failed", e));
@@ -155,7 +161,16 @@ final class SignInStart implements Endpoint {
       response.setHeader("Cache-Control", "no-store");
       return;
     }
-    send(response, registration.get(), returnPath);
+    try {
+      send(response, registration.get(), returnPath);
+    } catch (RegistrationUnavailableException e) {
+      // The tenant's 30 s check fell between the lookup above and the AuthnRequest's.
+      s.responder.respond(
+          request,
+          response,
+          Failure.validation(ErrorCode.REGISTRATION_UNAVAILABLE, e.getMessage())
+              .at(e.registrationId()));
+    }
   }
 
   /**

@@ -177,6 +177,54 @@ class TenantSignInTest {
     assertThat(ok.statusCode()).as(ok.body()).isEqualTo(303);
   }
 
+  /** A tenant per host: the request's host picks the tenant whose Reply URL is on it. */
+  @Test
+  void byReplyUrlHostPicksTheTenantOfTheRequestsHost() throws Exception {
+    TenantRegistrations tenants = TenantRegistrations.builder(store).build();
+    ServiceProvider sp = ServiceProvider.builder().tenants(tenants).build();
+    try (TestApp hosts =
+        TestApp.start(
+            base ->
+                SamlSsoFilter.builder(sp, RequestStateTest::anyone)
+                    .registrationSelector(RegistrationSelector.byReplyUrlHost())
+                    .requireReplyUrlHost(true)
+                    .stateKey(RequestStateTest.SHARED_KEY)
+                    .build())) {
+      int port = hosts.uri("/").getPort();
+      rows.put(
+          RegistrationRecord.withMetadataXml(
+              "acme",
+              "urn:sp:acme",
+              "http://localhost:" + port + ACS,
+              null,
+              contoso.metadataXml()));
+      rows.put(
+          RegistrationRecord.withMetadataXml(
+              "fab", "urn:sp:fab", "http://127.0.0.1:" + port + ACS, null, fabrikam.metadataXml()));
+      TestBrowser browser = new TestBrowser();
+
+      AuthnRequestInfo atLocalhost =
+          startAt(browser, contoso, java.net.URI.create("http://localhost:" + port + "/login"));
+      AuthnRequestInfo atLoopback =
+          startAt(browser, fabrikam, java.net.URI.create("http://127.0.0.1:" + port + "/login"));
+
+      assertThat(atLocalhost.issuer()).isEqualTo("urn:sp:acme");
+      assertThat(atLoopback.issuer()).isEqualTo("urn:sp:fab");
+      HttpResponse<String> acs =
+          post(
+              browser,
+              java.net.URI.create("http://127.0.0.1:" + port + ACS),
+              fabrikam.respondTo(atLoopback).build(),
+              atLoopback.relayState().get());
+      assertThat(acs.statusCode()).as(acs.body()).isEqualTo(303);
+      down.set(true);
+      assertFailure(
+          new TestBrowser().getPage(java.net.URI.create("http://127.0.0.1:" + port + "/login")),
+          503,
+          "registration_unavailable");
+    }
+  }
+
   @Test
   void tenantsSpMetadataIsServedAtItsId() throws Exception {
     rows.put(tenant("acme", contoso, ACS));
