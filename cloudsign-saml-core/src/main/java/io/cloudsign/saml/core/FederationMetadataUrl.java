@@ -105,6 +105,25 @@ public final class FederationMetadataUrl implements AutoCloseable {
             });
   }
 
+  /**
+   * One HTTP client per connect timeout for every source of the process: a JDK client keeps a
+   * selector thread (and its own pool) for as long as it lives, so a node holding 1,000 tenants'
+   * metadata URLs ({@link TenantRegistrations}) must not hold 1,000 clients.
+   */
+  private static final class SharedClients {
+    private static final Map<Duration, HttpClient> CLIENTS = new ConcurrentHashMap<>();
+
+    static HttpClient forConnectTimeout(Duration connectTimeout) {
+      return CLIENTS.computeIfAbsent(
+          connectTimeout,
+          t ->
+              HttpClient.newBuilder()
+                  .connectTimeout(t)
+                  .followRedirects(HttpClient.Redirect.NEVER)
+                  .build());
+    }
+  }
+
   private final URI url;
   private final String logName;
   private final X509Certificate pinned;
@@ -147,11 +166,7 @@ public final class FederationMetadataUrl implements AutoCloseable {
     this.maxBytes = b.maxBytes;
     this.cacheFile = b.cacheFile;
     this.clock = b.clock;
-    this.http =
-        HttpClient.newBuilder()
-            .connectTimeout(b.connectTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    this.http = SharedClients.forConnectTimeout(b.connectTimeout);
     this.scheduler = b.scheduler != null ? b.scheduler : SharedScheduler.INSTANCE;
     Loaded first;
     try {

@@ -75,15 +75,36 @@ public final class TenantRegistrations implements AutoCloseable {
 
   private boolean closed;
 
-  /** A held tenant: its row, and what it made (a registration, or why none). */
+  /**
+   * A held tenant: which row (id, version, stored XML or URL; not the row itself, whose metadata
+   * XML would double what a held tenant costs) and what it made (a registration, or why none).
+   */
   private record Held(
-      RegistrationRecord row,
+      String id,
+      long version,
+      boolean storedXml,
       Registration registration,
       FederationMetadataUrl metadata,
       String problem,
       Instant checkedAt) {
+    Held(
+        RegistrationRecord row,
+        Registration registration,
+        FederationMetadataUrl metadata,
+        String problem,
+        Instant checkedAt) {
+      this(
+          row.id(),
+          row.version(),
+          row.metadataXml() != null,
+          registration,
+          metadata,
+          problem,
+          checkedAt);
+    }
+
     Held checked(Instant at) {
-      return new Held(row, registration, metadata, problem, at);
+      return new Held(id, version, storedXml, registration, metadata, problem, at);
     }
 
     void close() {
@@ -243,7 +264,7 @@ public final class TenantRegistrations implements AutoCloseable {
 
   private Optional<Registration> answer(Held h) {
     if (h.registration() == null) {
-      throw new RegistrationUnavailableException(h.row().id(), false, h.problem(), null);
+      throw new RegistrationUnavailableException(h.id(), false, h.problem(), null);
     }
     return Optional.of(h.registration());
   }
@@ -255,9 +276,9 @@ public final class TenantRegistrations implements AutoCloseable {
     }
     try {
       // A row that failed only because its metadata URL could not be fetched is tried again.
-      if (old != null && (old.registration() != null || old.row().metadataXml() != null)) {
+      if (old != null && (old.registration() != null || old.storedXml())) {
         OptionalLong version = repository.versionOf(id);
-        if (version.isPresent() && version.getAsLong() == old.row().version()) {
+        if (version.isPresent() && version.getAsLong() == old.version()) {
           keep(id, old.checked(now));
           return answer(old);
         }

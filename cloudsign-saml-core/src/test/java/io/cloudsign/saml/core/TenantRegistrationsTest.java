@@ -296,6 +296,44 @@ class TenantRegistrationsTest {
     }
   }
 
+  /**
+   * Each JDK HTTP client keeps a selector thread while it lives: tenants' metadata URLs share one
+   * client, so holding 30 (or 1,000) URL tenants does not start 30 (or 1,000) threads.
+   */
+  @Test
+  void tenantsWithMetadataUrlsShareOneHttpClient() throws Exception {
+    TenantRegistrations many =
+        TenantRegistrations.builder(store).clock(clock).maxCached(100).build();
+    ServiceProvider wide = ServiceProvider.builder().tenants(many).clock(clock).build();
+    try (FakeEntraServer server = FakeEntraServer.start(FakeEntra.builder().clock(clock), 0)) {
+      for (int i = 0; i < 30; i++) {
+        store.rows.put(
+            RegistrationRecord.withMetadataUrl(
+                "url" + i,
+                "urn:sp:url" + i,
+                "https://url" + i + ".example/saml2/idpresponse",
+                null,
+                server.metadataUrl()));
+      }
+      assertThat(wide.registration("url0")).isPresent();
+      long before = selectorThreads();
+      for (int i = 1; i < 30; i++) {
+        assertThat(wide.registration("url" + i)).isPresent();
+      }
+      assertThat(selectorThreads()).isEqualTo(before);
+      assertThat(many.heldCount()).isEqualTo(30);
+    } finally {
+      many.close();
+    }
+  }
+
+  private static long selectorThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(
+            t -> t.getName().startsWith("HttpClient-") && t.getName().endsWith("SelectorManager"))
+        .count();
+  }
+
   @Test
   void tenantWhoseMetadataUrlCannotBeFetchedIsTriedAgainAfterReloadAfter() throws Exception {
     FakeEntraServer server = FakeEntraServer.start(FakeEntra.builder().clock(clock), 0);
