@@ -121,7 +121,7 @@ final class AuthnRequests {
   }
 
   /** Raw DEFLATE (RFC 1951, no zlib header), as SAML Bindings §3.4.4.1 requires. */
-  private static byte[] deflate(String xml) {
+  static byte[] deflate(String xml) {
     Deflater deflater = new Deflater(Deflater.DEFLATED, true);
     try {
       deflater.setInput(xml.getBytes(StandardCharsets.UTF_8));
@@ -138,8 +138,7 @@ final class AuthnRequests {
   }
 
   /** SAML Bindings §3.4.4.1: the signature covers the exact URL-encoded query bytes. */
-  private static URI redirectUrl(
-      Registration r, URI destination, String samlRequest, String relayState) {
+  static URI redirectUrl(Registration r, URI destination, String samlRequest, String relayState) {
     StringBuilder query = new StringBuilder("SAMLRequest=").append(urlEncode(samlRequest));
     if (relayState != null) {
       query.append("&RelayState=").append(urlEncode(relayState));

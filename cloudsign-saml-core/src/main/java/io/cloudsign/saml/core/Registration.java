@@ -40,6 +40,8 @@ public final class Registration {
   private final String entityId;
   private final URI replyUrl;
   private final URI signOnUrl;
+  private final URI logoutUrl;
+  private final List<String> logoutIssuers;
   private final IdentityProvider identityProvider;
   private final String nameIdFormat;
   private final boolean forceAuthn;
@@ -59,6 +61,8 @@ public final class Registration {
     this.entityId = b.entityId;
     this.replyUrl = b.replyUrl;
     this.signOnUrl = b.signOnUrl;
+    this.logoutUrl = b.logoutUrl;
+    this.logoutIssuers = logoutIssuers(b);
     this.identityProvider = b.identityProvider;
     this.nameIdFormat = b.nameIdFormat;
     this.forceAuthn = b.forceAuthn;
@@ -99,6 +103,33 @@ public final class Registration {
   /** Entra's <i>Sign on URL</i>, if set. */
   public Optional<URI> signOnUrl() {
     return Optional.ofNullable(signOnUrl);
+  }
+
+  /**
+   * Entra's <i>Logout Url</i>: this application's single logout endpoint, where Entra sends its
+   * LogoutResponse (HTTP-Redirect), if set; listed in SP metadata as {@code SingleLogoutService}.
+   */
+  public Optional<URI> logoutUrl() {
+    return Optional.ofNullable(logoutUrl);
+  }
+
+  /**
+   * The Issuers a LogoutResponse of this registration's IdP may carry: its entity ID and, for an
+   * Entra tenant ({@code https://sts.windows.net/<tid>/}), Entra's logout form {@code
+   * https://login.microsoftonline.com/<tid>/}; or what {@link Builder#logoutIssuers} set.
+   */
+  public List<String> logoutIssuers() {
+    return logoutIssuers;
+  }
+
+  private static List<String> logoutIssuers(Builder b) {
+    if (b.logoutIssuers != null) {
+      return b.logoutIssuers;
+    }
+    String entity = b.identityProvider.entityId();
+    return EntraIssuer.tenantId(entity)
+        .map(tid -> List.of(entity, "https://login.microsoftonline.com/" + tid + "/"))
+        .orElse(List.of(entity));
   }
 
   /**
@@ -202,6 +233,8 @@ public final class Registration {
     private String entityId;
     private URI replyUrl;
     private URI signOnUrl;
+    private URI logoutUrl;
+    private List<String> logoutIssuers;
     private IdentityProvider identityProvider;
     private String nameIdFormat;
     private boolean forceAuthn;
@@ -242,6 +275,28 @@ public final class Registration {
     /** Entra's <i>Sign on URL</i>. Optional. */
     public Builder signOnUrl(String signOnUrl) {
       this.signOnUrl = Urls.parse("signOnUrl", signOnUrl);
+      return this;
+    }
+
+    /**
+     * Entra's <i>Logout Url</i> (optional): this application's single logout endpoint, e.g. {@code
+     * https://app.example/saml2/logout}. With it and an IdP logout URL in the metadata, {@link
+     * ServiceProvider#startLogout} sends the user to Entra to sign out there too.
+     */
+    public Builder logoutUrl(String logoutUrl) {
+      this.logoutUrl = Urls.parse("logoutUrl", logoutUrl);
+      return this;
+    }
+
+    /**
+     * The Issuers accepted on a LogoutResponse instead of the default (the IdP's entity ID, and for
+     * an Entra tenant also {@code https://login.microsoftonline.com/<tid>/}).
+     */
+    public Builder logoutIssuers(String... issuers) {
+      if (issuers.length == 0) {
+        throw new IllegalArgumentException("logoutIssuers needs at least one issuer");
+      }
+      this.logoutIssuers = List.of(issuers);
       return this;
     }
 
@@ -387,6 +442,9 @@ public final class Registration {
         Urls.requireHttpsOrLoopback("replyUrl", replyUrl);
         if (signOnUrl != null) {
           Urls.requireHttpsOrLoopback("signOnUrl", signOnUrl);
+        }
+        if (logoutUrl != null) {
+          Urls.requireHttpsOrLoopback("logoutUrl", logoutUrl);
         }
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(p + e.getMessage(), e);

@@ -40,6 +40,7 @@ public final class ServiceProvider {
   private final Duration pendingRequestLifetime;
   private final AuthnRequests authnRequests;
   private final ResponseValidator validator;
+  private final LogoutMessages logout;
 
   private ServiceProvider(
       Map<String, Registration> registrations,
@@ -52,6 +53,7 @@ public final class ServiceProvider {
     this.pendingRequestLifetime = pendingRequestLifetime;
     this.authnRequests = new AuthnRequests(policy.clock(), pendingRequestLifetime);
     this.validator = new ResponseValidator(policy, this::registration);
+    this.logout = new LogoutMessages(policy, pendingRequestLifetime);
   }
 
   public static Builder builder() {
@@ -106,6 +108,48 @@ public final class ServiceProvider {
       throws SamlValidationException {
     Objects.requireNonNull(pending, "pending");
     return validator.validate(samlResponse, List.copyOf(pending));
+  }
+
+  /**
+   * Starts SP-initiated single logout for a signed-in user (call it after ending the local
+   * session): a {@code LogoutRequest} (ID = {@code _} + 128 random bits, Destination = the IdP's
+   * logout URL, Issuer = the Identifier, the user's NameID with its Format and the assertion's
+   * SessionIndex), signed by HTTP-Redirect when the registration has a request-signing key.
+   *
+   * @return empty when the registration has no {@link Registration.Builder#logoutUrl Logout Url} or
+   *     its IdP metadata no logout URL (then the local sign-out is all there is)
+   * @throws IllegalArgumentException if the registration is unknown, the NameID empty or the relay
+   *     state over 80 bytes
+   */
+  public Optional<LogoutRequest> startLogout(
+      String registrationId,
+      String nameId,
+      String nameIdFormat,
+      String sessionIndex,
+      String relayState) {
+    if (relayState != null
+        && relayState.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 80) {
+      throw new IllegalArgumentException("relayState must be at most 80 bytes");
+    }
+    return logout.create(
+        requireRegistration(registrationId), nameId, nameIdFormat, sessionIndex, relayState);
+  }
+
+  /**
+   * Validates the IdP's {@code LogoutResponse}: {@code rawQueryString} is the query of its GET to
+   * the Logout Url exactly as received ({@code HttpServletRequest#getQueryString()}), never
+   * re-encoded. Checks: one each of SAMLResponse, RelayState, SigAlg, Signature; the RelayState and
+   * InResponseTo of {@code pendingLogout}, not expired; IssueInstant within the clock skew;
+   * Destination (when present) = the Logout Url; Issuer one of {@link
+   * Registration#logoutIssuers()}; Status Success; when signed, the Redirect signature over the raw
+   * query with the IdP's certificates (RSA-SHA256/384/512).
+   *
+   * @throws LogoutResponseException naming what failed
+   */
+  public void validateLogoutResponse(String rawQueryString, PendingRequest pendingLogout)
+      throws LogoutResponseException {
+    Objects.requireNonNull(pendingLogout, "pendingLogout");
+    logout.validate(rawQueryString, pendingLogout, this::registration);
   }
 
   /** The SP metadata XML for a registration, to upload to Entra ("Upload metadata file"). */

@@ -28,6 +28,14 @@ final class SpMetadata {
     for (X509Certificate c : r.decryptionCertificates()) {
       keyDescriptor(sb, "encryption", c);
     }
+    r.logoutUrl()
+        .ifPresent(
+            u ->
+                sb.append("<md:SingleLogoutService Binding=\"")
+                    .append(Binding.HTTP_REDIRECT.uri())
+                    .append("\" Location=\"")
+                    .append(XmlText.escape(u.toString()))
+                    .append("\"/>"));
     r.nameIdFormat()
         .ifPresent(
             f ->

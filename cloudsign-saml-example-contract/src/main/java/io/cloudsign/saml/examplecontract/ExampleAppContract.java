@@ -286,8 +286,9 @@ public abstract class ExampleAppContract {
             "Sec-Fetch-Site",
             "same-origin");
 
+    // Signed out here at once; the Location is "/" or, with single logout, the IdP's logout URL.
     assertThat(out.statusCode()).isEqualTo(303);
-    assertThat(out.headers().firstValue("Location")).hasValue("/");
+    assertThat(out.headers().firstValue("Location")).isPresent();
     assertThat(b.get(base.resolve("/me")).statusCode()).isEqualTo(302);
   }
 

@@ -36,6 +36,9 @@ import org.eclipse.jetty.server.ServerConnector;
 public final class ExampleApp implements AutoCloseable {
   static final String LISTENING = "cloudsign-saml-example listening on ";
 
+  /** Entra's Logout Url: where Entra's LogoutResponse comes back (single logout). */
+  static final String LOGOUT_URL_PATH = "/saml2/logout";
+
   /** The example's one registration (its one customer tenant); its users are linked within it. */
   static final String REGISTRATION_ID = "example";
 
@@ -109,6 +112,7 @@ public final class ExampleApp implements AutoCloseable {
       err.println("Identifier (Entity ID): " + app.spEntityId);
       err.println("Reply URL:              " + app.baseUrl + "/saml2/idpresponse");
       err.println("Sign on URL:            " + app.baseUrl + "/login");
+      err.println("Logout Url:             " + app.baseUrl + LOGOUT_URL_PATH);
       err.println("IdP:                    " + app.idp.entityId());
     }
     err.println(
@@ -152,7 +156,10 @@ public final class ExampleApp implements AutoCloseable {
         store = Store.open(o.store().get());
       }
       if (o.idpMetadata().isEmpty()) {
-        FakeEntra.Builder entra = FakeEntra.builder().application(spEntityId, replyUrl);
+        FakeEntra.Builder entra =
+            FakeEntra.builder()
+                .application(spEntityId, replyUrl)
+                .logoutUrl(spEntityId, baseUrl + LOGOUT_URL_PATH);
         DEMO_USERS.forEach(entra::user);
         // With the app's own key, the fake is set up as Entra would be: "Require verification
         // certificates" and "Token encryption" with the app's certificate.
@@ -177,6 +184,7 @@ public final class ExampleApp implements AutoCloseable {
               .entityId(spEntityId)
               .replyUrl(replyUrl)
               .signOnUrl(baseUrl + "/login")
+              .logoutUrl(baseUrl + LOGOUT_URL_PATH)
               .identityProvider(idp);
       o.spKey()
           .ifPresent(

@@ -47,6 +47,35 @@ class ExampleAppContractTest extends ExampleAppContract {
     }
   }
 
+  /**
+   * With the embedded fake Entra the sign-out is single logout: POST /logout signs out here and
+   * sends the browser to Entra, whose LogoutResponse at /saml2/logout (listed in SP metadata)
+   * completes it with a 303 home.
+   */
+  @Test
+  void signOutGoesThroughEntraAndComesBackToTheLogoutUrl() throws Exception {
+    TestBrowser b = new TestBrowser();
+    String idp = b.get(base.resolve("/me")).headers().firstValue("Location").orElseThrow();
+    signInAt(b, idp, "0");
+    assertThat(b.get(base.resolve("/saml2/metadata")).body())
+        .contains("SingleLogoutService")
+        .contains("/saml2/logout\"");
+
+    HttpResponse<String> out =
+        b.post(base.resolve("/logout"), java.util.Map.of(), "Sec-Fetch-Site", "same-origin");
+    String toEntra = out.headers().firstValue("Location").orElseThrow();
+    assertThat(toEntra).contains("/saml2?SAMLRequest=");
+    assertThat(b.get(base.resolve("/me")).statusCode()).isEqualTo(302);
+    HttpResponse<String> atEntra = b.get(URI.create(toEntra));
+    assertThat(atEntra.statusCode()).isEqualTo(302);
+    String back = atEntra.headers().firstValue("Location").orElseThrow();
+    assertThat(back).contains("/saml2/logout?SAMLResponse=");
+    HttpResponse<String> done = b.get(URI.create(back));
+
+    assertThat(done.statusCode()).as(done.body()).isEqualTo(303);
+    assertThat(done.headers().firstValue("Location")).hasValue("/");
+  }
+
   @Test
   void logoutByPostWithoutAFormEndsTheSessionOnlyFromThisOrigin() throws Exception {
     TestBrowser b = new TestBrowser();

@@ -31,10 +31,15 @@ final class FilterSettings {
   final String metadataPath;
   final Map<String, List<Registration>> replyUrlRegistrations;
   final Set<String> tenantReplyUrlPaths;
+
+  /** Full path of a registration's Logout Url to the registrations whose Logout Url it is. */
+  final Map<String, List<Registration>> logoutUrlRegistrations;
+
   final RegistrationSelector selector;
   final FailureResponder responder;
   final Predicate<HttpServletRequest> redirectToSignIn;
   final StateCookie stateCookie;
+  final LogoutCookie logoutCookie;
   final long maxFormBytes;
   final Clock clock;
   final boolean requireReplyUrlHost;
@@ -58,6 +63,13 @@ final class FilterSettings {
             b.stateCookieName,
             serviceProvider.pendingRequestLifetime(),
             b.clock);
+    this.logoutCookie =
+        new LogoutCookie(
+            key,
+            b.previousStateKeys,
+            b.stateCookieName + "_logout",
+            serviceProvider.pendingRequestLifetime(),
+            b.clock);
     this.clock = b.clock;
     this.requireReplyUrlHost = b.requireReplyUrlHost;
     this.maxFormBytes = 3L * serviceProvider.maxResponseChars() + 8192;
@@ -70,6 +82,12 @@ final class FilterSettings {
     acs.replaceAll((k, v) -> List.copyOf(v));
     this.replyUrlRegistrations = Collections.unmodifiableMap(acs);
     this.tenantReplyUrlPaths = b.tenantReplyUrlPaths;
+    Map<String, List<Registration>> slo = new LinkedHashMap<>();
+    for (Registration r : serviceProvider.registrations()) {
+      r.logoutUrl().ifPresent(u -> slo.computeIfAbsent(u.getPath(), k -> new ArrayList<>()).add(r));
+    }
+    slo.replaceAll((k, v) -> List.copyOf(v));
+    this.logoutUrlRegistrations = Collections.unmodifiableMap(slo);
     signOnUrls.removeAll(acs.keySet());
     this.signOnUrlPaths = Collections.unmodifiableSet(signOnUrls);
   }
@@ -121,6 +139,7 @@ final class FilterSettings {
   /** Whether a path is one the filter answers itself (never a place to return to). */
   boolean isOwnPath(String fullPath, String pathInContext) {
     return isReplyUrlPath(fullPath)
+        || logoutUrlRegistrations.containsKey(fullPath)
         || signOnUrlPaths.contains(fullPath)
         || pathInContext.equals(signInPath)
         || pathInContext.equals(logoutPath)

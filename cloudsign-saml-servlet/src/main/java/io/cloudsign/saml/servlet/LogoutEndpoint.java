@@ -1,20 +1,32 @@
 package io.cloudsign.saml.servlet;
 
+import io.cloudsign.saml.core.LogoutRequest;
+import io.cloudsign.saml.core.PendingRequest;
+import io.cloudsign.saml.core.Registration;
 import io.cloudsign.saml.servlet.internal.Html;
+import io.cloudsign.saml.servlet.internal.StateCookieCodec.Entry;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The logout path. A GET (or HEAD) only shows a page with a Sign out button, so a link or an image
  * on another site cannot sign anyone out; a POST from the application's own origin ends the local
  * session (the container's {@code logout()} and a new session state) and sends the browser on
- * (303). A POST from elsewhere is refused with {@code logout_not_same_origin} and changes nothing.
+ * (303): to the IdP with a LogoutRequest when the registration has a Logout Url and the IdP a
+ * logout URL (single logout; {@link LogoutUrlEndpoint} receives the answer), else to the
+ * after-logout path. A POST from elsewhere is refused with {@code logout_not_same_origin} and
+ * changes nothing.
  */
 final class LogoutEndpoint implements Endpoint {
+  private static final Logger log = LoggerFactory.getLogger(SamlSsoFilter.class);
+
   private final FilterSettings s;
 
   LogoutEndpoint(FilterSettings settings) {
@@ -46,10 +58,58 @@ final class LogoutEndpoint implements Endpoint {
                   + Requests.safeHost(request.getHeader("Host"))));
       return;
     }
+    SamlPrincipal signedIn = Sessions.current(request, s.clock);
     Sessions.end(request);
-    response.setStatus(HttpServletResponse.SC_SEE_OTHER);
-    response.setHeader("Location", request.getContextPath() + s.afterLogoutPath);
     response.setHeader("Cache-Control", "no-store");
+    response.setStatus(HttpServletResponse.SC_SEE_OTHER);
+    Optional<String> atIdp = signedIn == null ? Optional.empty() : singleLogout(signedIn, response);
+    response.setHeader("Location", atIdp.orElse(request.getContextPath() + s.afterLogoutPath));
+  }
+
+  /**
+   * Signed out here; when the registration has a Logout Url and its IdP a logout URL, on to the IdP
+   * with a LogoutRequest, the pending logout remembered in a cookie for the Logout Url.
+   */
+  private Optional<String> singleLogout(SamlPrincipal p, HttpServletResponse response) {
+    Optional<Registration> registration;
+    Optional<LogoutRequest> started;
+    try {
+      registration = s.serviceProvider.registration(p.registrationId());
+      String relayKey = SignInStart.randomToken(16);
+      started =
+          registration.isEmpty()
+              ? Optional.empty()
+              : s.serviceProvider.startLogout(
+                  p.registrationId(),
+                  p.nameId(),
+                  p.nameIdFormat().orElse(null),
+                  p.sessionIndex().orElse(null),
+                  relayKey);
+    } catch (RuntimeException e) {
+      log.warn(
+          "signed out locally; single logout at the IdP not started for registration {}: {}",
+          LogText.value(p.registrationId()),
+          LogText.value(String.valueOf(e.getMessage())));
+      return Optional.empty();
+    }
+    if (started.isEmpty()) {
+      return Optional.empty();
+    }
+    PendingRequest pending = started.get().pending();
+    Entry entry =
+        new Entry(
+            pending.registrationId(),
+            pending.requestId(),
+            pending.issuedAt(),
+            pending.expiresAt(),
+            pending.relayState().orElseThrow(),
+            s.afterLogoutPath);
+    response.addHeader("Set-Cookie", s.logoutCookie.set(registration.get(), entry));
+    log.info(
+        "signed out locally; single logout sent to the IdP: registration={} request={}",
+        LogText.value(p.registrationId()),
+        pending.requestId());
+    return Optional.of(started.get().redirectUrl().toString());
   }
 
   /**

@@ -17,6 +17,7 @@ final class Router {
   private final Endpoint metadata;
   private final SignInStart signIn;
   private final Endpoint logout;
+  private final Endpoint logoutUrl;
 
   Router(FilterSettings settings) {
     this.s = settings;
@@ -24,6 +25,7 @@ final class Router {
     this.metadata = new MetadataEndpoint(settings);
     this.signIn = new SignInStart(settings);
     this.logout = new LogoutEndpoint(settings);
+    this.logoutUrl = new LogoutUrlEndpoint(settings);
   }
 
   FilterSettings settings() {
@@ -53,6 +55,9 @@ final class Router {
   private Endpoint endpointFor(String path, String fullPath) {
     if (s.isReplyUrlPath(fullPath)) {
       return replyUrl;
+    }
+    if (s.logoutUrlRegistrations.containsKey(fullPath)) {
+      return logoutUrl;
     }
     if (s.isMetadataPath(path)) {
       return metadata;

@@ -383,6 +383,20 @@ public final class SamlSsoFilter implements Filter {
           throw new IllegalArgumentException(
               "registration '" + r.id() + "': the Reply URL path collides with a filter path");
         }
+        if (r.logoutUrl().isPresent()) {
+          String slo = r.logoutUrl().get().getPath();
+          boolean replyPath =
+              serviceProvider.registrations().stream()
+                  .anyMatch(o -> o.replyUrl().getPath().equals(slo));
+          if (slo == null || slo.isEmpty() || slo.equals("/") || own.contains(slo) || replyPath) {
+            throw new IllegalArgumentException(
+                "registration '"
+                    + r.id()
+                    + "': the Logout Url needs a path of its own (e.g. /saml2/logout), not the"
+                    + " Reply URL's or a filter path: "
+                    + r.logoutUrl().get());
+          }
+        }
       }
       byte[] key = stateKey;
       if (key == null) {

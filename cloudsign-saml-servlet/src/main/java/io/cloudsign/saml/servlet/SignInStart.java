@@ -222,7 +222,7 @@ final class SignInStart implements Endpoint {
     return s.isOwnPath(pathOnly, inContext) ? home : p;
   }
 
-  private static String randomToken(int bytes) {
+  static String randomToken(int bytes) {
     byte[] b = new byte[bytes];
     RANDOM.nextBytes(b);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(b);

@@ -32,11 +32,16 @@ import java.util.UUID;
  * https://login.microsoftonline.com/<tenant>/saml2}; {@link Clock#systemUTC()}; one user, {@link
  * TestUser#bSimon()}.
  *
+ * <p>Single logout (SP-initiated): {@link #parseLogoutRedirect} decodes the SP's LogoutRequest and
+ * {@link #logoutResponseTo} answers it as Entra does, by HTTP-Redirect to the application's Logout
+ * Url.
+ *
  * <p>Thread-safe and immutable once built; every Response gets fresh IDs.
  *
- * <p><b>Security guarantees.</b> Incoming AuthnRequests are parsed without DOCTYPE or external
- * entities, and redirect payloads inflate to at most 512 KiB. Keys are generated per instance
- * (never shared between fakes); the attacker keys of {@link Attack}s are separate keys.
+ * <p><b>Security guarantees.</b> Incoming AuthnRequests and LogoutRequests are parsed without
+ * DOCTYPE or external entities, and redirect payloads inflate to at most 512 KiB. Keys are
+ * generated per instance (never shared between fakes); the attacker keys of {@link Attack}s are
+ * separate keys.
  *
  * <p>With cloudsign-saml-core as the SP under test, the redirect URL below is {@code
  * sp.startSignIn(registrationId, relayState).redirectUrl().toString()}.
@@ -58,6 +63,7 @@ public final class FakeEntra {
   private final String sloUrl;
   private final List<TestUser> users;
   private final Map<String, List<String>> applications;
+  private final Map<String, String> logoutUrls;
   private final String metadataId;
   private final String signedMetadata;
   private final String signedMetadataReformatted;
@@ -84,6 +90,7 @@ public final class FakeEntra {
     Map<String, List<String>> apps = new LinkedHashMap<>();
     b.applications.forEach((k, v) -> apps.put(k, List.copyOf(v)));
     this.applications = Collections.unmodifiableMap(apps);
+    this.logoutUrls = Map.copyOf(b.logoutUrls);
     this.requestVerificationCertificates = List.copyOf(b.requestVerificationCertificates);
     this.tokenEncryptionCertificate = b.tokenEncryptionCertificate;
     this.metadataId = "_" + UUID.randomUUID();
@@ -102,6 +109,7 @@ public final class FakeEntra {
     this.activeKey = active;
     this.users = base.users;
     this.applications = base.applications;
+    this.logoutUrls = base.logoutUrls;
     this.requestVerificationCertificates = base.requestVerificationCertificates;
     this.tokenEncryptionCertificate = base.tokenEncryptionCertificate;
     this.metadataId = "_" + UUID.randomUUID();
@@ -159,9 +167,21 @@ public final class FakeEntra {
     return ssoUrl;
   }
 
-  /** Entra's "Logout URL" (HTTP-Redirect); by default the same as {@link #ssoUrl()}. */
+  /**
+   * Entra's "Logout URL", where SPs send LogoutRequests (HTTP-Redirect only); by default the same
+   * as {@link #ssoUrl()}. Not the application's Logout Url ({@link Builder#logoutUrl}), where Entra
+   * answers.
+   */
   public String sloUrl() {
     return sloUrl;
+  }
+
+  /**
+   * The {@code Issuer} of Entra's LogoutResponses: {@code
+   * https://login.microsoftonline.com/<tenant>/}, not the sign-in issuer {@link #entityId()}.
+   */
+  public String logoutIssuer() {
+    return "https://login.microsoftonline.com/" + tenantId + "/";
   }
 
   /** The clock Responses are timed by. */
@@ -258,6 +278,28 @@ public final class FakeEntra {
         .audience(audienceFor(request.issuer()));
   }
 
+  /**
+   * Decodes an SP's HTTP-Redirect LogoutRequest (SP-initiated single logout; Entra accepts no other
+   * binding for it).
+   *
+   * @param redirectUrl the full URL the SP redirected to, or just its query string
+   * @throws IllegalArgumentException if it has no SAMLRequest, is not base64 raw DEFLATE, inflates
+   *     beyond 512 KiB, has a DOCTYPE, or is not a samlp:LogoutRequest with ID, Version,
+   *     IssueInstant, one Issuer and one NameID
+   */
+  public LogoutRequestInfo parseLogoutRedirect(String redirectUrl) {
+    return LogoutRequestInfo.fromRedirect(redirectUrl);
+  }
+
+  /**
+   * Entra's answer to {@code request}: a LogoutResponse to the Logout Url of the application whose
+   * Identifier is the request's Issuer ({@link Builder#logoutUrl}), in Entra's shape (see {@link
+   * LogoutResponseBuilder}).
+   */
+  public LogoutResponseBuilder logoutResponseTo(LogoutRequestInfo request) {
+    return new LogoutResponseBuilder(this, Objects.requireNonNull(request, "request"));
+  }
+
   /** A Response with nothing preset: set audience, destination and InResponseTo yourself. */
   public ResponseBuilder response() {
     return new ResponseBuilder(this);
@@ -276,6 +318,10 @@ public final class FakeEntra {
 
   Optional<List<String>> replyUrlsOf(String identifier) {
     return Optional.ofNullable(applications.get(identifier));
+  }
+
+  Optional<String> logoutUrlOf(String identifier) {
+    return Optional.ofNullable(logoutUrls.get(identifier));
   }
 
   SigningKey activeKey() {
@@ -324,6 +370,7 @@ public final class FakeEntra {
     private String sloUrl;
     private final List<TestUser> users = new ArrayList<>();
     private final Map<String, List<String>> applications = new LinkedHashMap<>();
+    private final Map<String, String> logoutUrls = new LinkedHashMap<>();
     private final List<X509Certificate> requestVerificationCertificates = new ArrayList<>();
     private X509Certificate tokenEncryptionCertificate;
 
@@ -467,7 +514,22 @@ public final class FakeEntra {
     }
 
     /**
-     * @throws IllegalStateException if activeCertificateIndex is not below signingCertificateCount
+     * The application's <i>Logout Url</i> (Basic SAML Configuration): where Entra sends its
+     * LogoutResponse, by HTTP-Redirect, after an SP-initiated logout. Register the application with
+     * {@link #application} too; without a Logout Url, {@link FakeEntraServer} answers a
+     * LogoutRequest of that application with an error page, as Entra does.
+     *
+     * @throws IllegalArgumentException if {@code logoutUrl} is not an absolute http(s) URL
+     */
+    public Builder logoutUrl(String identifier, String logoutUrl) {
+      Objects.requireNonNull(identifier, "identifier");
+      logoutUrls.put(identifier, requireHttpUrl(logoutUrl, "logoutUrl"));
+      return this;
+    }
+
+    /**
+     * @throws IllegalStateException if activeCertificateIndex is not below signingCertificateCount,
+     *     or a Logout Url is set for an Identifier no {@link #application} registers
      */
     public FakeEntra build() {
       if (activeIndex >= certificateCount) {
@@ -477,10 +539,20 @@ public final class FakeEntra {
                 + " must be below signingCertificateCount "
                 + certificateCount);
       }
+      for (String identifier : logoutUrls.keySet()) {
+        if (!applications.containsKey(identifier)) {
+          throw new IllegalStateException(
+              "logoutUrl is set for "
+                  + identifier
+                  + " but no such application is registered: add application(\""
+                  + identifier
+                  + "\", replyUrl)");
+        }
+      }
       return new FakeEntra(this);
     }
 
-    private static String requireHttpUrl(String url, String what) {
+    static String requireHttpUrl(String url, String what) {
       Objects.requireNonNull(url, what);
       try {
         URI u = new URI(url);

@@ -47,11 +47,19 @@ import java.util.function.Consumer;
  *       id/name="nameId"} and a button {@code id="sign-in"} for any other NameID;
  *   <li>the login page then answers with an auto-submitting form (script plus a noscript button)
  *       that POSTs {@code SAMLResponse} and {@code RelayState} to the request's ACS URL. A request
- *       with {@code IsPassive="true"} is answered at once with Entra's AADSTS50058 NoPassive error.
+ *       with {@code IsPassive="true"} is answered at once with Entra's AADSTS50058 NoPassive error;
+ *   <li>{@code GET saml2?SAMLRequest=…} whose SAMLRequest is a {@code samlp:LogoutRequest}
+ *       (SP-initiated single logout): answered with a 302 to the application's Logout Url ({@link
+ *       FakeEntra.Builder#logoutUrl}) carrying Entra's LogoutResponse ({@link
+ *       FakeEntra#logoutResponseTo}: unsigned, lower-case percent-encoding); an unknown Issuer gets
+ *       AADSTS700016, an application without a Logout Url AADSTS500113. A LogoutRequest sent by
+ *       {@code POST saml2} is refused with AADSTS750054, as Entra accepts it by HTTP-Redirect only.
+ *       With {@link FakeEntra.Builder#requireSignedRequests} its signature is checked like an
+ *       AuthnRequest's (AADSTS76021).
  * </ul>
  *
  * <p>The Reply URL check needs {@link FakeEntra.Builder#application}: without any registered
- * application every request is refused with AADSTS50011, as Entra refuses an unknown app.
+ * application every sign-in is refused with AADSTS50011, as Entra refuses an unknown app.
  *
  * <p><b>Security guarantees.</b> Binds to the loopback address only; request bodies and queries
  * above 512 KiB are refused (413/414); every echoed value is HTML-escaped; pending sign-ins are
@@ -328,6 +336,10 @@ public final class FakeEntraServer implements AutoCloseable {
             return;
           }
         }
+        if (LogoutRequestInfo.isLogoutRedirect(rawQuery)) {
+          logout(ex, LogoutEndpoint.answer(current, rawQuery));
+          return;
+        }
         signIn(ex, () -> current.parseRedirect(rawQuery));
       } else if (path.equals(tenantPath + "saml2") && method.equals("POST")) {
         Map<String, String> form = readForm(ex);
@@ -337,6 +349,10 @@ public final class FakeEntraServer implements AutoCloseable {
         String samlRequest = form.get("SAMLRequest");
         if (samlRequest == null) {
           error(ex, "AADSTS750054", "SAMLRequest must be present in the HTTP-POST form.");
+          return;
+        }
+        if (LogoutRequestInfo.isLogoutPost(samlRequest)) {
+          error(ex, LogoutEndpoint.POST_REFUSED[0], LogoutEndpoint.POST_REFUSED[1]);
           return;
         }
         if (!entra.requestVerificationCertificates().isEmpty()) {
@@ -366,6 +382,16 @@ public final class FakeEntraServer implements AutoCloseable {
             + " application requires signed requests ("
             + why
             + ").");
+  }
+
+  /** Entra's answer to a LogoutRequest: a 302 to the app's Logout Url, or an error page. */
+  private static void logout(HttpExchange ex, LogoutEndpoint.Answer answer) throws IOException {
+    if (answer.location() == null) {
+      error(ex, answer.code(), answer.message());
+      return;
+    }
+    ex.getResponseHeaders().set("Location", answer.location());
+    sendBytes(ex, 302, "text/plain; charset=utf-8", new byte[0]);
   }
 
   private interface RequestParser {

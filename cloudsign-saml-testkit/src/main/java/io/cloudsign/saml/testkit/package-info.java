@@ -2,7 +2,9 @@
  * A fake Microsoft Entra ID for tests: {@link io.cloudsign.saml.testkit.FakeEntra} publishes
  * Entra-shaped Federation Metadata, decodes AuthnRequests and builds Entra-shaped SAML Responses
  * ({@link io.cloudsign.saml.testkit.ResponseBuilder}), genuine by default and hostile through
- * {@link io.cloudsign.saml.testkit.Attack} values; {@link
+ * {@link io.cloudsign.saml.testkit.Attack} values, and answers SP-initiated single logout as Entra
+ * does ({@link io.cloudsign.saml.testkit.LogoutRequestInfo}, {@link
+ * io.cloudsign.saml.testkit.LogoutResponseBuilder}); {@link
  * io.cloudsign.saml.testkit.FakeEntraExtension} gives each JUnit 5 test class one fake and a {@link
  * io.cloudsign.saml.testkit.TestClock}.
  *

@@ -91,6 +91,26 @@ class JavadocExamplesTest {
   }
 
   @Test
+  void logoutResponseBuilderExampleRuns() throws Exception {
+    FakeEntra entra =
+        FakeEntra.builder()
+            .clock(TestClock.at(START))
+            .application("urn:my-sp", "https://sp.example.com/saml2/idpresponse")
+            .logoutUrl("urn:my-sp", "https://sp.example.com/saml2/logout")
+            .build();
+    String logoutRedirectUrl =
+        entra.sloUrl() + "?" + Slo.query(Slo.logoutRequest("_lr", "urn:my-sp", null, ""), "/");
+    // javadoc: LogoutResponseBuilder
+    LogoutRequestInfo logout = entra.parseLogoutRedirect(logoutRedirectUrl);
+    String genuine = entra.logoutResponseTo(logout).redirectUrl(); // send the browser here
+    String forged = entra.logoutResponseTo(logout).signedByAnotherKey().redirectUrl();
+    // end javadoc
+    assertThat(genuine).startsWith("https://sp.example.com/saml2/logout?SAMLResponse=");
+    assertThat(Slo.logoutResponseXml(genuine)).contains("InResponseTo=\"_lr\"");
+    assertThat(forged).contains("&Signature=");
+  }
+
+  @Test
   void fakeEntraServerExampleRuns() {
     // javadoc: FakeEntraServer
     try (FakeEntraServer idp =

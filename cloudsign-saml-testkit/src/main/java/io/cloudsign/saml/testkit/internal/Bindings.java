@@ -61,6 +61,35 @@ public final class Bindings {
     return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
+  /**
+   * URL-encodes as Entra does when it redirects: form encoding ({@code +} for a space) with the hex
+   * digits of every percent-escape in lower case ({@code %2f}, not {@code %2F}), as .NET's {@code
+   * HttpUtility.UrlEncode} writes them.
+   */
+  public static String encodeLowerCase(String value) {
+    char[] c = encode(value).toCharArray();
+    for (int i = 0; i + 2 < c.length; i++) {
+      if (c[i] == '%') {
+        c[i + 1] = Character.toLowerCase(c[i + 1]);
+        c[i + 2] = Character.toLowerCase(c[i + 2]);
+        i += 2;
+      }
+    }
+    return new String(c);
+  }
+
+  /**
+   * The octets an HTTP-Redirect signature covers (SAML Bindings 3.4.4.1): {@code
+   * <message>=…[&RelayState=…]&SigAlg=…} with the values still URL-encoded as in {@code raw}.
+   */
+  public static String signedOctets(Map<String, String> raw, String message) {
+    StringBuilder q = new StringBuilder(message).append('=').append(raw.get(message));
+    if (raw.containsKey("RelayState")) {
+      q.append("&RelayState=").append(raw.get("RelayState"));
+    }
+    return q.append("&SigAlg=").append(raw.get("SigAlg")).toString();
+  }
+
   /** Base64 that tolerates line breaks and spaces (some SPs wrap), rejecting anything else. */
   public static byte[] base64(String value, String what) {
     if (value.length() > MAX_ENCODED_CHARS) {

@@ -1,0 +1,59 @@
+package io.cloudsign.saml.core;
+
+/**
+ * Why a LogoutResponse was refused. The user is signed out locally whatever the code: it only says
+ * that the IdP's sign-out could not be confirmed, and what to check.
+ */
+public enum LogoutErrorCode {
+  /** Not a LogoutResponse by HTTP-Redirect: missing, repeated or undecodable parameters. */
+  MALFORMED(
+      "logout_malformed",
+      "The logout answer is not a SAML LogoutResponse by HTTP-Redirect (SAMLResponse, RelayState,"
+          + " SigAlg, Signature once each)."),
+  /** InResponseTo or RelayState names no logout started by this browser. */
+  UNKNOWN_REQUEST(
+      "logout_unknown_request",
+      "The LogoutResponse answers no logout this browser started (InResponseTo or RelayState)."),
+  /** The pending logout expired, or the response's IssueInstant is outside the allowed window. */
+  EXPIRED(
+      "logout_expired",
+      "The logout took too long, or the LogoutResponse's IssueInstant is outside the clock skew."),
+  /** A signature is present and does not verify over the query as received, or its SigAlg. */
+  INVALID_SIGNATURE(
+      "logout_invalid_signature",
+      "The LogoutResponse's Redirect signature does not verify with the IdP's certificates over"
+          + " the query as received (or uses a SigAlg that is not allowed)."),
+  /** The Issuer is not one of the registration's logout issuers. */
+  INVALID_ISSUER(
+      "logout_invalid_issuer",
+      "The LogoutResponse's Issuer is not the IdP's (for Entra: https://login.microsoftonline.com/"
+          + "<tenant>/ or the sign-in issuer); set logoutIssuers for another IdP."),
+  /** The Destination is present and not the registration's Logout Url. */
+  INVALID_DESTINATION(
+      "logout_invalid_destination",
+      "The LogoutResponse's Destination is not this application's Logout Url: check Entra's"
+          + " Logout Url field."),
+  /** The IdP answered, but not with Success. */
+  NOT_CONFIRMED(
+      "logout_not_confirmed",
+      "The IdP answered the LogoutRequest with a status other than Success: the session at the IdP"
+          + " may still be open.");
+
+  private final String id;
+  private final String hint;
+
+  LogoutErrorCode(String id, String hint) {
+    this.id = id;
+    this.hint = hint;
+  }
+
+  /** Stable snake_case identifier, safe to show to a browser. */
+  public String id() {
+    return id;
+  }
+
+  /** What an administrator should check. */
+  public String hint() {
+    return hint;
+  }
+}

@@ -1,0 +1,89 @@
+package io.cloudsign.saml.servlet;
+
+import io.cloudsign.saml.core.LogoutResponseException;
+import io.cloudsign.saml.core.Registration;
+import io.cloudsign.saml.servlet.internal.Html;
+import io.cloudsign.saml.servlet.internal.StateCookieCodec.Entry;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A registration's Logout Url: receives the IdP's LogoutResponse (GET, HTTP-Redirect) to the logout
+ * this browser started, checks it with core over the raw query string, ends the pending logout and
+ * sends the browser to the after-logout path (303). The local session was ended before the browser
+ * left for the IdP; a refused or missing answer only means that the sign-out at the IdP is not
+ * confirmed, which the page says (400, with the code), and the session stays ended. IdP-initiated
+ * logout (a LogoutRequest arriving here) is not supported yet and refused the same way.
+ */
+final class LogoutUrlEndpoint implements Endpoint {
+  private static final Logger log = LoggerFactory.getLogger(SamlSsoFilter.class);
+
+  private final FilterSettings s;
+
+  LogoutUrlEndpoint(FilterSettings settings) {
+    this.s = settings;
+  }
+
+  @Override
+  public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    Sessions.end(request);
+    List<Registration> here =
+        s.logoutUrlRegistrations.get(request.getContextPath() + Requests.pathInContext(request));
+    here.forEach(r -> response.addHeader("Set-Cookie", s.logoutCookie.clear(r)));
+    response.setHeader("Cache-Control", "no-store");
+    if (!"GET".equals(request.getMethod())) {
+      notConfirmed(response, "logout_malformed", "a " + Requests.safeMethod(request) + " request");
+      return;
+    }
+    Optional<Entry> pending = s.logoutCookie.read(request, here);
+    if (pending.isEmpty()) {
+      notConfirmed(
+          response,
+          "logout_unknown_request",
+          "no pending logout in this browser (cookie missing, expired or not signed by this"
+              + " node's state key)");
+      return;
+    }
+    try {
+      s.serviceProvider.validateLogoutResponse(
+          request.getQueryString(), pending.get().toPendingRequest());
+    } catch (LogoutResponseException e) {
+      notConfirmed(response, e.code().id(), e.getMessage() + " | hint: " + e.code().hint());
+      return;
+    } catch (RuntimeException e) {
+      notConfirmed(response, "registration_unavailable", String.valueOf(e.getMessage()));
+      return;
+    }
+    log.info(
+        "single logout confirmed by the IdP: registration={} request={}",
+        LogText.value(pending.get().registrationId()),
+        pending.get().requestId());
+    response.setStatus(HttpServletResponse.SC_SEE_OTHER);
+    response.setHeader("Location", request.getContextPath() + pending.get().returnPath());
+  }
+
+  private static void notConfirmed(HttpServletResponse response, String code, String detail)
+      throws IOException {
+    log.warn(
+        "signed out locally, but the sign-out at the IdP is not confirmed: {}",
+        LogText.value(detail));
+    String page =
+        Html.page(
+            "Signed out",
+            "",
+            "<h1>You are signed out of this application</h1><p>Microsoft Entra ID did not"
+                + " confirm that you are signed out there too; close the browser to end that"
+                + " session.</p><p>Error code: <code id=\"error-code\">"
+                + Html.escape(code)
+                + "</code></p>");
+    response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+    response.setContentType("text/html; charset=UTF-8");
+    response.getOutputStream().write(page.getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,241 @@
+package io.cloudsign.saml.testkit;
+
+import io.cloudsign.saml.testkit.internal.Bindings;
+import io.cloudsign.saml.testkit.internal.Certificates;
+import io.cloudsign.saml.testkit.internal.RedirectSignature;
+import io.cloudsign.saml.testkit.internal.SamlTime;
+import io.cloudsign.saml.testkit.internal.SigningKey;
+import io.cloudsign.saml.testkit.internal.Xml;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Builds the fake Entra's answer to an SP-initiated single logout: a LogoutResponse sent by
+ * HTTP-Redirect (a GET) to the application's Logout Url.
+ *
+ * <p><b>Entra's shape by default</b> (from {@link FakeEntra#logoutResponseTo}): one line, {@code
+ * samlp:} prefix, {@code ID} = {@code _}+UUID, {@code IssueInstant} from the fake's clock, {@code
+ * InResponseTo} = the request's ID, <b>no</b> {@code Destination}, {@code Issuer} = {@link
+ * FakeEntra#logoutIssuer()} ({@code https://login.microsoftonline.com/<tenant>/}, not the sign-in
+ * issuer), status Success, the request's RelayState echoed, and <b>unsigned</b>. The query is
+ * percent-encoded as Entra writes it, with <b>lower-case</b> hex digits ({@code %2f}, {@code %3d});
+ * an SP that decodes and re-encodes the query before verifying a signature fails on it.
+ *
+ * <p>{@link #signed()} adds an HTTP-Redirect signature (SAML Bindings 3.4.4.1) with the fake's
+ * active signing key: {@code SigAlg} = RSA-SHA256, {@code Signature} over the octets {@code
+ * SAMLResponse=…[&RelayState=…]&SigAlg=…} exactly as they appear in the URL, lower-case escapes
+ * included. Two named hostile variants break that signature in one way each, for an SP's tests:
+ * {@link #signatureOverReorderedQuery()} and {@link #signedByAnotherKey()}.
+ *
+ * <p>Not thread-safe; each {@link #redirectUrl()} makes a new LogoutResponse (new ID, clock read
+ * again).
+ *
+ * <p><b>Security guarantees.</b> Values are XML-escaped into the message; the hostile variants use
+ * a key no fake publishes.
+ *
+ * <pre>{@code
+ * LogoutRequestInfo logout = entra.parseLogoutRedirect(logoutRedirectUrl);
+ * String genuine = entra.logoutResponseTo(logout).redirectUrl(); // send the browser here
+ * String forged = entra.logoutResponseTo(logout).signedByAnotherKey().redirectUrl();
+ * }</pre>
+ */
+public final class LogoutResponseBuilder {
+  /**
+   * SAML status code of a successful logout ({@code urn:oasis:names:tc:SAML:2.0:status:Success}).
+   */
+  public static final String STATUS_SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success";
+
+  private enum Signing {
+    NONE,
+    GENUINE,
+    REORDERED_QUERY,
+    ANOTHER_KEY
+  }
+
+  private final FakeEntra entra;
+  private final String application;
+  private String issuer;
+  private String inResponseTo;
+  private String destination;
+  private String status = STATUS_SUCCESS;
+  private String relayState;
+  private String to;
+  private Signing signing = Signing.NONE;
+
+  LogoutResponseBuilder(FakeEntra entra, LogoutRequestInfo request) {
+    this.entra = entra;
+    this.application = request.issuer();
+    this.issuer = entra.logoutIssuer();
+    this.inResponseTo = request.id();
+    this.relayState = request.relayState().orElse(null);
+  }
+
+  /** Signs the redirect as described above with the fake's active key (Entra sends it unsigned). */
+  public LogoutResponseBuilder signed() {
+    if (signing == Signing.NONE) {
+      signing = Signing.GENUINE;
+    }
+    return this;
+  }
+
+  /**
+   * Hostile: signed with the active key, but over the parameters in another order ({@code
+   * RelayState=…&SAMLResponse=…&SigAlg=…}, or {@code SigAlg=…&SAMLResponse=…} without RelayState)
+   * while the URL keeps the normal order. An SP that verifies over the order the binding prescribes
+   * rejects it.
+   *
+   * @throws IllegalStateException if {@link #signedByAnotherKey()} was chosen
+   */
+  public LogoutResponseBuilder signatureOverReorderedQuery() {
+    return hostile(Signing.REORDERED_QUERY);
+  }
+
+  /**
+   * Hostile: correctly laid out and signed, but by a key the fake does not publish (its certificate
+   * copies Entra's subject, as a forger would). An SP that trusts only the metadata's certificates
+   * rejects it.
+   *
+   * @throws IllegalStateException if {@link #signatureOverReorderedQuery()} was chosen
+   */
+  public LogoutResponseBuilder signedByAnotherKey() {
+    return hostile(Signing.ANOTHER_KEY);
+  }
+
+  private LogoutResponseBuilder hostile(Signing variant) {
+    if (signing != Signing.NONE && signing != Signing.GENUINE && signing != variant) {
+      throw new IllegalStateException(
+          "signatureOverReorderedQuery and signedByAnotherKey change the same signature: pick one");
+    }
+    signing = variant;
+    return this;
+  }
+
+  /** The {@code Issuer} (default {@link FakeEntra#logoutIssuer()}). */
+  public LogoutResponseBuilder issuer(String issuer) {
+    this.issuer = Objects.requireNonNull(issuer, "issuer");
+    return this;
+  }
+
+  /** {@code InResponseTo} (default: the LogoutRequest's ID). */
+  public LogoutResponseBuilder inResponseTo(String id) {
+    this.inResponseTo = Objects.requireNonNull(id, "id");
+    return this;
+  }
+
+  /** Adds a {@code Destination} attribute (Entra's documented LogoutResponse has none). */
+  public LogoutResponseBuilder destination(String destination) {
+    this.destination = Objects.requireNonNull(destination, "destination");
+    return this;
+  }
+
+  /**
+   * The top-level {@code StatusCode} value (default {@link #STATUS_SUCCESS}), e.g. {@code
+   * urn:oasis:names:tc:SAML:2.0:status:Responder}.
+   */
+  public LogoutResponseBuilder status(String statusCodeUri) {
+    Objects.requireNonNull(statusCodeUri, "statusCodeUri");
+    if (statusCodeUri.isBlank()) {
+      throw new IllegalArgumentException("status must be a SAML status code URI, not blank");
+    }
+    this.status = statusCodeUri;
+    return this;
+  }
+
+  /** The {@code RelayState} parameter (default: the LogoutRequest's, none if it had none). */
+  public LogoutResponseBuilder relayState(String relayState) {
+    this.relayState = Objects.requireNonNull(relayState, "relayState");
+    return this;
+  }
+
+  /**
+   * Where to send the LogoutResponse instead of the application's Logout Url.
+   *
+   * @throws IllegalArgumentException if {@code url} is not an absolute http(s) URL
+   */
+  public LogoutResponseBuilder to(String url) {
+    this.to = FakeEntra.Builder.requireHttpUrl(url, "to");
+    return this;
+  }
+
+  /**
+   * The URL Entra redirects the browser to: the Logout Url ({@link FakeEntra.Builder#logoutUrl} of
+   * the request's Issuer, or {@link #to}) with {@code SAMLResponse}, {@code RelayState} (if any)
+   * and, when signed, {@code SigAlg} and {@code Signature}, in that order, lower-case
+   * percent-encoded.
+   *
+   * @throws IllegalStateException if no Logout Url is configured for the request's Issuer and none
+   *     was given with {@link #to}
+   */
+  public String redirectUrl() {
+    String target = to != null ? to : entra.logoutUrlOf(application).orElse(null);
+    if (target == null) {
+      throw new IllegalStateException(
+          "no Logout Url for application "
+              + application
+              + ": use FakeEntra.builder().logoutUrl(identifier, url) or .to(url)");
+    }
+    String message = Base64.getEncoder().encodeToString(Bindings.deflate(Xml.utf8(xml())));
+    String samlResponse = "SAMLResponse=" + Bindings.encodeLowerCase(message);
+    String relay = relayState == null ? null : "RelayState=" + Bindings.encodeLowerCase(relayState);
+    StringBuilder query = new StringBuilder(samlResponse);
+    if (relay != null) {
+      query.append('&').append(relay);
+    }
+    if (signing != Signing.NONE) {
+      String sigAlg = "SigAlg=" + Bindings.encodeLowerCase(RedirectSignature.RSA_SHA256);
+      query.append('&').append(sigAlg);
+      String octets =
+          switch (signing) {
+            case REORDERED_QUERY ->
+                relay != null
+                    ? relay + "&" + samlResponse + "&" + sigAlg
+                    : sigAlg + "&" + samlResponse;
+            default -> query.toString();
+          };
+      SigningKey key = signing == Signing.ANOTHER_KEY ? Certificates.attacker() : entra.activeKey();
+      query.append("&Signature=").append(Bindings.encodeLowerCase(sign(key, octets)));
+    }
+    return target + (target.contains("?") ? "&" : "?") + query;
+  }
+
+  private String xml() {
+    StringBuilder x = new StringBuilder(512);
+    x.append("<samlp:LogoutResponse ID=\"_")
+        .append(UUID.randomUUID())
+        .append("\" Version=\"2.0\" IssueInstant=\"")
+        .append(SamlTime.format(entra.clock().instant()))
+        .append('"');
+    if (destination != null) {
+      x.append(" Destination=\"").append(Xml.escape(destination)).append('"');
+    }
+    return x.append(" InResponseTo=\"")
+        .append(Xml.escape(inResponseTo))
+        .append("\" xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\">")
+        .append("<Issuer xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\">")
+        .append(Xml.escape(issuer))
+        .append("</Issuer><samlp:Status><samlp:StatusCode Value=\"")
+        .append(Xml.escape(status))
+        .append("\"/></samlp:Status></samlp:LogoutResponse>")
+        .toString();
+  }
+
+  private static String sign(SigningKey key, String octets) {
+    try {
+      Signature s = Signature.getInstance("SHA256withRSA");
+      s.initSign(key.privateKey());
+      s.update(octets.getBytes(StandardCharsets.US_ASCII));
+      return Base64.getEncoder().encodeToString(s.sign());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot sign the LogoutResponse redirect", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "LogoutResponseBuilder[" + application + ", signing=" + signing + "]";
+  }
+}
