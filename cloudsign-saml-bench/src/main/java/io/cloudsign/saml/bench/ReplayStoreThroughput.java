@@ -99,6 +99,25 @@ final class ReplayStoreThroughput implements AutoCloseable {
     return out;
   }
 
+  /**
+   * {@code rounds} rounds at one thread count; each round runs every store once, in a shuffled
+   * order, for {@code slice} after a short warm-up. Per store, one result per round (ratios are
+   * taken within a round, so that the machine's speed changing between rounds cancels out).
+   */
+  Map<String, List<Result>> interleaved(int threads, int rounds, Duration slice) throws Exception {
+    Map<String, List<Result>> out = new LinkedHashMap<>();
+    stores.keySet().forEach(k -> out.put(k, new ArrayList<>()));
+    List<String> order = new ArrayList<>(stores.keySet());
+    java.util.Random random = new java.util.Random(14);
+    for (int r = 0; r < rounds; r++) {
+      java.util.Collections.shuffle(order, random);
+      for (String name : order) {
+        out.get(name).add(run(name, stores.get(name), threads, Duration.ofMillis(300), slice));
+      }
+    }
+    return out;
+  }
+
   /** Each store at each thread count, stores interleaved within a thread count. */
   List<Result> measure(int[] threadCounts, Duration warmUp, Duration measure) throws Exception {
     List<Result> results = new ArrayList<>();

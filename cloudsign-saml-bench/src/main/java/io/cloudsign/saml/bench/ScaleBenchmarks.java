@@ -39,8 +39,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Threads(1)
 public class ScaleBenchmarks {
-  /** How many tenants the node holds besides the measured one (TenantRegistrations' default). */
+  /** At most how many tenants the node holds (TenantRegistrations' default maxCached). */
   static final int MAX_CACHED = 1000;
+
+  /** How many tenants the setup loads at most ({@code -Dbench.scaleHeld}, to tell apart). */
+  static final int HELD = Integer.getInteger("bench.scaleHeld", MAX_CACHED);
 
   /**
    * {@link SamlBenchmarks.ValidateState} with its tenant ({@link BenchFixture#REGISTRATION}) as one
@@ -73,7 +76,7 @@ public class ScaleBenchmarks {
       tenants = TenantRegistrations.builder(repository).clock(clock).maxCached(MAX_CACHED).build();
       ServiceProvider sp =
           ServiceProvider.builder().tenants(tenants).clock(clock).replayCache(replayCache).build();
-      for (int i = 1; i < Math.min(rows, MAX_CACHED); i++) {
+      for (int i = 1; i < Math.min(rows, HELD); i++) {
         SamlBenchmarks.check(
             sp.registration(String.format("t%06d", i)).isPresent(), "filler tenant " + i);
       }
@@ -81,7 +84,7 @@ public class ScaleBenchmarks {
           sp.registration(BenchFixture.REGISTRATION).isPresent(), "tenant found in the repository");
       SamlBenchmarks.check(sp.registrations().isEmpty(), "no registration given to the builder");
       SamlBenchmarks.check(
-          tenants.heldCount() == Math.min(rows, MAX_CACHED), "held: " + tenants.heldCount());
+          tenants.heldCount() == Math.min(rows, HELD), "held: " + tenants.heldCount());
       return sp;
     }
 

@@ -39,9 +39,10 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * <pre>
  * java -cp cloudsign-saml-bench/target/benchmarks.jar io.cloudsign.saml.bench.ScaleReport \
  *   [--postgres jdbc:postgresql://127.0.0.1:5432/postgres?user=test] [--redis redis://127.0.0.1:6379]
- *   [--tenants 1000] [--no-jmh]
+ *   [--tenants 1000] [--parts 1,2,3,4] [--no-jmh]
  * </pre>
  *
+ * {@code --parts} picks the parts to run (3 is the JMH run; {@code --no-jmh} leaves it out too).
  * Without {@code --postgres} / {@code --redis} the parts that need them are left out. The
  * registration table is emptied and refilled; the replay tables and keys get a fresh name per run.
  * Logging is at warn (a tenant load logs one info line, which the figures leave out).
@@ -57,7 +58,8 @@ public final class ScaleReport {
     String postgres = option(args, "--postgres");
     String redis = option(args, "--redis");
     int k = Integer.parseInt(String.valueOf(optionOr(args, "--tenants", "1000")));
-    boolean jmh = !Arrays.asList(args).contains("--no-jmh");
+    String parts = String.valueOf(optionOr(args, "--parts", "1,2,3,4"));
+    boolean jmh = parts.contains("3") && !Arrays.asList(args).contains("--no-jmh");
 
     System.out.printf(
         "Run %s; %s, %d cores; JDK %s %s; load average at start: %s%n%n",
@@ -68,19 +70,31 @@ public final class ScaleReport {
         System.getProperty("java.runtime.version"),
         Report.loadAverage());
     TestClock clock = TestClock.atNow();
-    List<String> xml = ScaleTenants.distinctMetadataXml(k, clock);
-    System.out.printf(
-        "%,d distinct metadata documents (one tenant id each, one shared signing certificate),"
-            + " %,d characters each%n%n",
-        k, xml.get(0).length());
+    List<String> xml =
+        parts.contains("1") || parts.contains("2")
+            ? ScaleTenants.distinctMetadataXml(k, clock)
+            : List.of();
+    if (!xml.isEmpty()) {
+      System.out.printf(
+          "%,d distinct metadata documents (one tenant id each, one shared signing certificate),"
+              + " %,d characters each%n%n",
+          k, xml.get(0).length());
+    }
 
-    heap(xml, clock);
-    System.out.println("load average: " + Report.loadAverage());
-    coldAndWarm(xml, clock, postgres);
     urlPartsDone = System.nanoTime();
-    System.out.println("load average: " + Report.loadAverage());
-    replayStores(postgres, redis);
-    System.out.println("load average: " + Report.loadAverage());
+    if (parts.contains("1")) {
+      heap(xml, clock);
+      System.out.println("load average: " + Report.loadAverage());
+    }
+    if (parts.contains("2")) {
+      coldAndWarm(xml, clock, postgres);
+      urlPartsDone = System.nanoTime();
+      System.out.println("load average: " + Report.loadAverage());
+    }
+    if (parts.contains("4")) {
+      replayStores(postgres, redis);
+      System.out.println("load average: " + Report.loadAverage());
+    }
     if (jmh) {
       repositorySize();
     }
@@ -337,33 +351,36 @@ public final class ScaleReport {
       for (Map.Entry<String, Integer> e : t.remembersPerSignIn().entrySet()) {
         System.out.printf("| %s | %d |%n", e.getKey(), e.getValue());
       }
-      Duration warmUp = Duration.ofSeconds(Long.getLong("bench.scaleWarmUp", 4));
-      Duration measure = Duration.ofSeconds(Long.getLong("bench.scaleMeasure", 5));
+      int rounds = Integer.getInteger("bench.scaleRounds", 15);
+      Duration slice = Duration.ofMillis(Long.getLong("bench.scaleSliceMillis", 1000));
+      t.measure(new int[] {1, 2}, Duration.ofSeconds(3), Duration.ofSeconds(1)); // JIT, connections
       System.out.printf(
-          "%nSign-ins per second (validate, pool of %,d signed Responses; %d s warm-up, %d s"
-              + " measured per line; two rounds)%n%n"
-              + "| round | store | threads | sign-ins/s | × in-memory | remember calls per"
-              + " sign-in |%n|--:|---|--:|--:|--:|--:|%n",
-          ReplayStoreThroughput.POOL, warmUp.toSeconds(), measure.toSeconds());
-      t.measure(new int[] {1}, warmUp, Duration.ofSeconds(2)); // JIT and connections, discarded
-      for (int round = 1; round <= 2; round++) {
-        List<ReplayStoreThroughput.Result> results = t.measure(new int[] {1, 2}, warmUp, measure);
-        for (ReplayStoreThroughput.Result r : results) {
-          double memory =
-              results.stream()
-                  .filter(m -> m.threads() == r.threads() && m.store().startsWith("InMemory"))
-                  .findFirst()
-                  .orElseThrow()
-                  .signInsPerSecond();
+          "%nSign-ins per second (validate with the store; pool of %,d signed Responses): %d"
+              + " rounds per thread count, each store once per round in shuffled order, %d ms"
+              + " measured after 300 ms; medians over rounds (middle half of rounds in brackets)%n%n"
+              + "| store | threads | sign-ins/s | × in-memory (same round) | remember calls per"
+              + " sign-in |%n|---|--:|--:|--:|--:|%n",
+          ReplayStoreThroughput.POOL, rounds, slice.toMillis());
+      for (int threads : new int[] {1, 2}) {
+        Map<String, List<ReplayStoreThroughput.Result>> byStore =
+            t.interleaved(threads, rounds, slice);
+        List<ReplayStoreThroughput.Result> memory = byStore.get("InMemoryReplayCache");
+        for (Map.Entry<String, List<ReplayStoreThroughput.Result>> e : byStore.entrySet()) {
+          List<ReplayStoreThroughput.Result> rs = e.getValue();
+          double[] perSecond = rs.stream().mapToDouble(r -> r.signInsPerSecond()).toArray();
+          double[] ratio = new double[rs.size()];
+          double[] remembers = rs.stream().mapToDouble(r -> r.remembersPerSignIn()).toArray();
+          for (int i = 0; i < ratio.length; i++) {
+            ratio[i] = rs.get(i).signInsPerSecond() / memory.get(i).signInsPerSecond();
+          }
           System.out.printf(
               Locale.ROOT,
-              "| %d | %s | %d | %,.0f | %.2f | %.2f |%n",
-              round,
-              r.store(),
-              r.threads(),
-              r.signInsPerSecond(),
-              r.signInsPerSecond() / memory,
-              r.remembersPerSignIn());
+              "| %s | %d | %s | %s | %.2f |%n",
+              e.getKey(),
+              threads,
+              spread(perSecond, "%,.0f"),
+              spread(ratio, "%.2f"),
+              median(remembers));
         }
       }
       System.out.println();
@@ -374,7 +391,12 @@ public final class ScaleReport {
 
   private static void repositorySize() throws Exception {
     Collection<RunResult> results =
-        new Runner(new OptionsBuilder().include(ScaleBenchmarks.class.getName() + "\\..*").build())
+        new Runner(
+                new OptionsBuilder()
+                    .include(ScaleBenchmarks.class.getName() + "\\..*")
+                    .jvmArgsAppend(
+                        "-Xms1g", "-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
+                    .build())
             .run();
     System.out.printf(
         "%n## 3. validate of a held tenant by repository size (JMH, ScaleBenchmarks)%n%n"
@@ -400,6 +422,24 @@ public final class ScaleReport {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  private static double median(double[] values) {
+    double[] v = values.clone();
+    Arrays.sort(v);
+    return v[v.length / 2];
+  }
+
+  /** Median (first to third quartile). */
+  private static String spread(double[] values, String format) {
+    double[] v = values.clone();
+    Arrays.sort(v);
+    return String.format(Locale.ROOT, format, v[v.length / 2])
+        + " ("
+        + String.format(Locale.ROOT, format, v[v.length / 4])
+        + "–"
+        + String.format(Locale.ROOT, format, v[v.length * 3 / 4])
+        + ")";
+  }
 
   private static String id(String prefix, int i) {
     return String.format("%s%06d", prefix, i);
