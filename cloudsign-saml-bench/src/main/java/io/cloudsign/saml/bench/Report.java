@@ -217,7 +217,7 @@ public final class Report {
    * The aggregate "cpu" line of /proc/stat (jiffies: user nice system idle iowait irq softirq
    * steal).
    */
-  private static long[] cpuStat() {
+  static long[] cpuStat() {
     try {
       String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
       long[] v = new long[8];
@@ -231,7 +231,7 @@ public final class Report {
   }
 
   /** Share of all CPU time between two readings that the hypervisor gave to other guests. */
-  private static String stealPercent(long[] before, long[] after) {
+  static String stealPercent(long[] before, long[] after) {
     if (before == null || after == null) {
       return "n/a";
     }
@@ -244,7 +244,7 @@ public final class Report {
         : String.format(Locale.ROOT, "%.1f %%", 100.0 * (after[7] - before[7]) / total);
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
       return f[0] + " " + f[1];
@@ -253,7 +253,7 @@ public final class Report {
     }
   }
 
-  private static String cpu() {
+  static String cpu() {
     try {
       return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
           .filter(l -> l.startsWith("model name"))

@@ -4,6 +4,7 @@ import io.cloudsign.saml.core.ErrorCode;
 import io.cloudsign.saml.core.FederationMetadataUrl;
 import io.cloudsign.saml.core.InMemoryReplayCache;
 import io.cloudsign.saml.core.PendingRequest;
+import io.cloudsign.saml.core.ReplayCache;
 import io.cloudsign.saml.core.SamlValidationException;
 import io.cloudsign.saml.core.ServiceProvider;
 import io.cloudsign.saml.core.SignInRequest;
@@ -157,7 +158,7 @@ public class SamlBenchmarks {
       BenchFixture f = fixture(clock);
       Clock cacheClock = new RoundClock(clock.instant(), next, poolSize);
       // Two entries per validation: the assertion ID and the answered AuthnRequest ID.
-      sp = f.serviceProvider(clock, new InMemoryReplayCache(2 * poolSize + 16, cacheClock));
+      sp = serviceProvider(f, clock, new InMemoryReplayCache(2 * poolSize + 16, cacheClock));
 
       BenchFixture.Exchange genuine = f.exchange(sp);
       VerifiedAssertion a = sp.validate(genuine.samlResponse(), genuine.pending());
@@ -184,6 +185,11 @@ public class SamlBenchmarks {
 
     BenchFixture fixture(TestClock clock) throws Exception {
       return new BenchFixture(clock);
+    }
+
+    /** The service provider under test ({@link ScaleBenchmarks}: one reading tenants). */
+    ServiceProvider serviceProvider(BenchFixture f, TestClock clock, ReplayCache replayCache) {
+      return f.serviceProvider(clock, replayCache);
     }
 
     VerifiedAssertion validateNext() throws SamlValidationException {
