@@ -1,6 +1,6 @@
 package io.cloudsign.saml.servlet;
 
-import io.cloudsign.saml.core.LogoutResponseException;
+import io.cloudsign.saml.core.LogoutException;
 import io.cloudsign.saml.core.Registration;
 import io.cloudsign.saml.servlet.internal.Html;
 import io.cloudsign.saml.servlet.internal.StateCookieCodec.Entry;
@@ -53,7 +53,7 @@ final class LogoutUrlEndpoint implements Endpoint {
     try {
       s.serviceProvider.validateLogoutResponse(
           request.getQueryString(), pending.get().toPendingRequest());
-    } catch (LogoutResponseException e) {
+    } catch (LogoutException e) {
       notConfirmed(response, e.code().id(), e.getMessage() + " | hint: " + e.code().hint());
       return;
     } catch (RuntimeException e) {
