@@ -2,13 +2,13 @@ package io.cloudsign.saml.testkit;
 
 import io.cloudsign.saml.testkit.internal.Bindings;
 import io.cloudsign.saml.testkit.internal.EnvelopedSigner;
+import io.cloudsign.saml.testkit.internal.SamlTime;
 import io.cloudsign.saml.testkit.internal.Xml;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -83,11 +83,8 @@ public final class AuthnRequestInfo {
     }
     this.id = Xml.requiredAttribute(root, "ID");
     this.version = Xml.requiredAttribute(root, "Version");
-    try {
-      this.issueInstant = Instant.parse(Xml.requiredAttribute(root, "IssueInstant"));
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("AuthnRequest IssueInstant is not an xs:dateTime in UTC");
-    }
+    this.issueInstant =
+        SamlTime.parse(Xml.requiredAttribute(root, "IssueInstant"), "AuthnRequest IssueInstant");
     this.destination = Xml.attribute(root, "Destination");
     this.acsUrl = Xml.attribute(root, "AssertionConsumerServiceURL");
     this.protocolBinding = Xml.attribute(root, "ProtocolBinding");

@@ -2,11 +2,11 @@ package io.cloudsign.saml.testkit;
 
 import io.cloudsign.saml.testkit.internal.Bindings;
 import io.cloudsign.saml.testkit.internal.ReceivedRedirect;
+import io.cloudsign.saml.testkit.internal.SamlTime;
 import io.cloudsign.saml.testkit.internal.Xml;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import org.w3c.dom.Element;
@@ -45,11 +45,8 @@ public final class LogoutRequestInfo {
     }
     this.id = Xml.requiredAttribute(root, "ID");
     Xml.requiredAttribute(root, "Version");
-    try {
-      this.issueInstant = Instant.parse(Xml.requiredAttribute(root, "IssueInstant"));
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("LogoutRequest IssueInstant is not an xs:dateTime in UTC");
-    }
+    this.issueInstant =
+        SamlTime.parse(Xml.requiredAttribute(root, "IssueInstant"), "LogoutRequest IssueInstant");
     this.destination = Xml.attribute(root, "Destination");
     this.issuer =
         Xml.onlyChild(root, AuthnRequestInfo.ASSERTION_NS, "Issuer", "LogoutRequest")
