@@ -55,7 +55,7 @@ final class AuthnRequests {
                 registration.nameIdFormat().orElse(null));
     if (binding == Binding.HTTP_REDIRECT) {
       String samlRequest = Base64.getEncoder().encodeToString(deflate(xml));
-      URI url = redirectUrl(registration, destination, samlRequest, relayState);
+      URI url = redirectUrl(registration, destination, "SAMLRequest", samlRequest, relayState);
       return new SignInRequest(pending, binding, destination, samlRequest, url, null);
     }
     String samlRequest = Base64.getEncoder().encodeToString(xml.getBytes(StandardCharsets.UTF_8));
@@ -138,8 +138,9 @@ final class AuthnRequests {
   }
 
   /** SAML Bindings §3.4.4.1: the signature covers the exact URL-encoded query bytes. */
-  static URI redirectUrl(Registration r, URI destination, String samlRequest, String relayState) {
-    StringBuilder query = new StringBuilder("SAMLRequest=").append(urlEncode(samlRequest));
+  static URI redirectUrl(
+      Registration r, URI destination, String parameter, String message, String relayState) {
+    StringBuilder query = new StringBuilder(parameter).append('=').append(urlEncode(message));
     if (relayState != null) {
       query.append("&RelayState=").append(urlEncode(relayState));
     }

@@ -33,6 +33,15 @@ public enum LogoutErrorCode {
       "logout_invalid_destination",
       "The LogoutResponse's Destination is not this application's Logout Url: check Entra's"
           + " Logout Url field."),
+  /** An IdP's LogoutRequest without a signature, and the registration requires one. */
+  UNSIGNED(
+      "logout_unsigned",
+      "The IdP's LogoutRequest is not signed and this registration requires signed ones (anyone"
+          + " could otherwise sign anyone out): sign logout messages at the IdP, or allow unsigned"
+          + " ones with acceptUnsignedLogoutRequests."),
+  /** An IdP's LogoutRequest whose ID was seen before. */
+  REPLAYED(
+      "logout_replayed", "This LogoutRequest was already processed: a replayed logout message."),
   /** The IdP answered, but not with Success. */
   NOT_CONFIRMED(
       "logout_not_confirmed",

@@ -103,7 +103,7 @@ final class LogoutMessages {
     }
     xml.append("</samlp:LogoutRequest>");
     String samlRequest = Base64.getEncoder().encodeToString(AuthnRequests.deflate(xml.toString()));
-    URI url = AuthnRequests.redirectUrl(r, idpLogout.get(), samlRequest, relayState);
+    URI url = AuthnRequests.redirectUrl(r, idpLogout.get(), "SAMLRequest", samlRequest, relayState);
     PendingRequest pending = PendingRequest.of(r.id(), id, now, now.plus(lifetime), relayState);
     return Optional.of(new LogoutRequest(pending, url));
   }
@@ -113,8 +113,8 @@ final class LogoutMessages {
       String rawQuery,
       PendingRequest pending,
       Function<String, Optional<Registration>> registrations)
-      throws LogoutResponseException {
-    Map<String, String> raw = rawParameters(rawQuery);
+      throws LogoutException {
+    Map<String, String> raw = rawParameters(rawQuery, "SAMLResponse");
     Registration r =
         registrations
             .apply(pending.registrationId())
@@ -130,11 +130,11 @@ final class LogoutMessages {
       throw fail(LogoutErrorCode.UNKNOWN_REQUEST, "the RelayState is not this logout's");
     }
     if (raw.containsKey("Signature")) {
-      verifySignature(rawQuery, raw, r);
+      verifySignature(raw, "SAMLResponse", r);
     } else if (raw.containsKey("SigAlg")) {
       throw fail(LogoutErrorCode.MALFORMED, "SigAlg without Signature");
     }
-    Element root = parse(decode(raw.get("SAMLResponse")));
+    Element root = parse(decode(raw.get("SAMLResponse")), "LogoutResponse");
     String inResponseTo = root.getAttribute("InResponseTo");
     if (!pending.requestId().equals(inResponseTo)) {
       throw fail(
@@ -177,8 +177,163 @@ final class LogoutMessages {
     }
   }
 
+  /**
+   * Validates an IdP's LogoutRequest (the raw query of its GET to a Logout Url) for one of {@code
+   * candidates} (the registrations whose Logout Url that is), chosen by its Issuer.
+   */
+  IdpLogoutRequest validateRequest(
+      String rawQuery, List<Registration> candidates, ReplayCache replayCache)
+      throws LogoutException {
+    Map<String, String> raw = rawParameters(rawQuery, "SAMLRequest");
+    Element root = parse(decode(raw.get("SAMLRequest")), "LogoutRequest");
+    String issuer = onlyChildText(root, ASSERTION, "Issuer");
+    List<Registration> matching =
+        candidates.stream()
+            .filter(c -> issuer != null && c.logoutIssuers().contains(issuer.strip()))
+            .toList();
+    if (matching.size() != 1) {
+      throw fail(
+          LogoutErrorCode.INVALID_ISSUER,
+          "Issuer "
+              + LogSafe.text(String.valueOf(issuer))
+              + (matching.isEmpty()
+                  ? " is no logout issuer of the registrations at this Logout Url"
+                  : " is a logout issuer of several registrations at this Logout Url"));
+    }
+    Registration r = matching.get(0);
+    if (raw.containsKey("Signature")) {
+      verifySignature(raw, "SAMLRequest", r);
+    } else if (raw.containsKey("SigAlg")) {
+      throw fail(LogoutErrorCode.MALFORMED, "SigAlg without Signature");
+    } else if (!r.acceptsUnsignedLogoutRequests()) {
+      throw fail(LogoutErrorCode.UNSIGNED, "the LogoutRequest has no Redirect signature");
+    }
+    String id = root.getAttribute("ID");
+    if (id.isEmpty()) {
+      throw fail(LogoutErrorCode.MALFORMED, "the LogoutRequest has no ID");
+    }
+    Instant now = policy.clock().instant();
+    Instant issued;
+    try {
+      issued = Instant.parse(root.getAttribute("IssueInstant"));
+    } catch (DateTimeParseException e) {
+      throw fail(LogoutErrorCode.MALFORMED, "IssueInstant is missing or not a dateTime");
+    }
+    Duration skew = policy.clockSkew();
+    if (issued.isAfter(now.plus(skew))
+        || issued.plus(policy.maxResponseAge()).plus(skew).isBefore(now)) {
+      throw fail(
+          LogoutErrorCode.EXPIRED,
+          "IssueInstant " + issued + " is not within " + policy.maxResponseAge() + " ± " + skew);
+    }
+    if (root.hasAttribute("NotOnOrAfter")) {
+      Instant notOnOrAfter;
+      try {
+        notOnOrAfter = Instant.parse(root.getAttribute("NotOnOrAfter"));
+      } catch (DateTimeParseException e) {
+        throw fail(LogoutErrorCode.MALFORMED, "NotOnOrAfter is not a dateTime");
+      }
+      if (!now.isBefore(notOnOrAfter.plus(skew))) {
+        throw fail(LogoutErrorCode.EXPIRED, "the LogoutRequest expired at " + notOnOrAfter);
+      }
+    }
+    if (root.hasAttribute("Destination")) {
+      String destination = root.getAttribute("Destination");
+      if (!r.logoutUrl().map(u -> u.toString().equals(destination)).orElse(false)) {
+        throw fail(
+            LogoutErrorCode.INVALID_DESTINATION,
+            "Destination is "
+                + LogSafe.text(destination)
+                + ", expected the Logout Url "
+                + r.logoutUrl().map(URI::toString).orElse("(none)"));
+      }
+    }
+    String nameId = onlyChildText(root, ASSERTION, "NameID");
+    if (nameId == null || nameId.isBlank()) {
+      throw fail(LogoutErrorCode.MALFORMED, "the LogoutRequest has no NameID");
+    }
+    String format = null;
+    List<String> sessionIndexes = new java.util.ArrayList<>();
+    for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element e) {
+        if (ASSERTION.equals(e.getNamespaceURI()) && "NameID".equals(e.getLocalName())) {
+          format = e.hasAttribute("Format") ? e.getAttribute("Format") : null;
+        } else if (PROTOCOL.equals(e.getNamespaceURI())
+            && "SessionIndex".equals(e.getLocalName())) {
+          sessionIndexes.add(e.getTextContent().strip());
+        }
+      }
+    }
+    remember(replayCache, r, id, issued);
+    String relayState = raw.containsKey("RelayState") ? decode(raw.get("RelayState")) : null;
+    return new IdpLogoutRequest(
+        r.id(),
+        id,
+        issued,
+        nameId.strip(),
+        Optional.ofNullable(format),
+        sessionIndexes,
+        Optional.ofNullable(relayState));
+  }
+
+  /** A LogoutRequest's ID is used once; a store that cannot answer does not stop a logout. */
+  private void remember(ReplayCache cache, Registration r, String id, Instant issued)
+      throws LogoutException {
+    Instant keepUntil = issued.plus(policy.maxResponseAge()).plus(policy.clockSkew());
+    try {
+      if (cache.remember(r.id(), "logout-request\n" + id, keepUntil)
+          == ReplayCache.Outcome.ALREADY_USED) {
+        throw fail(
+            LogoutErrorCode.REPLAYED, "the LogoutRequest " + LogSafe.text(id) + " was seen before");
+      }
+    } catch (RuntimeException e) {
+      // Signing out is the safe direction: go on, and say so.
+      org.slf4j.LoggerFactory.getLogger(ReplayCache.class)
+          .warn(
+              "replay cache unavailable for the LogoutRequest {} of registration {}; processing it"
+                  + " anyway (it only signs out): {}",
+              LogSafe.text(id),
+              r.id(),
+              LogSafe.text(String.valueOf(e.getMessage())));
+    }
+  }
+
+  /**
+   * The SP's LogoutResponse to an IdP's LogoutRequest, by HTTP-Redirect to the IdP's logout URL
+   * (Issuer = the Identifier, InResponseTo, Status Success), signed with the SP key when set.
+   */
+  URI response(Registration r, IdpLogoutRequest request) {
+    URI destination =
+        r.identityProvider()
+            .singleLogoutUrl()
+            .orElseThrow(() -> new IllegalStateException("the IdP metadata has no logout URL"));
+    byte[] b = new byte[16];
+    random.nextBytes(b);
+    String xml =
+        "<samlp:LogoutResponse xmlns:samlp=\""
+            + PROTOCOL
+            + "\" xmlns:saml=\""
+            + ASSERTION
+            + "\" ID=\"_"
+            + HexFormat.of().formatHex(b)
+            + "\" Version=\"2.0\" IssueInstant=\""
+            + policy.clock().instant().truncatedTo(ChronoUnit.SECONDS)
+            + "\" Destination=\""
+            + XmlText.escape(destination.toString())
+            + "\" InResponseTo=\""
+            + XmlText.escape(request.id())
+            + "\"><saml:Issuer>"
+            + XmlText.escape(r.entityId())
+            + "</saml:Issuer><samlp:Status><samlp:StatusCode Value=\""
+            + SUCCESS
+            + "\"/></samlp:Status></samlp:LogoutResponse>";
+    String samlResponse = Base64.getEncoder().encodeToString(AuthnRequests.deflate(xml));
+    return AuthnRequests.redirectUrl(
+        r, destination, "SAMLResponse", samlResponse, request.relayState().orElse(null));
+  }
+
   private void checkIssueInstant(Element root, PendingRequest pending, Instant now)
-      throws LogoutResponseException {
+      throws LogoutException {
     Instant issued;
     try {
       issued = Instant.parse(root.getAttribute("IssueInstant"));
@@ -193,28 +348,33 @@ final class LogoutMessages {
     }
   }
 
-  /** The query's parameters, raw (still percent-encoded); each at most once. */
-  private static Map<String, String> rawParameters(String rawQuery) throws LogoutResponseException {
+  /**
+   * The query's parameters, raw (still percent-encoded); each at most once; {@code message} is
+   * {@code SAMLResponse} or {@code SAMLRequest}, and the other one must not be there.
+   */
+  private static Map<String, String> rawParameters(String rawQuery, String message)
+      throws LogoutException {
     if (rawQuery == null || rawQuery.isEmpty() || rawQuery.length() > MAX_QUERY_CHARS) {
       throw fail(LogoutErrorCode.MALFORMED, "no query, or one over " + MAX_QUERY_CHARS + " chars");
     }
+    String other = message.equals("SAMLResponse") ? "SAMLRequest" : "SAMLResponse";
     Map<String, String> raw = new LinkedHashMap<>();
     for (String part : rawQuery.split("&", -1)) {
       int eq = part.indexOf('=');
       String name = eq < 0 ? part : part.substring(0, eq);
       String value = eq < 0 ? "" : part.substring(eq + 1);
-      if (name.equals("SAMLRequest")) {
+      if (name.equals(other)) {
         throw fail(
             LogoutErrorCode.MALFORMED,
-            "a LogoutRequest arrived (IdP-initiated logout), not a LogoutResponse");
+            "a " + other + " arrived where a " + message + " was expected");
       }
-      if (List.of("SAMLResponse", "RelayState", "SigAlg", "Signature").contains(name)
+      if (List.of(message, "RelayState", "SigAlg", "Signature").contains(name)
           && raw.put(name, value) != null) {
         throw fail(LogoutErrorCode.MALFORMED, name + " appears more than once");
       }
     }
-    if (!raw.containsKey("SAMLResponse") || raw.get("SAMLResponse").isEmpty()) {
-      throw fail(LogoutErrorCode.MALFORMED, "no SAMLResponse parameter");
+    if (!raw.containsKey(message) || raw.get(message).isEmpty()) {
+      throw fail(LogoutErrorCode.MALFORMED, "no " + message + " parameter");
     }
     return raw;
   }
@@ -223,8 +383,8 @@ final class LogoutMessages {
    * SAML Bindings §3.4.4.1: the signed octets are {@code SAMLResponse=v[&RelayState=v]&SigAlg=v}
    * with each value exactly as it arrived, in that order, whatever order the query had.
    */
-  private void verifySignature(String rawQuery, Map<String, String> raw, Registration r)
-      throws LogoutResponseException {
+  private void verifySignature(Map<String, String> raw, String message, Registration r)
+      throws LogoutException {
     String sigAlg = raw.containsKey("SigAlg") ? decode(raw.get("SigAlg")) : null;
     String jca = SIG_ALGS.get(sigAlg);
     if (jca == null && RSA_SHA1.equals(sigAlg) && policy.allowInsecureSha1Signatures()) {
@@ -238,8 +398,9 @@ final class LogoutMessages {
               + " is not allowed (RSA-SHA256/384/512)");
     }
     String signed =
-        "SAMLResponse="
-            + raw.get("SAMLResponse")
+        message
+            + "="
+            + raw.get(message)
             + (raw.containsKey("RelayState") ? "&RelayState=" + raw.get("RelayState") : "")
             + "&SigAlg="
             + raw.get("SigAlg");
@@ -282,10 +443,10 @@ final class LogoutMessages {
     return false;
   }
 
-  private static Element parse(String samlResponse) throws LogoutResponseException {
+  private static Element parse(String samlMessage, String rootName) throws LogoutException {
     byte[] deflated;
     try {
-      deflated = Base64.getMimeDecoder().decode(samlResponse);
+      deflated = Base64.getMimeDecoder().decode(samlMessage);
     } catch (IllegalArgumentException e) {
       throw fail(LogoutErrorCode.MALFORMED, "SAMLResponse is not base64");
     }
@@ -298,7 +459,7 @@ final class LogoutMessages {
     }
     Element root = doc.getDocumentElement();
     if (!PROTOCOL.equals(root.getNamespaceURI())
-        || !"LogoutResponse".equals(root.getLocalName())
+        || !rootName.equals(root.getLocalName())
         || !"2.0".equals(root.getAttribute("Version"))) {
       throw fail(
           LogoutErrorCode.MALFORMED,
@@ -310,7 +471,7 @@ final class LogoutMessages {
   }
 
   /** Raw DEFLATE, at most {@link #MAX_INFLATED_BYTES}: a small message cannot expand to much. */
-  private static byte[] inflate(byte[] deflated) throws LogoutResponseException {
+  private static byte[] inflate(byte[] deflated) throws LogoutException {
     Inflater inflater = new Inflater(true);
     try {
       inflater.setInput(deflated);
@@ -335,7 +496,7 @@ final class LogoutMessages {
   }
 
   private static String onlyChildText(Element parent, String ns, String local)
-      throws LogoutResponseException {
+      throws LogoutException {
     Element found = null;
     for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
       if (n instanceof Element e
@@ -350,7 +511,7 @@ final class LogoutMessages {
     return found == null ? null : found.getTextContent();
   }
 
-  private static String statusCode(Element root) throws LogoutResponseException {
+  private static String statusCode(Element root) throws LogoutException {
     for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
       if (n instanceof Element status
           && PROTOCOL.equals(status.getNamespaceURI())
@@ -367,7 +528,7 @@ final class LogoutMessages {
     throw fail(LogoutErrorCode.MALFORMED, "no Status/StatusCode");
   }
 
-  private static String decode(String raw) throws LogoutResponseException {
+  private static String decode(String raw) throws LogoutException {
     try {
       return URLDecoder.decode(raw, StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
@@ -375,7 +536,7 @@ final class LogoutMessages {
     }
   }
 
-  private static LogoutResponseException fail(LogoutErrorCode code, String detail) {
-    return new LogoutResponseException(code, detail);
+  private static LogoutException fail(LogoutErrorCode code, String detail) {
+    return new LogoutException(code, detail);
   }
 }

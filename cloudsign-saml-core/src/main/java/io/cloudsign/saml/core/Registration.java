@@ -42,6 +42,7 @@ public final class Registration {
   private final URI signOnUrl;
   private final URI logoutUrl;
   private final List<String> logoutIssuers;
+  private final boolean acceptUnsignedLogoutRequests;
   private final IdentityProvider identityProvider;
   private final String nameIdFormat;
   private final boolean forceAuthn;
@@ -63,6 +64,7 @@ public final class Registration {
     this.signOnUrl = b.signOnUrl;
     this.logoutUrl = b.logoutUrl;
     this.logoutIssuers = logoutIssuers(b);
+    this.acceptUnsignedLogoutRequests = b.acceptUnsignedLogoutRequests;
     this.identityProvider = b.identityProvider;
     this.nameIdFormat = b.nameIdFormat;
     this.forceAuthn = b.forceAuthn;
@@ -120,6 +122,11 @@ public final class Registration {
    */
   public List<String> logoutIssuers() {
     return logoutIssuers;
+  }
+
+  /** Whether an IdP's LogoutRequest without a signature is processed (off by default). */
+  public boolean acceptsUnsignedLogoutRequests() {
+    return acceptUnsignedLogoutRequests;
   }
 
   private static List<String> logoutIssuers(Builder b) {
@@ -224,6 +231,7 @@ public final class Registration {
         + (requestSigningKey != null ? ", signsRequests" : "")
         + (decryptionKeys.isEmpty() ? "" : ", decryptionKeys=" + decryptionKeys.size())
         + (allowInsecureAesCbc ? ", INSECURE_AES_CBC_DECRYPTION_ALLOWED" : "")
+        + (acceptUnsignedLogoutRequests ? ", INSECURE_UNSIGNED_LOGOUT_REQUESTS_ACCEPTED" : "")
         + "}";
   }
 
@@ -235,6 +243,7 @@ public final class Registration {
     private URI signOnUrl;
     private URI logoutUrl;
     private List<String> logoutIssuers;
+    private boolean acceptUnsignedLogoutRequests;
     private IdentityProvider identityProvider;
     private String nameIdFormat;
     private boolean forceAuthn;
@@ -285,6 +294,17 @@ public final class Registration {
      */
     public Builder logoutUrl(String logoutUrl) {
       this.logoutUrl = Urls.parse("logoutUrl", logoutUrl);
+      return this;
+    }
+
+    /**
+     * INSECURE: process an IdP's LogoutRequest that carries no signature. By default one is refused
+     * ({@code logout_unsigned}): an unsigned LogoutRequest lets anyone who knows a user's NameID
+     * sign that user out (SAML Profiles §4.4.3.1 asks front-channel logout messages to be signed).
+     * Shown by {@code toString()}.
+     */
+    public Builder acceptUnsignedLogoutRequests(boolean accept) {
+      this.acceptUnsignedLogoutRequests = accept;
       return this;
     }
 

@@ -144,12 +144,42 @@ public final class ServiceProvider {
    * Registration#logoutIssuers()}; Status Success; when signed, the Redirect signature over the raw
    * query with the IdP's certificates (RSA-SHA256/384/512).
    *
-   * @throws LogoutResponseException naming what failed
+   * @throws LogoutException naming what failed
    */
   public void validateLogoutResponse(String rawQueryString, PendingRequest pendingLogout)
-      throws LogoutResponseException {
+      throws LogoutException {
     Objects.requireNonNull(pendingLogout, "pendingLogout");
     logout.validate(rawQueryString, pendingLogout, this::registration);
+  }
+
+  /**
+   * Validates a {@code LogoutRequest} the IdP sent by HTTP-Redirect to a Logout Url ({@code
+   * rawQueryString} exactly as received) for one of {@code registrationIds} (those whose Logout Url
+   * it arrived at), chosen by its Issuer (one of {@link Registration#logoutIssuers()}). Checks: the
+   * Redirect signature over the raw query (required unless {@link
+   * Registration.Builder#acceptUnsignedLogoutRequests}), IssueInstant within {@code maxResponseAge}
+   * and the clock skew, NotOnOrAfter, Destination (when present) = the Logout Url, a NameID, and
+   * its ID used once (the replay cache; a store that cannot answer does not stop the logout, which
+   * only signs out).
+   *
+   * @throws LogoutException naming what failed
+   */
+  public IdpLogoutRequest validateLogoutRequest(
+      String rawQueryString, Collection<String> registrationIds) throws LogoutException {
+    List<Registration> candidates = new java.util.ArrayList<>();
+    for (String id : registrationIds) {
+      registration(id).ifPresent(candidates::add);
+    }
+    return logout.validateRequest(rawQueryString, candidates, policy.replayCache());
+  }
+
+  /**
+   * The answer to a validated IdP LogoutRequest, once its sessions are ended: the URL (the IdP's
+   * logout URL with an HTTP-Redirect LogoutResponse, Status Success, signed with the SP key when
+   * set) to send the browser to.
+   */
+  public java.net.URI logoutResponse(IdpLogoutRequest request) {
+    return logout.response(requireRegistration(request.registrationId()), request);
   }
 
   /** The SP metadata XML for a registration, to upload to Entra ("Upload metadata file"). */

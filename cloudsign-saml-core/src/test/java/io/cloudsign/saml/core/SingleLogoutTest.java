@@ -74,6 +74,10 @@ class SingleLogoutTest {
   }
 
   private ServiceProvider serviceProvider(boolean withLogoutUrl) {
+    return serviceProvider(withLogoutUrl, false);
+  }
+
+  private ServiceProvider serviceProvider(boolean withLogoutUrl, boolean acceptUnsigned) {
     IdentityProvider idp =
         IdentityProvider.builder()
             .entityId(SIGN_IN_ISSUER)
@@ -90,6 +94,7 @@ class SingleLogoutTest {
     if (withLogoutUrl) {
       r.logoutUrl(SP_LOGOUT);
     }
+    r.acceptUnsignedLogoutRequests(acceptUnsigned);
     return ServiceProvider.builder().registration(r.build()).clock(clock).build();
   }
 
@@ -190,8 +195,7 @@ class SingleLogoutTest {
   private void refused(String query, LogoutErrorCode code) {
     assertThatThrownBy(() -> sp.validateLogoutResponse(query, started.pending()))
         .isInstanceOfSatisfying(
-            LogoutResponseException.class,
-            e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(code));
+            LogoutException.class, e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(code));
   }
 
   @Test
@@ -331,6 +335,130 @@ class SingleLogoutTest {
     refused(query(bomb, "r1"), LogoutErrorCode.MALFORMED);
     String authn = entraXml().replace("LogoutResponse", "Response");
     refused(query(authn, "r1"), LogoutErrorCode.MALFORMED);
+  }
+
+  // ------------------------------------------------------------------ IdP-initiated
+
+  /** Entra's LogoutRequest to this app (another app of the session signed out). */
+  private String idpRequest(String id, String issuer, String destination, Instant issued) {
+    return "<samlp:LogoutRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\""
+        + " xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\""
+        + id
+        + "\" Version=\"2.0\" IssueInstant=\""
+        + issued
+        + "\""
+        + (destination == null ? "" : " Destination=\"" + destination + "\"")
+        + "><saml:Issuer>"
+        + issuer
+        + "</saml:Issuer><saml:NameID"
+        + " Format=\"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress\">B.Simon@contoso.com"
+        + "</saml:NameID><samlp:SessionIndex>_session-1</samlp:SessionIndex></samlp:LogoutRequest>";
+  }
+
+  private String entraRequest(String id) {
+    return idpRequest(id, LOGOUT_ISSUER, SP_LOGOUT, clock.instant());
+  }
+
+  private static String requestQuery(String xml, PrivateKey signer) throws Exception {
+    String q = "SAMLRequest=" + entraEncode(deflate(xml)) + "&SigAlg=" + entraEncode(RSA_SHA256);
+    return signer == null
+        ? "SAMLRequest=" + entraEncode(deflate(xml))
+        : q + "&Signature=" + entraEncode(sign(q, signer));
+  }
+
+  private IdpLogoutRequest acceptedRequest(String query) throws Exception {
+    return sp.validateLogoutRequest(query, java.util.List.of("contoso"));
+  }
+
+  private void refusedRequest(String query, LogoutErrorCode code) {
+    assertThatThrownBy(() -> sp.validateLogoutRequest(query, java.util.List.of("contoso")))
+        .isInstanceOfSatisfying(
+            LogoutException.class, e -> assertThat(e.code()).as(e.getMessage()).isEqualTo(code));
+  }
+
+  @Test
+  void signedIdpLogoutRequestNamesTheSessionAndIsAnsweredWithASignedLogoutResponse()
+      throws Exception {
+    IdpLogoutRequest request =
+        acceptedRequest(requestQuery(entraRequest("_idp1"), idpKeys.getPrivate()));
+
+    assertThat(request.registrationId()).isEqualTo("contoso");
+    assertThat(request.nameId()).isEqualTo("B.Simon@contoso.com");
+    assertThat(request.sessionIndexes()).containsExactly("_session-1");
+    URI answer = sp.logoutResponse(request);
+    assertThat(answer.toString()).startsWith(IDP_LOGOUT + "?SAMLResponse=");
+    String xml = inflate(Base64.getDecoder().decode(param(answer.getRawQuery(), "SAMLResponse")));
+    assertThat(xml)
+        .contains("InResponseTo=\"_idp1\"")
+        .contains("Destination=\"" + IDP_LOGOUT + "\"")
+        .contains("<saml:Issuer>urn:amazon:cognito:sp:ap-northeast-1_EXAMPLE</saml:Issuer>")
+        .contains("urn:oasis:names:tc:SAML:2.0:status:Success");
+    String q = answer.getRawQuery();
+    Signature s = Signature.getInstance("SHA256withRSA");
+    s.initVerify(spCert.getPublicKey());
+    s.update(q.substring(0, q.indexOf("&Signature=")).getBytes(StandardCharsets.US_ASCII));
+    assertThat(s.verify(Base64.getDecoder().decode(param(q, "Signature")))).isTrue();
+  }
+
+  @Test
+  void unsignedIdpLogoutRequestIsRefusedUnlessTheRegistrationAcceptsIt() throws Exception {
+    refusedRequest(requestQuery(entraRequest("_u1"), null), LogoutErrorCode.UNSIGNED);
+    ServiceProvider lenient = serviceProvider(true, true);
+    assertThat(
+            lenient
+                .validateLogoutRequest(
+                    requestQuery(entraRequest("_u2"), null), java.util.List.of("contoso"))
+                .nameId())
+        .isEqualTo("B.Simon@contoso.com");
+    assertThat(lenient.registration("contoso").orElseThrow().toString())
+        .contains("INSECURE_UNSIGNED_LOGOUT_REQUESTS_ACCEPTED");
+  }
+
+  @Test
+  void idpLogoutRequestOfAnotherIssuerOrSignedByAnotherKeyOrOverAReorderedQueryIsRefused()
+      throws Exception {
+    refusedRequest(
+        requestQuery(
+            idpRequest(
+                "_i1", "https://login.microsoftonline.com/other/", SP_LOGOUT, clock.instant()),
+            idpKeys.getPrivate()),
+        LogoutErrorCode.INVALID_ISSUER);
+    refusedRequest(
+        requestQuery(entraRequest("_i2"), otherKeys.getPrivate()),
+        LogoutErrorCode.INVALID_SIGNATURE);
+    String saml = "SAMLRequest=" + entraEncode(deflate(entraRequest("_i3")));
+    String alg = "SigAlg=" + entraEncode(RSA_SHA256);
+    refusedRequest(
+        saml
+            + "&"
+            + alg
+            + "&Signature="
+            + entraEncode(sign(alg + "&" + saml, idpKeys.getPrivate())),
+        LogoutErrorCode.INVALID_SIGNATURE);
+  }
+
+  @Test
+  void replayedOrStaleOrMisaddressedIdpLogoutRequestIsRefused() throws Exception {
+    String once = requestQuery(entraRequest("_r1"), idpKeys.getPrivate());
+    acceptedRequest(once);
+    refusedRequest(once, LogoutErrorCode.REPLAYED);
+    refusedRequest(
+        requestQuery(
+            idpRequest(
+                "_r2", LOGOUT_ISSUER, SP_LOGOUT, clock.instant().minus(Duration.ofMinutes(9))),
+            idpKeys.getPrivate()),
+        LogoutErrorCode.EXPIRED);
+    refusedRequest(
+        requestQuery(
+            idpRequest("_r3", LOGOUT_ISSUER, "https://evil.example/saml2/logout", clock.instant()),
+            idpKeys.getPrivate()),
+        LogoutErrorCode.INVALID_DESTINATION);
+    refusedRequest(
+        requestQuery(
+            entraRequest("_r4").replaceAll("<saml:NameID.*</saml:NameID>", ""),
+            idpKeys.getPrivate()),
+        LogoutErrorCode.MALFORMED);
+    refusedRequest(query(entraXml(), "r1"), LogoutErrorCode.MALFORMED);
   }
 
   static String deflate(String xml) {

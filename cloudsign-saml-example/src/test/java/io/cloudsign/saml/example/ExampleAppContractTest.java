@@ -76,6 +76,64 @@ class ExampleAppContractTest extends ExampleAppContract {
     assertThat(done.headers().firstValue("Location")).hasValue("/");
   }
 
+  /**
+   * Logout started by Entra: with --idp-metadata, Entra's signed LogoutRequest at /saml2/logout
+   * ends the session and is answered with a LogoutResponse to Entra; an unsigned one is refused and
+   * ends nothing.
+   */
+  @Test
+  void logoutRequestFromEntraAtTheLogoutUrlEndsTheSession() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    String base = "http://localhost:" + port;
+    try (FakeEntraServer tenant =
+            FakeEntraServer.start(
+                FakeEntra.builder()
+                    .application("urn:example:idp-logout", base + "/saml2/idpresponse")
+                    .logoutUrl("urn:example:idp-logout", base + "/saml2/logout"));
+        ExampleProcess p =
+            start(
+                "--port",
+                Integer.toString(port),
+                "--base-url",
+                base,
+                "--sp-entity-id",
+                "urn:example:idp-logout",
+                "--idp-metadata",
+                tenant.metadataUrl())) {
+      URI app = p.awaitListening();
+      TestBrowser b = new TestBrowser();
+      HttpResponse<String> me = crossNodeIn(b, tenant.entra(), app, app);
+      assertThat(me.statusCode()).as(me.body()).isEqualTo(200);
+
+      HttpResponse<String> unsigned =
+          b.get(
+              URI.create(
+                  tenant
+                      .entra()
+                      .logoutRequest("urn:example:idp-logout", NEW_USER.nameId())
+                      .redirectUrl()));
+      assertThat(unsigned.statusCode()).isEqualTo(400);
+      assertThat(unsigned.body()).contains("logout_unsigned");
+      assertThat(b.get(app.resolve("/me")).statusCode()).isEqualTo(200);
+
+      HttpResponse<String> signed =
+          b.get(
+              URI.create(
+                  tenant
+                      .entra()
+                      .logoutRequest("urn:example:idp-logout", NEW_USER.nameId())
+                      .signed()
+                      .redirectUrl()));
+      assertThat(signed.statusCode()).as(signed.body()).isEqualTo(302);
+      assertThat(signed.headers().firstValue("Location").orElseThrow())
+          .startsWith(tenant.entra().sloUrl() + "?SAMLResponse=");
+      assertThat(b.get(app.resolve("/me")).statusCode()).isEqualTo(302);
+    }
+  }
+
   @Test
   void logoutByPostWithoutAFormEndsTheSessionOnlyFromThisOrigin() throws Exception {
     TestBrowser b = new TestBrowser();
@@ -243,7 +301,12 @@ class ExampleAppContractTest extends ExampleAppContract {
    */
   private static HttpResponse<String> crossNode(FakeEntra tenant, URI start, URI finish)
       throws Exception {
-    TestBrowser b = new TestBrowser();
+    return crossNodeIn(new TestBrowser(), tenant, start, finish);
+  }
+
+  /** As {@link #crossNode} in the browser {@code b}. */
+  private static HttpResponse<String> crossNodeIn(
+      TestBrowser b, FakeEntra tenant, URI start, URI finish) throws Exception {
     HttpResponse<String> first = b.get(start.resolve("/me"));
     assertThat(first.statusCode()).isEqualTo(302);
     AuthnRequestInfo request =

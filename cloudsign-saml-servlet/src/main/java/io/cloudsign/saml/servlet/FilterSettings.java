@@ -40,6 +40,7 @@ final class FilterSettings {
   final Predicate<HttpServletRequest> redirectToSignIn;
   final StateCookie stateCookie;
   final LogoutCookie logoutCookie;
+  final SessionRevocations revocations;
   final long maxFormBytes;
   final Clock clock;
   final boolean requireReplyUrlHost;
@@ -70,6 +71,7 @@ final class FilterSettings {
             b.stateCookieName + "_logout",
             serviceProvider.pendingRequestLifetime(),
             b.clock);
+    this.revocations = b.revocations;
     this.clock = b.clock;
     this.requireReplyUrlHost = b.requireReplyUrlHost;
     this.maxFormBytes = 3L * serviceProvider.maxResponseChars() + 8192;

@@ -58,7 +58,7 @@ final class LogoutEndpoint implements Endpoint {
                   + Requests.safeHost(request.getHeader("Host"))));
       return;
     }
-    SamlPrincipal signedIn = Sessions.current(request, s.clock);
+    SamlPrincipal signedIn = Sessions.current(request, s);
     Sessions.end(request);
     response.setHeader("Cache-Control", "no-store");
     response.setStatus(HttpServletResponse.SC_SEE_OTHER);

@@ -1,6 +1,7 @@
 package io.cloudsign.saml.servlet;
 
-import io.cloudsign.saml.core.LogoutResponseException;
+import io.cloudsign.saml.core.IdpLogoutRequest;
+import io.cloudsign.saml.core.LogoutException;
 import io.cloudsign.saml.core.Registration;
 import io.cloudsign.saml.servlet.internal.Html;
 import io.cloudsign.saml.servlet.internal.StateCookieCodec.Entry;
@@ -32,9 +33,16 @@ final class LogoutUrlEndpoint implements Endpoint {
 
   @Override
   public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    Sessions.end(request);
     List<Registration> here =
         s.logoutUrlRegistrations.get(request.getContextPath() + Requests.pathInContext(request));
+    String query = request.getQueryString();
+    if ("GET".equals(request.getMethod())
+        && query != null
+        && (query.startsWith("SAMLRequest=") || query.contains("&SAMLRequest="))) {
+      idpInitiated(request, response, here, query);
+      return;
+    }
+    Sessions.end(request);
     here.forEach(r -> response.addHeader("Set-Cookie", s.logoutCookie.clear(r)));
     response.setHeader("Cache-Control", "no-store");
     if (!"GET".equals(request.getMethod())) {
@@ -53,7 +61,7 @@ final class LogoutUrlEndpoint implements Endpoint {
     try {
       s.serviceProvider.validateLogoutResponse(
           request.getQueryString(), pending.get().toPendingRequest());
-    } catch (LogoutResponseException e) {
+    } catch (LogoutException e) {
       notConfirmed(response, e.code().id(), e.getMessage() + " | hint: " + e.code().hint());
       return;
     } catch (RuntimeException e) {
@@ -66,6 +74,60 @@ final class LogoutUrlEndpoint implements Endpoint {
         pending.get().requestId());
     response.setStatus(HttpServletResponse.SC_SEE_OTHER);
     response.setHeader("Location", request.getContextPath() + pending.get().returnPath());
+  }
+
+  /**
+   * The IdP ends the user's sessions (it signed the user out of another application): the
+   * LogoutRequest is checked, the sessions of its NameID (and SessionIndex) recorded as ended in
+   * {@link SessionRevocations} (every browser, every node sharing them) and this browser's ended
+   * too, then the IdP gets its LogoutResponse. A refused LogoutRequest ends nothing.
+   */
+  private void idpInitiated(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      List<Registration> here,
+      String query)
+      throws IOException {
+    response.setHeader("Cache-Control", "no-store");
+    IdpLogoutRequest logout;
+    try {
+      logout =
+          s.serviceProvider.validateLogoutRequest(
+              query, here.stream().map(Registration::id).toList());
+    } catch (LogoutException e) {
+      refused(response, e.code().id(), e.getMessage() + " | hint: " + e.code().hint());
+      return;
+    }
+    s.revocations.revoke(
+        logout.registrationId(), logout.nameId(), logout.sessionIndexes(), s.clock.instant());
+    SamlPrincipal current = SamlPrincipal.of(request).orElse(null);
+    if (current != null && s.revocations.isRevoked(current)) {
+      Sessions.end(request);
+    }
+    log.info(
+        "IdP-initiated logout: registration={} request={} sessions of {} ended",
+        LogText.value(logout.registrationId()),
+        LogText.value(logout.id()),
+        LogText.value(logout.nameId()));
+    response.setStatus(HttpServletResponse.SC_FOUND);
+    response.setHeader("Location", s.serviceProvider.logoutResponse(logout).toString());
+  }
+
+  private static void refused(HttpServletResponse response, String code, String detail)
+      throws IOException {
+    log.warn("IdP-initiated logout refused; no session was ended: {}", LogText.value(detail));
+    String page =
+        Html.page(
+            "Logout refused",
+            "",
+            "<h1>This sign-out request was refused</h1><p>It could not be verified as coming from"
+                + " Microsoft Entra ID; nobody was signed out.</p><p>Error code: <code"
+                + " id=\"error-code\">"
+                + Html.escape(code)
+                + "</code></p>");
+    response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+    response.setContentType("text/html; charset=UTF-8");
+    response.getOutputStream().write(page.getBytes(StandardCharsets.UTF_8));
   }
 
   private static void notConfirmed(HttpServletResponse response, String code, String detail)

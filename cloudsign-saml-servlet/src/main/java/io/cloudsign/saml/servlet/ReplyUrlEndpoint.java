@@ -79,7 +79,7 @@ final class ReplyUrlEndpoint implements Endpoint {
     LocalUser user = link(identity);
 
     try {
-      Sessions.start(request, new SamlPrincipal(user, identity));
+      Sessions.start(request, new SamlPrincipal(user, identity, s.clock.instant()));
     } catch (IllegalStateException e) {
       // Jetty without a SessionHandler: "No SessionManager"; a response already committed.
       throw new Refused(

@@ -40,7 +40,7 @@ final class Router {
       own.handle(request, response);
       return;
     }
-    SamlPrincipal principal = Sessions.current(request, s.clock);
+    SamlPrincipal principal = Sessions.current(request, s);
     if (principal != null) {
       request.setAttribute(SamlPrincipal.ATTRIBUTE, principal);
       chain.doFilter(new AuthenticatedRequest(request, principal), response);

@@ -37,8 +37,9 @@ public final class SamlPrincipal implements Principal, Serializable {
   private final String sessionIndex;
   private final Instant authnInstant;
   private final Instant sessionNotOnOrAfter;
+  private final Instant signedInAt;
 
-  SamlPrincipal(LocalUser user, VerifiedAssertion identity) {
+  SamlPrincipal(LocalUser user, VerifiedAssertion identity, Instant signedInAt) {
     this.name = user.name();
     this.roles = user.roles();
     this.registrationId = identity.registrationId();
@@ -51,6 +52,7 @@ public final class SamlPrincipal implements Principal, Serializable {
     this.sessionIndex = identity.sessionIndex().orElse(null);
     this.authnInstant = identity.authnInstant().orElse(null);
     this.sessionNotOnOrAfter = identity.sessionNotOnOrAfter().orElse(null);
+    this.signedInAt = signedInAt;
   }
 
   /** The signed-in user of this request, if any. */
@@ -103,6 +105,14 @@ public final class SamlPrincipal implements Principal, Serializable {
 
   public Optional<String> sessionIndex() {
     return Optional.ofNullable(sessionIndex);
+  }
+
+  /**
+   * When this application accepted the sign-in (its own clock), which an IdP-initiated logout is
+   * compared with; empty for a session stored before this was recorded.
+   */
+  public Optional<Instant> signedInAt() {
+    return Optional.ofNullable(signedInAt);
   }
 
   public Optional<Instant> authnInstant() {

@@ -183,6 +183,7 @@ public final class SamlSsoFilter implements Filter {
     Clock clock;
     boolean requireReplyUrlHost;
     Set<String> tenantReplyUrlPaths;
+    SessionRevocations revocations = SessionRevocations.inMemory();
     private byte[] stateKey;
     List<byte[]> previousStateKeys = List.of();
 
@@ -315,6 +316,17 @@ public final class SamlSsoFilter implements Filter {
         throw new IllegalArgumentException("tenantReplyUrlPaths needs at least one path");
       }
       this.tenantReplyUrlPaths = Set.copyOf(set);
+      return this;
+    }
+
+    /**
+     * Where IdP-initiated logouts are recorded and checked at every request, so that they end the
+     * user's sessions in every browser and on every node. Default {@link
+     * SessionRevocations#inMemory()} (one node); give every node of a cluster one shared
+     * implementation.
+     */
+    public Builder sessionRevocations(SessionRevocations revocations) {
+      this.revocations = Objects.requireNonNull(revocations, "revocations");
       return this;
     }
 

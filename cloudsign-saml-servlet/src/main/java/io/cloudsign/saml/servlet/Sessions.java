@@ -18,7 +18,22 @@ final class Sessions {
    * The principal of this request's session, or {@code null}; one whose IdP SessionNotOnOrAfter has
    * passed is removed from the session.
    */
-  static SamlPrincipal current(HttpServletRequest request, Clock clock) {
+  static SamlPrincipal current(HttpServletRequest request, FilterSettings s) {
+    SamlPrincipal principal = current(request, s.clock);
+    if (principal != null && s.revocations.isRevoked(principal)) {
+      HttpSession session = request.getSession(false);
+      if (session != null) {
+        session.removeAttribute(SamlPrincipal.ATTRIBUTE);
+      }
+      log.info(
+          "SAML session of {} ended: the IdP signed the user out (IdP-initiated logout)",
+          LogText.value(principal.getName()));
+      return null;
+    }
+    return principal;
+  }
+
+  private static SamlPrincipal current(HttpServletRequest request, Clock clock) {
     HttpSession session = request.getSession(false);
     if (session == null) {
       return null;

@@ -39,7 +39,7 @@ final class SignInStart implements Endpoint {
   public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
     String returnTo =
         Requests.isSafeMethod(request) ? request.getParameter(SamlSsoFilter.RETURN_TO_PARAM) : null;
-    start(request, response, returnPathFor(request, returnTo), Sessions.current(request, s.clock));
+    start(request, response, returnPathFor(request, returnTo), Sessions.current(request, s));
   }
 
   /** A protected path without a signed-in user: redirect a browser navigation, else 401. */

@@ -2,13 +2,13 @@ package io.cloudsign.saml.testkit;
 
 import io.cloudsign.saml.testkit.internal.Bindings;
 import io.cloudsign.saml.testkit.internal.EnvelopedSigner;
+import io.cloudsign.saml.testkit.internal.SamlTime;
 import io.cloudsign.saml.testkit.internal.Xml;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,18 +81,15 @@ public final class AuthnRequestInfo {
       throw new IllegalArgumentException(
           "not a samlp:AuthnRequest but {" + root.getNamespaceURI() + "}" + root.getLocalName());
     }
-    this.id = requiredAttribute(root, "ID");
-    this.version = requiredAttribute(root, "Version");
-    try {
-      this.issueInstant = Instant.parse(requiredAttribute(root, "IssueInstant"));
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("AuthnRequest IssueInstant is not an xs:dateTime in UTC");
-    }
-    this.destination = optionalAttribute(root, "Destination");
-    this.acsUrl = optionalAttribute(root, "AssertionConsumerServiceURL");
-    this.protocolBinding = optionalAttribute(root, "ProtocolBinding");
-    this.forceAuthn = isTrue(optionalAttribute(root, "ForceAuthn"));
-    this.passive = isTrue(optionalAttribute(root, "IsPassive"));
+    this.id = Xml.requiredAttribute(root, "ID");
+    this.version = Xml.requiredAttribute(root, "Version");
+    this.issueInstant =
+        SamlTime.parse(Xml.requiredAttribute(root, "IssueInstant"), "AuthnRequest IssueInstant");
+    this.destination = Xml.attribute(root, "Destination");
+    this.acsUrl = Xml.attribute(root, "AssertionConsumerServiceURL");
+    this.protocolBinding = Xml.attribute(root, "ProtocolBinding");
+    this.forceAuthn = isTrue(Xml.attribute(root, "ForceAuthn"));
+    this.passive = isTrue(Xml.attribute(root, "IsPassive"));
     List<Element> issuers = Xml.children(root, ASSERTION_NS, "Issuer");
     if (issuers.size() != 1) {
       throw new IllegalArgumentException(
@@ -100,11 +97,11 @@ public final class AuthnRequestInfo {
     }
     this.issuer = issuers.get(0).getTextContent();
     List<Element> policies = Xml.children(root, PROTOCOL_NS, "NameIDPolicy");
-    this.nameIdFormat = policies.isEmpty() ? null : optionalAttribute(policies.get(0), "Format");
+    this.nameIdFormat = policies.isEmpty() ? null : Xml.attribute(policies.get(0), "Format");
     List<String> refs = new ArrayList<>();
     String cmp = null;
     for (Element rac : Xml.children(root, PROTOCOL_NS, "RequestedAuthnContext")) {
-      cmp = optionalAttribute(rac, "Comparison");
+      cmp = Xml.attribute(rac, "Comparison");
       for (Element ref : Xml.children(rac, ASSERTION_NS, "AuthnContextClassRef")) {
         refs.add(ref.getTextContent().strip());
       }
@@ -118,7 +115,7 @@ public final class AuthnRequestInfo {
     if (sigAlg == null && embeddedSignature) {
       List<Element> methods =
           Xml.descendants(sigs.get(0), EnvelopedSigner.DSIG_NS, "SignatureMethod");
-      sigAlg = methods.isEmpty() ? null : optionalAttribute(methods.get(0), "Algorithm");
+      sigAlg = methods.isEmpty() ? null : Xml.attribute(methods.get(0), "Algorithm");
     }
     this.sigAlg = sigAlg;
     this.signedQuery = signedQuery;
@@ -303,18 +300,6 @@ public final class AuthnRequestInfo {
         + ", acs="
         + acsUrl
         + "]";
-  }
-
-  private static String requiredAttribute(Element e, String name) {
-    String v = optionalAttribute(e, name);
-    if (v == null) {
-      throw new IllegalArgumentException(e.getLocalName() + " has no " + name + " attribute");
-    }
-    return v;
-  }
-
-  private static String optionalAttribute(Element e, String name) {
-    return e.hasAttributeNS(null, name) ? e.getAttributeNS(null, name) : null;
   }
 
   private static boolean isTrue(String v) {

@@ -32,16 +32,18 @@ import java.util.UUID;
  * https://login.microsoftonline.com/<tenant>/saml2}; {@link Clock#systemUTC()}; one user, {@link
  * TestUser#bSimon()}.
  *
- * <p>Single logout (SP-initiated): {@link #parseLogoutRedirect} decodes the SP's LogoutRequest and
+ * <p>Single logout, SP-initiated: {@link #parseLogoutRedirect} decodes the SP's LogoutRequest and
  * {@link #logoutResponseTo} answers it as Entra does, by HTTP-Redirect to the application's Logout
- * Url.
+ * Url. IdP-initiated: {@link #logoutRequest} is the LogoutRequest Entra sends to the Logout Url
+ * when the user signs out elsewhere, and {@link #parseLogoutResponseRedirect} decodes the SP's
+ * answer.
  *
  * <p>Thread-safe and immutable once built; every Response gets fresh IDs.
  *
- * <p><b>Security guarantees.</b> Incoming AuthnRequests and LogoutRequests are parsed without
- * DOCTYPE or external entities, and redirect payloads inflate to at most 512 KiB. Keys are
- * generated per instance (never shared between fakes); the attacker keys of {@link Attack}s are
- * separate keys.
+ * <p><b>Security guarantees.</b> Incoming AuthnRequests, LogoutRequests and LogoutResponses are
+ * parsed without DOCTYPE or external entities, and redirect payloads inflate to at most 512 KiB.
+ * Keys are generated per instance (never shared between fakes); the attacker keys of {@link
+ * Attack}s are separate keys.
  *
  * <p>With cloudsign-saml-core as the SP under test, the redirect URL below is {@code
  * sp.startSignIn(registrationId, relayState).redirectUrl().toString()}.
@@ -298,6 +300,30 @@ public final class FakeEntra {
    */
   public LogoutResponseBuilder logoutResponseTo(LogoutRequestInfo request) {
     return new LogoutResponseBuilder(this, Objects.requireNonNull(request, "request"));
+  }
+
+  /**
+   * The LogoutRequest Entra sends to the application whose Identifier is {@code spIdentifier} when
+   * the user signs out of another application (IdP-initiated single logout): by HTTP-Redirect to
+   * its Logout Url ({@link Builder#logoutUrl}), for {@code nameId}, in Entra's shape (see {@link
+   * IdpLogoutRequestBuilder}).
+   *
+   * @throws IllegalArgumentException if no Logout Url is configured for {@code spIdentifier}
+   */
+  public IdpLogoutRequestBuilder logoutRequest(String spIdentifier, String nameId) {
+    return new IdpLogoutRequestBuilder(this, spIdentifier, nameId);
+  }
+
+  /**
+   * Decodes an SP's HTTP-Redirect LogoutResponse: its answer to {@link #logoutRequest}.
+   *
+   * @param redirectUrl the full URL the SP redirected to, or just its query string
+   * @throws IllegalArgumentException if it has no SAMLResponse, is not base64 raw DEFLATE, inflates
+   *     beyond 512 KiB, has a DOCTYPE, or is not a samlp:LogoutResponse with ID, Version,
+   *     IssueInstant, one Issuer and a StatusCode
+   */
+  public LogoutResponseInfo parseLogoutResponseRedirect(String redirectUrl) {
+    return LogoutResponseInfo.fromRedirect(redirectUrl);
   }
 
   /** A Response with nothing preset: set audience, destination and InResponseTo yourself. */

@@ -1,17 +1,13 @@
 package io.cloudsign.saml.testkit;
 
 import io.cloudsign.saml.testkit.internal.Bindings;
-import io.cloudsign.saml.testkit.internal.RedirectSignature;
+import io.cloudsign.saml.testkit.internal.ReceivedRedirect;
+import io.cloudsign.saml.testkit.internal.SamlTime;
 import io.cloudsign.saml.testkit.internal.Xml;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import org.w3c.dom.Element;
 
@@ -37,60 +33,34 @@ public final class LogoutRequestInfo {
   private final String nameId;
   private final String nameIdFormat;
   private final String sessionIndex;
-  private final String relayState;
-  private final String sigAlg;
-  // The exact signed octets and the signature, when the query carries one.
-  private final String signedQuery;
-  private final byte[] signature;
+  private final ReceivedRedirect redirect;
 
-  private LogoutRequestInfo(
-      byte[] xmlBytes, String relayState, String sigAlg, String signedQuery, byte[] signature) {
+  private LogoutRequestInfo(ReceivedRedirect redirect) {
+    byte[] xmlBytes = redirect.xml();
     this.xml = new String(xmlBytes, StandardCharsets.UTF_8);
     Element root = Xml.parseUntrusted(xmlBytes).getDocumentElement();
     if (!isLogoutRequest(root)) {
       throw new IllegalArgumentException(
           "not a samlp:LogoutRequest but {" + root.getNamespaceURI() + "}" + root.getLocalName());
     }
-    this.id = required(root, "ID");
-    required(root, "Version");
-    try {
-      this.issueInstant = Instant.parse(required(root, "IssueInstant"));
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("LogoutRequest IssueInstant is not an xs:dateTime in UTC");
-    }
-    this.destination = optional(root, "Destination");
-    this.issuer = onlyChild(root, AuthnRequestInfo.ASSERTION_NS, "Issuer").getTextContent();
-    Element name = onlyChild(root, AuthnRequestInfo.ASSERTION_NS, "NameID");
+    this.id = Xml.requiredAttribute(root, "ID");
+    Xml.requiredAttribute(root, "Version");
+    this.issueInstant =
+        SamlTime.parse(Xml.requiredAttribute(root, "IssueInstant"), "LogoutRequest IssueInstant");
+    this.destination = Xml.attribute(root, "Destination");
+    this.issuer =
+        Xml.onlyChild(root, AuthnRequestInfo.ASSERTION_NS, "Issuer", "LogoutRequest")
+            .getTextContent();
+    Element name = Xml.onlyChild(root, AuthnRequestInfo.ASSERTION_NS, "NameID", "LogoutRequest");
     this.nameId = name.getTextContent();
-    this.nameIdFormat = optional(name, "Format");
+    this.nameIdFormat = Xml.attribute(name, "Format");
     List<Element> sessions = Xml.children(root, AuthnRequestInfo.PROTOCOL_NS, "SessionIndex");
     this.sessionIndex = sessions.isEmpty() ? null : sessions.get(0).getTextContent();
-    this.relayState = relayState;
-    this.sigAlg = sigAlg;
-    this.signedQuery = signedQuery;
-    this.signature = signature;
+    this.redirect = redirect;
   }
 
   static LogoutRequestInfo fromRedirect(String urlOrQuery) {
-    Objects.requireNonNull(urlOrQuery, "redirect URL");
-    Map<String, String> raw = Bindings.rawQueryParameters(urlOrQuery);
-    String samlRequest = raw.get("SAMLRequest");
-    if (samlRequest == null) {
-      throw new IllegalArgumentException("redirect has no SAMLRequest parameter");
-    }
-    byte[] xml = Bindings.inflate(Bindings.base64(Bindings.decode(samlRequest), "SAMLRequest"));
-    String relay = raw.containsKey("RelayState") ? Bindings.decode(raw.get("RelayState")) : null;
-    String sigAlg = raw.containsKey("SigAlg") ? Bindings.decode(raw.get("SigAlg")) : null;
-    String signedQuery = null;
-    byte[] signature = null;
-    if (raw.containsKey("Signature")) {
-      if (sigAlg == null) {
-        throw new IllegalArgumentException("redirect has a Signature but no SigAlg");
-      }
-      signedQuery = Bindings.signedOctets(raw, "SAMLRequest");
-      signature = Bindings.base64(Bindings.decode(raw.get("Signature")), "Signature");
-    }
-    return new LogoutRequestInfo(xml, relay, sigAlg, signedQuery, signature);
+    return new LogoutRequestInfo(ReceivedRedirect.parse(urlOrQuery, "SAMLRequest"));
   }
 
   /**
@@ -166,17 +136,17 @@ public final class LogoutRequestInfo {
 
   /** The {@code RelayState} query parameter, decoded; Entra echoes it in its LogoutResponse. */
   public Optional<String> relayState() {
-    return Optional.ofNullable(relayState);
+    return Optional.ofNullable(redirect.relayState());
   }
 
   /** The {@code SigAlg} query parameter, decoded, when present. */
   public Optional<String> sigAlg() {
-    return Optional.ofNullable(sigAlg);
+    return Optional.ofNullable(redirect.sigAlg());
   }
 
   /** Whether the query carries a {@code Signature}. */
   public boolean signed() {
-    return signature != null;
+    return redirect.signed();
   }
 
   /**
@@ -185,18 +155,7 @@ public final class LogoutRequestInfo {
    * SAMLRequest=…[&RelayState=…]&SigAlg=…} exactly as received. False when unsigned.
    */
   public boolean isSignedBy(X509Certificate certificate) {
-    Objects.requireNonNull(certificate, "certificate");
-    if (signature == null || !RedirectSignature.RSA_SHA256.equals(sigAlg)) {
-      return false;
-    }
-    try {
-      Signature s = Signature.getInstance("SHA256withRSA");
-      s.initVerify(certificate.getPublicKey());
-      s.update(signedQuery.getBytes(StandardCharsets.US_ASCII));
-      return s.verify(signature);
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
+    return redirect.isSignedBy(certificate);
   }
 
   /** The decoded request XML, exactly as inflated. */
@@ -207,26 +166,5 @@ public final class LogoutRequestInfo {
   @Override
   public String toString() {
     return "LogoutRequestInfo[id=" + id + ", issuer=" + issuer + ", signed=" + signed() + "]";
-  }
-
-  private static Element onlyChild(Element root, String ns, String name) {
-    List<Element> found = Xml.children(root, ns, name);
-    if (found.size() != 1) {
-      throw new IllegalArgumentException(
-          "LogoutRequest must have one " + name + ", has " + found.size());
-    }
-    return found.get(0);
-  }
-
-  private static String required(Element e, String name) {
-    String v = optional(e, name);
-    if (v == null) {
-      throw new IllegalArgumentException(e.getLocalName() + " has no " + name + " attribute");
-    }
-    return v;
-  }
-
-  private static String optional(Element e, String name) {
-    return e.hasAttributeNS(null, name) ? e.getAttributeNS(null, name) : null;
   }
 }

@@ -1,15 +1,9 @@
 package io.cloudsign.saml.testkit;
 
-import io.cloudsign.saml.testkit.internal.Bindings;
-import io.cloudsign.saml.testkit.internal.Certificates;
-import io.cloudsign.saml.testkit.internal.RedirectSignature;
+import io.cloudsign.saml.testkit.internal.OutgoingRedirect;
+import io.cloudsign.saml.testkit.internal.OutgoingRedirect.Signing;
 import io.cloudsign.saml.testkit.internal.SamlTime;
-import io.cloudsign.saml.testkit.internal.SigningKey;
 import io.cloudsign.saml.testkit.internal.Xml;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.Signature;
-import java.util.Base64;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -49,13 +43,6 @@ public final class LogoutResponseBuilder {
    */
   public static final String STATUS_SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success";
 
-  private enum Signing {
-    NONE,
-    GENUINE,
-    REORDERED_QUERY,
-    ANOTHER_KEY
-  }
-
   private final FakeEntra entra;
   private final String application;
   private String issuer;
@@ -76,9 +63,7 @@ public final class LogoutResponseBuilder {
 
   /** Signs the redirect as described above with the fake's active key (Entra sends it unsigned). */
   public LogoutResponseBuilder signed() {
-    if (signing == Signing.NONE) {
-      signing = Signing.GENUINE;
-    }
+    signing = signing.signed();
     return this;
   }
 
@@ -106,11 +91,7 @@ public final class LogoutResponseBuilder {
   }
 
   private LogoutResponseBuilder hostile(Signing variant) {
-    if (signing != Signing.NONE && signing != Signing.GENUINE && signing != variant) {
-      throw new IllegalStateException(
-          "signatureOverReorderedQuery and signedByAnotherKey change the same signature: pick one");
-    }
-    signing = variant;
+    signing = signing.hostile(variant);
     return this;
   }
 
@@ -178,28 +159,8 @@ public final class LogoutResponseBuilder {
               + application
               + ": use FakeEntra.builder().logoutUrl(identifier, url) or .to(url)");
     }
-    String message = Base64.getEncoder().encodeToString(Bindings.deflate(Xml.utf8(xml())));
-    String samlResponse = "SAMLResponse=" + Bindings.encodeLowerCase(message);
-    String relay = relayState == null ? null : "RelayState=" + Bindings.encodeLowerCase(relayState);
-    StringBuilder query = new StringBuilder(samlResponse);
-    if (relay != null) {
-      query.append('&').append(relay);
-    }
-    if (signing != Signing.NONE) {
-      String sigAlg = "SigAlg=" + Bindings.encodeLowerCase(RedirectSignature.RSA_SHA256);
-      query.append('&').append(sigAlg);
-      String octets =
-          switch (signing) {
-            case REORDERED_QUERY ->
-                relay != null
-                    ? relay + "&" + samlResponse + "&" + sigAlg
-                    : sigAlg + "&" + samlResponse;
-            default -> query.toString();
-          };
-      SigningKey key = signing == Signing.ANOTHER_KEY ? Certificates.attacker() : entra.activeKey();
-      query.append("&Signature=").append(Bindings.encodeLowerCase(sign(key, octets)));
-    }
-    return target + (target.contains("?") ? "&" : "?") + query;
+    return OutgoingRedirect.url(
+        target, "SAMLResponse", xml(), relayState, signing, entra.activeKey());
   }
 
   private String xml() {
@@ -221,17 +182,6 @@ public final class LogoutResponseBuilder {
         .append(Xml.escape(status))
         .append("\"/></samlp:Status></samlp:LogoutResponse>")
         .toString();
-  }
-
-  private static String sign(SigningKey key, String octets) {
-    try {
-      Signature s = Signature.getInstance("SHA256withRSA");
-      s.initSign(key.privateKey());
-      s.update(octets.getBytes(StandardCharsets.US_ASCII));
-      return Base64.getEncoder().encodeToString(s.sign());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot sign the LogoutResponse redirect", e);
-    }
   }
 
   @Override

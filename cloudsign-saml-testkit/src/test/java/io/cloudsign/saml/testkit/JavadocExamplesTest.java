@@ -111,6 +111,34 @@ class JavadocExamplesTest {
   }
 
   @Test
+  void idpLogoutRequestBuilderExampleRuns() throws Exception {
+    FakeEntra entra =
+        FakeEntra.builder()
+            .clock(TestClock.at(START))
+            .application("urn:my-sp", "https://sp.example.com/saml2/idpresponse")
+            .logoutUrl("urn:my-sp", "https://sp.example.com/saml2/logout")
+            .build();
+    // javadoc: IdpLogoutRequestBuilder
+    IdpLogoutRequestBuilder logout = entra.logoutRequest("urn:my-sp", "bsimon@contoso.com");
+    String url = logout.signed().redirectUrl(); // send the browser (or an HTTP client) here
+    // end javadoc
+    // The SP under test answers with a LogoutResponse to Entra's Logout URL:
+    String inResponseTo =
+        Dsig.parse(Slo.inflated(url, "SAMLRequest")).getDocumentElement().getAttribute("ID");
+    String locationTheSpRedirectedTo =
+        entra.sloUrl()
+            + "?"
+            + Slo.query(
+                "SAMLResponse", Slo.logoutResponse("_r", inResponseTo, "urn:my-sp", null), null);
+    // javadoc: IdpLogoutRequestBuilder
+    LogoutResponseInfo answer = entra.parseLogoutResponseRedirect(locationTheSpRedirectedTo);
+    boolean answered = logout.id().equals(answer.inResponseTo());
+    // end javadoc
+    assertThat(url).startsWith("https://sp.example.com/saml2/logout?SAMLRequest=");
+    assertThat(answered).isTrue();
+  }
+
+  @Test
   void fakeEntraServerExampleRuns() {
     // javadoc: FakeEntraServer
     try (FakeEntraServer idp =

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Element;
 
@@ -33,21 +32,10 @@ class LogoutResponseTest {
           .build();
   // A value with '/', '?' and '=' so that the query must carry percent-escapes with letters.
   private static final String RELAY = "/signed-out?x=1";
-  private static final Pattern UPPER_CASE_ESCAPE = Pattern.compile("%([0-9A-F][A-F]|[A-F][0-9])");
 
   private static LogoutRequestInfo request(String relayStateOrNull) {
     return ENTRA.parseLogoutRedirect(
         Slo.query(Slo.logoutRequest("_lr-7", SP, ENTRA.sloUrl(), ""), relayStateOrNull));
-  }
-
-  private static String query(String url) {
-    return url.substring(url.indexOf('?') + 1);
-  }
-
-  /** The signed octets as they stand in the URL: everything before {@code &Signature=}. */
-  private static String rawSignedPart(String url) {
-    String q = query(url);
-    return q.substring(0, q.indexOf("&Signature="));
   }
 
   @Test
@@ -109,8 +97,8 @@ class LogoutResponseTest {
     assertThat(url).contains("&RelayState=%2fsigned-out%3fx%3d1&");
     assertThat(url)
         .contains("&SigAlg=http%3a%2f%2fwww.w3.org%2f2001%2f04%2fxmldsig-more%23rsa-sha256&");
-    assertThat(query(url)).doesNotContain("%2F").doesNotContain("%3D").doesNotContain("%2B");
-    assertThat(UPPER_CASE_ESCAPE.matcher(query(url)).find()).isFalse();
+    assertThat(Slo.queryOf(url)).doesNotContain("%2F").doesNotContain("%3D").doesNotContain("%2B");
+    assertThat(Slo.UPPER_CASE_ESCAPE.matcher(Slo.queryOf(url)).find()).isFalse();
     assertThat(Slo.rawParameters(url).keySet())
         .containsExactly("SAMLResponse", "RelayState", "SigAlg", "Signature");
   }
@@ -120,7 +108,7 @@ class LogoutResponseTest {
       throws Exception {
     String url = ENTRA.logoutResponseTo(request(RELAY)).signed().redirectUrl();
     Map<String, String> raw = Slo.rawParameters(url);
-    String octets = rawSignedPart(url);
+    String octets = Slo.signedPart(url);
     assertThat(octets)
         .isEqualTo(
             "SAMLResponse="
@@ -148,7 +136,7 @@ class LogoutResponseTest {
             + Slo.enc(Slo.dec(raw.get("RelayState")))
             + "&SigAlg="
             + Slo.enc(Slo.dec(raw.get("SigAlg")));
-    assertThat(reEncoded).contains("%2F").isNotEqualTo(rawSignedPart(url));
+    assertThat(reEncoded).contains("%2F").isNotEqualTo(Slo.signedPart(url));
 
     assertThat(
             Slo.verifies(
@@ -163,7 +151,7 @@ class LogoutResponseTest {
     var key = ENTRA.signingCertificate().getPublicKey();
 
     assertThat(raw.keySet()).containsExactly("SAMLResponse", "RelayState", "SigAlg", "Signature");
-    assertThat(Slo.verifies(rawSignedPart(url), raw.get("Signature"), key)).isFalse();
+    assertThat(Slo.verifies(Slo.signedPart(url), raw.get("Signature"), key)).isFalse();
     String reordered =
         "RelayState="
             + raw.get("RelayState")
@@ -180,7 +168,7 @@ class LogoutResponseTest {
     Map<String, String> raw = Slo.rawParameters(url);
     var key = ENTRA.signingCertificate().getPublicKey();
 
-    assertThat(Slo.verifies(rawSignedPart(url), raw.get("Signature"), key)).isFalse();
+    assertThat(Slo.verifies(Slo.signedPart(url), raw.get("Signature"), key)).isFalse();
     String reordered = "SigAlg=" + raw.get("SigAlg") + "&SAMLResponse=" + raw.get("SAMLResponse");
     assertThat(Slo.verifies(reordered, raw.get("Signature"), key)).isTrue();
   }
@@ -200,11 +188,11 @@ class LogoutResponseTest {
 
     assertThat(raw.keySet()).containsExactly("SAMLResponse", "RelayState", "SigAlg", "Signature");
     for (X509Certificate published : rolled.signingCertificates()) {
-      assertThat(Slo.verifies(rawSignedPart(url), raw.get("Signature"), published.getPublicKey()))
+      assertThat(Slo.verifies(Slo.signedPart(url), raw.get("Signature"), published.getPublicKey()))
           .isFalse();
     }
     X509Certificate forger = Certificates.attacker().certificate();
-    assertThat(Slo.verifies(rawSignedPart(url), raw.get("Signature"), forger.getPublicKey()))
+    assertThat(Slo.verifies(Slo.signedPart(url), raw.get("Signature"), forger.getPublicKey()))
         .isTrue();
     assertThat(forger.getSubjectX500Principal())
         .isEqualTo(rolled.signingCertificate().getSubjectX500Principal());

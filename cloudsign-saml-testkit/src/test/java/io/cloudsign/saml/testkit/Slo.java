@@ -10,6 +10,7 @@ import java.security.Signature;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
@@ -21,7 +22,21 @@ final class Slo {
   static final String RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
   static final String SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success";
 
+  /** A percent-escape with an upper-case hex letter ({@code %2F}): never in Entra's encoding. */
+  static final Pattern UPPER_CASE_ESCAPE = Pattern.compile("%([0-9A-F][A-F]|[A-F][0-9])");
+
   private Slo() {}
+
+  /** A redirect URL's query string, as it stands. */
+  static String queryOf(String url) {
+    return url.substring(url.indexOf('?') + 1);
+  }
+
+  /** The signed octets as they stand in the URL: everything before {@code &Signature=}. */
+  static String signedPart(String url) {
+    String q = queryOf(url);
+    return q.substring(0, q.indexOf("&Signature="));
+  }
 
   /** A LogoutRequest as an SP sends it; {@code extra} goes after the NameID. */
   static String logoutRequest(String id, String issuer, String destination, String extra) {
@@ -55,9 +70,30 @@ final class Slo {
 
   /** {@code SAMLRequest=…[&RelayState=…]}, unsigned. */
   static String query(String xml, String relayStateOrNull) {
-    return "SAMLRequest="
+    return query("SAMLRequest", xml, relayStateOrNull);
+  }
+
+  /** {@code <parameter>=…[&RelayState=…]}, unsigned. */
+  static String query(String parameter, String xml, String relayStateOrNull) {
+    return parameter
+        + "="
         + deflatedParameter(xml)
         + (relayStateOrNull == null ? "" : "&RelayState=" + enc(relayStateOrNull));
+  }
+
+  /** A LogoutResponse as an SP sends it; {@code destination} and {@code inResponseTo} optional. */
+  static String logoutResponse(String id, String inResponseTo, String issuer, String destination) {
+    return "<samlp:LogoutResponse xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\""
+        + " xmlns:saml=\"urn:oasis:names:tc:SAML:2.0:assertion\" ID=\""
+        + id
+        + "\" Version=\"2.0\" IssueInstant=\"2026-04-01T12:00:02.5Z\""
+        + (destination == null ? "" : " Destination=\"" + destination + "\"")
+        + (inResponseTo == null ? "" : " InResponseTo=\"" + inResponseTo + "\"")
+        + "><saml:Issuer>"
+        + issuer
+        + "</saml:Issuer><samlp:Status><samlp:StatusCode Value=\""
+        + SUCCESS
+        + "\"/></samlp:Status></samlp:LogoutResponse>";
   }
 
   /** Appends SigAlg RSA-SHA256 and a Signature over the query as it stands. */
@@ -89,7 +125,12 @@ final class Slo {
 
   /** The LogoutResponse XML carried by a redirect URL's SAMLResponse. */
   static String logoutResponseXml(String url) throws Exception {
-    byte[] deflated = Base64.getDecoder().decode(dec(rawParameters(url).get("SAMLResponse")));
+    return inflated(url, "SAMLResponse");
+  }
+
+  /** The XML carried by a redirect URL's {@code parameter}, inflated with the JDK. */
+  static String inflated(String url, String parameter) throws Exception {
+    byte[] deflated = Base64.getDecoder().decode(dec(rawParameters(url).get(parameter)));
     Inflater inflater = new Inflater(true);
     inflater.setInput(deflated);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -97,7 +138,7 @@ final class Slo {
     while (!inflater.finished()) {
       int n = inflater.inflate(buf);
       if (n == 0 && inflater.needsInput()) {
-        throw new IllegalStateException("truncated SAMLResponse");
+        throw new IllegalStateException("truncated " + parameter);
       }
       out.write(buf, 0, n);
     }

@@ -104,6 +104,16 @@ public final class Bindings {
 
   /** Raw DEFLATE (RFC 1951, no zlib header), as the Redirect binding requires. */
   public static byte[] inflate(byte[] deflated) {
+    return inflate(deflated, "SAMLRequest");
+  }
+
+  /**
+   * As {@link #inflate(byte[])}, naming the parameter ({@code what}) in the error messages.
+   *
+   * @throws IllegalArgumentException if it is not raw DEFLATE, is truncated, or inflates beyond
+   *     {@link #MAX_INFLATED_BYTES}
+   */
+  public static byte[] inflate(byte[] deflated, String what) {
     Inflater inflater = new Inflater(true);
     try {
       inflater.setInput(deflated);
@@ -112,17 +122,17 @@ public final class Bindings {
       while (!inflater.finished()) {
         int n = inflater.inflate(buf);
         if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-          throw new IllegalArgumentException("SAMLRequest is truncated or not raw DEFLATE");
+          throw new IllegalArgumentException(what + " is truncated or not raw DEFLATE");
         }
         out.write(buf, 0, n);
         if (out.size() > MAX_INFLATED_BYTES) {
           throw new IllegalArgumentException(
-              "SAMLRequest inflates beyond " + MAX_INFLATED_BYTES + " bytes");
+              what + " inflates beyond " + MAX_INFLATED_BYTES + " bytes");
         }
       }
       return out.toByteArray();
     } catch (DataFormatException e) {
-      throw new IllegalArgumentException("SAMLRequest is not raw DEFLATE: " + e.getMessage());
+      throw new IllegalArgumentException(what + " is not raw DEFLATE: " + e.getMessage());
     } finally {
       inflater.end();
     }

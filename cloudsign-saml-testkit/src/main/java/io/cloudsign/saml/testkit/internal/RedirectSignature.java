@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Entra's check of a signed HTTP-Redirect AuthnRequest (SAML Bindings §3.4.4.1): {@code SigAlg} is
- * RSA-SHA256 (the only one Entra accepts), and {@code Signature} verifies over the octets {@code
- * SAMLRequest=…[&RelayState=…]&SigAlg=…} taken from the query exactly as received (never decoded
- * and re-encoded), with one of the verification certificates. Not API.
+ * HTTP-Redirect signatures (SAML Bindings §3.4.4.1) as Entra makes and checks them: {@code SigAlg}
+ * RSA-SHA256 (the only one Entra accepts), and {@code Signature} over the octets {@code
+ * <message>=…[&RelayState=…]&SigAlg=…} taken from the query exactly as sent or received (never
+ * decoded and re-encoded). Not API.
  */
 public final class RedirectSignature {
   public static final String RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
@@ -20,7 +20,8 @@ public final class RedirectSignature {
   private RedirectSignature() {}
 
   /**
-   * Why the query's signature is not acceptable, or {@code null} when it verifies.
+   * Why the query's AuthnRequest signature is not acceptable to Entra, or {@code null} when it
+   * verifies with one of {@code certificates}.
    *
    * @param rawQuery the query string as received, still percent-encoded
    */
@@ -39,30 +40,44 @@ public final class RedirectSignature {
     if (!RSA_SHA256.equals(Bindings.decode(sigAlg))) {
       return "SigAlg " + Bindings.decode(sigAlg) + " is not RSA-SHA256";
     }
-    StringBuilder signed = new StringBuilder("SAMLRequest=").append(raw.get("SAMLRequest"));
-    if (raw.containsKey("RelayState")) {
-      signed.append("&RelayState=").append(raw.get("RelayState"));
-    }
-    signed.append("&SigAlg=").append(sigAlg);
     byte[] value;
     try {
       value = Base64.getMimeDecoder().decode(Bindings.decode(signature));
     } catch (IllegalArgumentException e) {
       return "the Signature is not base64";
     }
-    byte[] octets = signed.toString().getBytes(StandardCharsets.US_ASCII);
+    String octets = Bindings.signedOctets(raw, "SAMLRequest");
     for (X509Certificate c : certificates) {
-      try {
-        Signature s = Signature.getInstance("SHA256withRSA");
-        s.initVerify(c.getPublicKey());
-        s.update(octets);
-        if (s.verify(value)) {
-          return null;
-        }
-      } catch (GeneralSecurityException e) {
-        // not this certificate
+      if (verifies(octets, value, c)) {
+        return null;
       }
     }
     return "the signature does not verify with any verification certificate";
+  }
+
+  /** Base64 of the RSA-SHA256 signature of {@code octets} (ASCII, as in the URL) by {@code key}. */
+  public static String sign(SigningKey key, String octets) {
+    try {
+      Signature s = Signature.getInstance("SHA256withRSA");
+      s.initSign(key.privateKey());
+      s.update(octets.getBytes(StandardCharsets.US_ASCII));
+      return Base64.getEncoder().encodeToString(s.sign());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot sign the redirect", e);
+    }
+  }
+
+  /**
+   * Whether {@code signature} is {@code certificate}'s RSA-SHA256 signature over {@code octets}.
+   */
+  public static boolean verifies(String octets, byte[] signature, X509Certificate certificate) {
+    try {
+      Signature s = Signature.getInstance("SHA256withRSA");
+      s.initVerify(certificate.getPublicKey());
+      s.update(octets.getBytes(StandardCharsets.US_ASCII));
+      return s.verify(signature);
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
   }
 }

@@ -288,6 +288,38 @@ public final class Xml {
     return out;
   }
 
+  /** The un-prefixed attribute {@code name} of {@code e}, or {@code null} when absent. */
+  public static String attribute(Element e, String name) {
+    return e.hasAttributeNS(null, name) ? e.getAttributeNS(null, name) : null;
+  }
+
+  /**
+   * The un-prefixed attribute {@code name} of {@code e}.
+   *
+   * @throws IllegalArgumentException naming the element and the attribute when it is absent
+   */
+  public static String requiredAttribute(Element e, String name) {
+    String v = attribute(e, name);
+    if (v == null) {
+      throw new IllegalArgumentException(e.getLocalName() + " has no " + name + " attribute");
+    }
+    return v;
+  }
+
+  /**
+   * The one direct child {@code {ns}name} of {@code parent}.
+   *
+   * @throws IllegalArgumentException naming {@code what} (the message) when there is none or
+   *     several (a second Issuer or NameID is a wrapping attempt)
+   */
+  public static Element onlyChild(Element parent, String ns, String name, String what) {
+    List<Element> found = children(parent, ns, name);
+    if (found.size() != 1) {
+      throw new IllegalArgumentException(what + " must have one " + name + ", has " + found.size());
+    }
+    return found.get(0);
+  }
+
   public static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }

@@ -1,0 +1,29 @@
+package io.cloudsign.saml.servlet;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Sessions the IdP ended (IdP-initiated logout), so that every session of that user ends — in other
+ * browsers and on other nodes too, which the servlet container's own sessions cannot reach. The
+ * filter records a logout here and checks each request's signed-in user against it. The default,
+ * {@link #inMemory()}, serves one node; a cluster gives every node one shared implementation (a
+ * table or a Redis set keyed as below). Implementations must be thread-safe and answer quickly (it
+ * is asked on every request of a signed-in user).
+ */
+public interface SessionRevocations {
+  /**
+   * Records that the sessions of {@code nameId} at {@code registrationId} that signed in at or
+   * before {@code at} are ended: only those with one of {@code sessionIndexes} when there are any,
+   * else all of that user's.
+   */
+  void revoke(String registrationId, String nameId, List<String> sessionIndexes, Instant at);
+
+  /** Whether this signed-in user's session was ended by a revocation after it signed in. */
+  boolean isRevoked(SamlPrincipal principal);
+
+  /** One node's memory: at most 100,000 revocations, each kept 12 hours. */
+  static SessionRevocations inMemory() {
+    return new InMemorySessionRevocations(100_000, java.time.Duration.ofHours(12));
+  }
+}
