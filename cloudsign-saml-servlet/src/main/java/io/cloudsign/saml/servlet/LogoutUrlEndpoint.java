@@ -42,7 +42,8 @@ final class LogoutUrlEndpoint implements Endpoint {
       idpInitiated(request, response, here, query);
       return;
     }
-    Sessions.end(request);
+    // No session is ended before the answer verifies: a link or image to the Logout Url on
+    // another site must not sign anyone out (the local session ended at POST /logout already).
     here.forEach(r -> response.addHeader("Set-Cookie", s.logoutCookie.clear(r)));
     response.setHeader("Cache-Control", "no-store");
     if (!"GET".equals(request.getMethod())) {
@@ -68,6 +69,7 @@ final class LogoutUrlEndpoint implements Endpoint {
       notConfirmed(response, "registration_unavailable", String.valueOf(e.getMessage()));
       return;
     }
+    Sessions.end(request); // a session started meanwhile in this browser ends with its logout
     log.info(
         "single logout confirmed by the IdP: registration={} request={}",
         LogText.value(pending.get().registrationId()),
@@ -133,15 +135,17 @@ final class LogoutUrlEndpoint implements Endpoint {
   private static void notConfirmed(HttpServletResponse response, String code, String detail)
       throws IOException {
     log.warn(
-        "signed out locally, but the sign-out at the IdP is not confirmed: {}",
+        "single logout not confirmed (a sign-out started here ended the local session already):"
+            + " {}",
         LogText.value(detail));
     String page =
         Html.page(
-            "Signed out",
+            "Sign-out not confirmed",
             "",
-            "<h1>You are signed out of this application</h1><p>Microsoft Entra ID did not"
-                + " confirm that you are signed out there too; close the browser to end that"
-                + " session.</p><p>Error code: <code id=\"error-code\">"
+            "<h1>Sign-out not confirmed</h1><p>The answer from Microsoft Entra ID to a sign-out"
+                + " could not be verified. A sign-out you started in this application has signed"
+                + " you out of it; close the browser to end the Entra session too.</p><p>Error"
+                + " code: <code id=\"error-code\">"
                 + Html.escape(code)
                 + "</code></p>");
     response.setStatus(HttpServletResponse.SC_BAD_REQUEST);

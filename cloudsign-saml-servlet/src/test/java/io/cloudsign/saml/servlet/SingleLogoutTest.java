@@ -143,7 +143,7 @@ class SingleLogoutTest {
 
     assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
     assertThat(r.body())
-        .contains("You are signed out of this application")
+        .contains("Sign-out not confirmed")
         .contains("<code id=\"error-code\">" + code + "</code>")
         .doesNotContain("Exception");
     assertThat(signedIn()).isFalse();
@@ -184,6 +184,22 @@ class SingleLogoutTest {
 
     assertThat(other.statusCode()).isEqualTo(400);
     assertThat(other.body()).contains("logout_unknown_request");
+  }
+
+  /** A link, an image or a cross-site form aimed at the Logout Url signs nobody out. */
+  @Test
+  void logoutUrlReachedWithoutAVerifiedAnswerEndsNoSession() throws Exception {
+    signIn();
+
+    assertThat(browser.getPage(app.uri(SLO)).statusCode()).isEqualTo(400);
+    assertThat(browser.getPage(app.uri(SLO + "?SAMLResponse=x&RelayState=y")).statusCode())
+        .isEqualTo(400);
+    assertThat(
+            browser
+                .post(app.uri(SLO), Map.of("SAMLResponse", "x"), "Sec-Fetch-Site", "cross-site")
+                .statusCode())
+        .isEqualTo(400);
+    assertThat(signedIn()).isTrue();
   }
 
   @Test
