@@ -264,7 +264,11 @@ final class LogoutMessages {
         }
       }
     }
-    remember(replayCache, r, id, issued);
+    if (raw.containsKey("Signature")) {
+      // Only a verified LogoutRequest may take a place in the replay cache: with unsigned ones
+      // accepted, anyone could otherwise fill the registration's partition (replay_cache_full).
+      remember(replayCache, r, id, issued);
+    }
     String relayState = raw.containsKey("RelayState") ? decode(raw.get("RelayState")) : null;
     return new IdpLogoutRequest(
         r.id(),
