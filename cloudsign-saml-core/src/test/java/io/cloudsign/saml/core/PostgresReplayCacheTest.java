@@ -303,7 +303,7 @@ class PostgresReplayCacheTest {
     }
     // Back by itself within seconds (the pool may first need to open a connection to the
     // restarted server; until then the sign-in keeps failing closed).
-    assertThat(validatedWithin(nodeA, response, flow, Duration.ofSeconds(20)).nameId())
+    assertThat(validatedWithin(nodeA, response, flow, Duration.ofSeconds(60)).nameId())
         .isNotBlank();
     assertThatThrownBy(() -> nodeB.sp.validate(response, flow.pending()))
         .isInstanceOfSatisfying(
