@@ -136,7 +136,9 @@ class SimpleSamlPhpInteropTest {
       TestBrowser b = new TestBrowser();
       assertSignedIn(signIn(b, base, PASSWORD));
 
-      assertLogsOut(b, base, false);
+      String back = logOutAtSimpleSamlPhp(b, base);
+      assertThat(back).doesNotContain("Signature=");
+      assertLogoutCompleted(b, base, back);
     }
   }
 
@@ -144,7 +146,7 @@ class SimpleSamlPhpInteropTest {
    * With --sp-key/--sp-cert the app signs its AuthnRequest and LogoutRequest (Redirect binding);
    * SimpleSAMLphp, given the app's certificate with validate.authnrequest and validate.logout,
    * verifies both and answers; with sign.logout its LogoutResponse carries a Redirect-binding
-   * signature, which the app verifies over the raw query.
+   * signature, which the app verifies and accepts.
    */
   @Test
   void signedAuthnRequestAndLogoutRequestAreVerifiedBySimpleSamlPhp() throws Exception {
@@ -156,7 +158,29 @@ class SimpleSamlPhpInteropTest {
       assertThat(toIdp).contains("SAMLRequest=").contains("SigAlg=").contains("Signature=");
 
       assertSignedIn(signIn(b, base, PASSWORD));
-      assertLogsOut(b, base, true);
+      String back = logOutAtSimpleSamlPhp(b, base);
+      assertThat(back).contains("&SigAlg=").contains("&Signature=");
+      assertLogoutCompleted(b, base, back);
+    }
+  }
+
+  /**
+   * SimpleSAMLphp's signed LogoutResponse with one byte of its Redirect-binding signature changed
+   * is refused with logout_invalid_signature (the app verifies it over the raw query).
+   */
+  @Test
+  void logoutResponseWithAForgedSignatureIsRefused() throws Exception {
+    try (ExampleProcess app =
+        start(signedRequests, "--sp-key", spKeyPem.toString(), "--sp-cert", spCertPem.toString())) {
+      URI base = app.awaitListening();
+      TestBrowser b = new TestBrowser();
+      assertSignedIn(signIn(b, base, PASSWORD));
+      String back = logOutAtSimpleSamlPhp(b, base);
+
+      HttpResponse<String> forged = b.get(URI.create(withFlippedSignatureByte(back)));
+
+      assertThat(forged.statusCode()).as(forged.body()).isEqualTo(400);
+      assertThat(forged.body()).contains("logout_invalid_signature");
     }
   }
 
@@ -218,18 +242,18 @@ class SimpleSamlPhpInteropTest {
   }
 
   /**
-   * POST /logout → SimpleSAMLphp's SingleLogoutService → its LogoutResponse (Redirect binding, with
-   * a Signature parameter when {@code signed}) at /saml2/logout → the app's 303; /me then redirects
-   * to sign in again.
+   * POST /logout → SimpleSAMLphp's SingleLogoutService (through its own resumelogout.php) → the URL
+   * of its LogoutResponse (Redirect binding) at /saml2/logout, not yet visited. The app's own
+   * session already ended at the POST.
    */
-  private static void assertLogsOut(TestBrowser b, URI base, boolean signed) throws Exception {
+  private static String logOutAtSimpleSamlPhp(TestBrowser b, URI base) throws Exception {
     HttpResponse<String> out =
         b.post(base.resolve("/logout"), Map.of(), "Sec-Fetch-Site", "same-origin");
     String toIdp = out.headers().firstValue("Location").orElseThrow();
     assertThat(toIdp)
         .startsWith(idp.entityId().replace("metadata.php", "SingleLogoutService.php"))
         .contains("SAMLRequest=");
-    // SimpleSAMLphp ends its session through its own resumelogout.php before it answers
+    assertThat(b.get(base.resolve("/me")).statusCode()).isEqualTo(302);
     HttpResponse<String> atIdp = b.getPage(URI.create(toIdp));
     String back = atIdp.headers().firstValue("Location").orElse("");
     for (int i = 0;
@@ -240,15 +264,31 @@ class SimpleSamlPhpInteropTest {
     }
     assertThat(atIdp.statusCode()).as(atIdp.body() + "\n" + idp.logs()).isEqualTo(302);
     assertThat(back).startsWith(base.resolve("/saml2/logout").toString()).contains("SAMLResponse=");
-    if (signed) {
-      assertThat(back).contains("&Signature=").contains("&SigAlg=");
-    } else {
-      assertThat(back).doesNotContain("Signature=");
-    }
+    return back;
+  }
+
+  /** The LogoutResponse at {@code back} completes the logout: the app's 303 home; /me signs in. */
+  private static void assertLogoutCompleted(TestBrowser b, URI base, String back) throws Exception {
     HttpResponse<String> done = b.get(URI.create(back));
 
     assertThat(done.statusCode()).as(done.body()).isEqualTo(303);
     assertThat(done.headers().firstValue("Location")).hasValue("/");
     assertThat(b.get(base.resolve("/me")).statusCode()).isEqualTo(302);
+  }
+
+  /** {@code url} with one byte of its {@code Signature} query parameter changed. */
+  private static String withFlippedSignatureByte(String url) {
+    int at = url.indexOf("&Signature=") + "&Signature=".length();
+    int end = url.indexOf('&', at);
+    String raw = end < 0 ? url.substring(at) : url.substring(at, end);
+    byte[] sig =
+        java.util.Base64.getDecoder()
+            .decode(java.net.URLDecoder.decode(raw, java.nio.charset.StandardCharsets.UTF_8));
+    sig[sig.length / 2] ^= 1;
+    String forged =
+        java.net.URLEncoder.encode(
+            java.util.Base64.getEncoder().encodeToString(sig),
+            java.nio.charset.StandardCharsets.UTF_8);
+    return url.substring(0, at) + forged + (end < 0 ? "" : url.substring(end));
   }
 }
