@@ -189,40 +189,7 @@ final class SimpleSamlPhp implements AutoCloseable {
     Files.writeString(
         cert.resolve("idp.crt"),
         pem("CERTIFICATE", selfSigned(idpKeys, "CN=simplesamlphp-idp").getEncoded()));
-    byte[] salt = new byte[24];
-    new SecureRandom().nextBytes(salt);
-    Files.writeString(
-        config.resolve("config.php"),
-        String.join(
-            "\n",
-            "<?php",
-            "$config = [",
-            "  'baseurlpath' => " + php(base) + ",",
-            "  'certdir' => " + php(cert + "/") + ",",
-            "  'loggingdir' => " + php(dir + "/") + ",",
-            "  'datadir' => " + php(dir + "/") + ",",
-            "  'tempdir' => " + php(dir.resolve("tmp").toString()) + ",",
-            "  'metadatadir' => " + php(metadata + "/") + ",",
-            "  'metadata.sources' => [['type' => 'flatfile', 'directory' => "
-                + php(metadata.toString())
-                + "]],",
-            "  'secretsalt' => " + php(HexFormat.of().formatHex(salt)) + ",",
-            "  'auth.adminpassword' => "
-                + php(HexFormat.of().formatHex(salt).substring(0, 16))
-                + ",",
-            "  'technicalcontact_email' => 'na@example.org',",
-            "  'timezone' => 'UTC',",
-            "  'enable.saml20-idp' => true,",
-            "  'store.type' => 'phpsession',",
-            "  'session.phpsession.savepath' => " + php(dir.resolve("sessions").toString()) + ",",
-            "  'session.cookie.secure' => false,",
-            "  'logging.handler' => 'file',",
-            "  'logging.logfile' => 'simplesamlphp.log',",
-            "  'logging.level' => 7,",
-            "  'module.enable' => ['exampleauth' => true, 'core' => true, 'saml' => true],",
-            "  'language.default' => 'en',",
-            "];",
-            ""));
+    Files.writeString(config.resolve("config.php"), configPhp(dir, base, metadata, cert));
     StringBuilder attrs = new StringBuilder();
     attributes.forEach((k, v) -> attrs.append(php(k)).append(" => [").append(php(v)).append("], "));
     Files.writeString(
@@ -251,6 +218,43 @@ final class SimpleSamlPhp implements AutoCloseable {
     Files.writeString(
         metadata.resolve("saml20-sp-remote.php"),
         "<?php\n" + sps.stream().map(SimpleSamlPhp::spRemote).collect(Collectors.joining()));
+  }
+
+  /** config.php: every path inside {@code dir}, a random secret salt, the IdP on, PHP sessions. */
+  private static String configPhp(Path dir, String base, Path metadata, Path cert) {
+    SecureRandom random = new SecureRandom();
+    byte[] salt = new byte[24];
+    random.nextBytes(salt);
+    byte[] admin = new byte[16];
+    random.nextBytes(admin);
+    return String.join(
+        "\n",
+        "<?php",
+        "$config = [",
+        "  'baseurlpath' => " + php(base) + ",",
+        "  'certdir' => " + php(cert + "/") + ",",
+        "  'loggingdir' => " + php(dir + "/") + ",",
+        "  'datadir' => " + php(dir + "/") + ",",
+        "  'tempdir' => " + php(dir.resolve("tmp").toString()) + ",",
+        "  'metadatadir' => " + php(metadata + "/") + ",",
+        "  'metadata.sources' => [['type' => 'flatfile', 'directory' => "
+            + php(metadata.toString())
+            + "]],",
+        "  'secretsalt' => " + php(HexFormat.of().formatHex(salt)) + ",",
+        "  'auth.adminpassword' => " + php(HexFormat.of().formatHex(admin)) + ",",
+        "  'technicalcontact_email' => 'na@example.org',",
+        "  'timezone' => 'UTC',",
+        "  'enable.saml20-idp' => true,",
+        "  'store.type' => 'phpsession',",
+        "  'session.phpsession.savepath' => " + php(dir.resolve("sessions").toString()) + ",",
+        "  'session.cookie.secure' => false,",
+        "  'logging.handler' => 'file',",
+        "  'logging.logfile' => 'simplesamlphp.log',",
+        "  'logging.level' => 7,",
+        "  'module.enable' => ['exampleauth' => true, 'core' => true, 'saml' => true],",
+        "  'language.default' => 'en',",
+        "];",
+        "");
   }
 
   private static String spRemote(RemoteSp sp) {

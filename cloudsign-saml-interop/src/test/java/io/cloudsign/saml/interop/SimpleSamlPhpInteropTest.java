@@ -145,8 +145,9 @@ class SimpleSamlPhpInteropTest {
   /**
    * With --sp-key/--sp-cert the app signs its AuthnRequest and LogoutRequest (Redirect binding);
    * SimpleSAMLphp, given the app's certificate with validate.authnrequest and validate.logout,
-   * verifies both and answers; with sign.logout its LogoutResponse carries a Redirect-binding
-   * signature, which the app verifies and accepts.
+   * verifies both (a changed AuthnRequest signature byte gets its error page) and answers; with
+   * sign.logout its LogoutResponse carries a Redirect-binding signature, which the app verifies and
+   * accepts.
    */
   @Test
   void signedAuthnRequestAndLogoutRequestAreVerifiedBySimpleSamlPhp() throws Exception {
@@ -155,7 +156,12 @@ class SimpleSamlPhpInteropTest {
       URI base = app.awaitListening();
       TestBrowser b = new TestBrowser();
       String toIdp = b.get(base.resolve("/me")).headers().firstValue("Location").orElseThrow();
-      assertThat(toIdp).contains("SAMLRequest=").contains("SigAlg=").contains("Signature=");
+      assertThat(toIdp).contains("SAMLRequest=").contains("SigAlg=").contains("&Signature=");
+      // SimpleSAMLphp's error page (answered 200 by php -S) names the failed check
+      HttpResponse<String> forged = b.getPage(URI.create(withFlippedSignatureByte(toIdp)));
+      assertThat(forged.body())
+          .contains("Unable to validate signature on query string")
+          .doesNotContain("AuthState");
 
       assertSignedIn(signIn(b, base, PASSWORD));
       String back = logOutAtSimpleSamlPhp(b, base);
