@@ -39,8 +39,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * into a temporary directory and selected by {@code SIMPLESAMLPHP_CONFIG_DIR} (read by {@code
  * SimpleSAML\Utils\Config::getConfigDir}), served by {@code php -S} on a free loopback port. The
  * IdP has a fresh RSA 2048 key and self-signed certificate, one {@code exampleauth:UserPass} user
- * and one {@code saml20-sp-remote} entry per {@link RemoteSp}. When php, its DOM extension or
- * SimpleSAMLphp is missing the test fails (CI installs them), it is not skipped.
+ * and one {@code saml20-sp-remote} entry per {@link RemoteSp}. php is {@code -Dphp.bin} (default
+ * {@code php} on the PATH). When php, its DOM extension (Debian's {@code php-xml}, which the
+ * simplesamlphp package does not pull) or SimpleSAMLphp is missing the test fails (CI installs
+ * them), it is not skipped. Not thread-safe; one instance serves a test class.
  */
 final class SimpleSamlPhp implements AutoCloseable {
   static final String POST = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
@@ -165,7 +167,8 @@ final class SimpleSamlPhp implements AutoCloseable {
         throw new IllegalStateException(php + " -r exited with " + check.exitValue() + INSTALL);
       }
     } catch (IOException e) {
-      throw new IllegalStateException("php not found on the PATH" + INSTALL, e);
+      throw new IllegalStateException(
+          php + " not found (-Dphp.bin, default php on the PATH)" + INSTALL, e);
     }
     return php;
   }

@@ -8,12 +8,17 @@ import io.cloudsign.saml.examplecontract.TestBrowser;
 import io.cloudsign.saml.interop.SimpleSamlPhp.RemoteSp;
 import io.cloudsign.saml.interop.SimpleSamlPhp.Signing;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -37,7 +42,7 @@ class SimpleSamlPhpInteropTest {
   static SimpleSamlPhp idp;
   static Path spKeyPem;
   static Path spCertPem;
-  static final Map<Signing, RemoteSp> BY_SIGNING = new java.util.EnumMap<>(Signing.class);
+  static final Map<Signing, RemoteSp> BY_SIGNING = new EnumMap<>(Signing.class);
   static RemoteSp signedRequests;
 
   @BeforeAll
@@ -287,14 +292,10 @@ class SimpleSamlPhpInteropTest {
     int at = url.indexOf("&Signature=") + "&Signature=".length();
     int end = url.indexOf('&', at);
     String raw = end < 0 ? url.substring(at) : url.substring(at, end);
-    byte[] sig =
-        java.util.Base64.getDecoder()
-            .decode(java.net.URLDecoder.decode(raw, java.nio.charset.StandardCharsets.UTF_8));
+    byte[] sig = Base64.getDecoder().decode(URLDecoder.decode(raw, StandardCharsets.UTF_8));
     sig[sig.length / 2] ^= 1;
     String forged =
-        java.net.URLEncoder.encode(
-            java.util.Base64.getEncoder().encodeToString(sig),
-            java.nio.charset.StandardCharsets.UTF_8);
+        URLEncoder.encode(Base64.getEncoder().encodeToString(sig), StandardCharsets.UTF_8);
     return url.substring(0, at) + forged + (end < 0 ? "" : url.substring(end));
   }
 }
