@@ -135,7 +135,7 @@ class SimpleSamlPhpInteropTest {
    * /saml2/logout ends with the app's 303; /me then starts a new sign-in.
    */
   @Test
-  void logoutGoesThroughSimpleSamlPhpAndItsSignedLogoutResponseIsAccepted() throws Exception {
+  void logoutGoesThroughSimpleSamlPhpAndItsUnsignedLogoutResponseIsAccepted() throws Exception {
     try (ExampleProcess app = start(BY_SIGNING.get(Signing.BOTH))) {
       URI base = app.awaitListening();
       TestBrowser b = new TestBrowser();
