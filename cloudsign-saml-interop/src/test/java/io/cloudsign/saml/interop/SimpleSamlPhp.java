@@ -97,7 +97,7 @@ final class SimpleSamlPhp implements AutoCloseable {
       String username, String password, Map<String, String> attributes, List<RemoteSp> sps)
       throws Exception {
     Path home = Path.of(System.getProperty("simplesamlphp.home", "/usr/share/simplesamlphp"));
-    String php = findPhp();
+    String php = findPhp(System.getProperty("php.bin", "php"));
     if (!Files.isRegularFile(home.resolve("www/_include.php"))) {
       throw new IllegalStateException("SimpleSAMLphp not found at " + home + INSTALL);
     }
@@ -148,8 +148,8 @@ final class SimpleSamlPhp implements AutoCloseable {
     return sb.toString();
   }
 
-  private static String findPhp() throws InterruptedException {
-    String php = System.getProperty("php.bin", "php");
+  /** {@code php} if it runs and has the DOM extension; else fails saying what to install. */
+  static String findPhp(String php) throws InterruptedException {
     try {
       Process check =
           new ProcessBuilder(php, "-r", "exit(class_exists('DOMDocument') ? 0 : 3);")
