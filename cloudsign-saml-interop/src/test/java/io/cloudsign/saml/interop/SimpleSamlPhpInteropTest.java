@@ -234,7 +234,7 @@ class SimpleSamlPhpInteropTest {
   }
 
   /** GETs {@code uri} and follows redirects (at most 5), as a browser does. */
-  private static HttpResponse<String> follow(TestBrowser b, URI uri) throws Exception {
+  static HttpResponse<String> follow(TestBrowser b, URI uri) throws Exception {
     HttpResponse<String> r = b.getPage(uri);
     for (int i = 0; i < 5 && r.statusCode() / 100 == 3; i++) {
       r = b.getPage(r.uri().resolve(r.headers().firstValue("Location").orElseThrow()));
@@ -274,7 +274,7 @@ class SimpleSamlPhpInteropTest {
   }
 
   /** The LogoutResponse at {@code back} completes the logout: the app's 303 home; /me signs in. */
-  private static void assertLogoutCompleted(TestBrowser b, URI base, String back) throws Exception {
+  static void assertLogoutCompleted(TestBrowser b, URI base, String back) throws Exception {
     HttpResponse<String> done = b.get(URI.create(back));
 
     assertThat(done.statusCode()).as(done.body()).isEqualTo(303);
@@ -283,7 +283,7 @@ class SimpleSamlPhpInteropTest {
   }
 
   /** {@code url} with one byte of its {@code Signature} query parameter changed. */
-  private static String withFlippedSignatureByte(String url) {
+  static String withFlippedSignatureByte(String url) {
     int at = url.indexOf("&Signature=") + "&Signature=".length();
     int end = url.indexOf('&', at);
     String raw = end < 0 ? url.substring(at) : url.substring(at, end);
