@@ -140,6 +140,24 @@ class KeycloakInteropTest {
   }
 
   /**
+   * With only "Sign assertions" on, Keycloak's LogoutResponse carries no signature; the app, which
+   * sent an unsigned LogoutRequest, accepts it as it does SimpleSAMLphp's.
+   */
+  @Test
+  void logoutWhenKeycloakSignsOnlyAssertionsThenItsUnsignedLogoutResponseIsAccepted()
+      throws Exception {
+    try (ExampleProcess app = start(BY_SIGNING.get(Signing.ASSERTION))) {
+      URI base = app.awaitListening();
+      TestBrowser b = new TestBrowser();
+      assertSignedIn(signIn(b, base, PASSWORD));
+
+      String back = logOutAtKeycloak(b, base);
+      assertThat(back).doesNotContain("Signature=");
+      assertLogoutCompleted(b, base, back);
+    }
+  }
+
+  /**
    * With --sp-key/--sp-cert the app signs its AuthnRequest and LogoutRequest (Redirect binding);
    * Keycloak, with "Client signature required" and the app's certificate, verifies both (a changed
    * AuthnRequest signature byte gets its error page instead of the login form) and answers.
