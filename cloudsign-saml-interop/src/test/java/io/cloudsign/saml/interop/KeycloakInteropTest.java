@@ -12,6 +12,7 @@ import io.cloudsign.saml.interop.SimpleSamlPhp.RemoteSp;
 import io.cloudsign.saml.interop.SimpleSamlPhp.Signing;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -20,6 +21,9 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,6 +40,8 @@ class KeycloakInteropTest {
   static final String USER = "alice";
   static final String PASSWORD = "correct horse battery staple";
   static final String EMAIL = "alice@example.org";
+  private static final Pattern ASSERTION = Pattern.compile("<(\\w+:)?Assertion[\\s>]");
+  private static final Pattern SIGNATURE = Pattern.compile("<(\\w+:)?Signature[\\s>]");
 
   @TempDir static Path dir;
   static Keycloak idp;
@@ -231,8 +237,9 @@ class KeycloakInteropTest {
 
   /**
    * GET /me → Keycloak's login form, filled with {@link #USER} and {@code password}; when it
-   * answers with its auto-POST form, that form is posted to the app and, after the app's 303, GET
-   * /me is returned; otherwise Keycloak's page.
+   * answers with its auto-POST form, its SAMLResponse is checked to be signed where the app's
+   * client says, the form is posted to the app and, after the app's 303, GET /me is returned;
+   * otherwise Keycloak's page.
    */
   private static HttpResponse<String> signIn(TestBrowser b, URI base, String password)
       throws Exception {
@@ -251,9 +258,33 @@ class KeycloakInteropTest {
     }
     HtmlForm post = HtmlForm.first(answer.uri(), answer.body());
     assertThat(post.action()).isEqualTo(base.resolve("/saml2/idpresponse"));
+    assertSignedAsConfigured(post.fields().get("SAMLResponse"), base);
     HttpResponse<String> acs = b.post(post.action(), post.fields());
     assertThat(acs.statusCode()).as(acs.body()).isEqualTo(303);
     return b.get(base.resolve("/me"));
+  }
+
+  /**
+   * The Response has its own signature ("Sign documents") and its Assertion one ("Sign assertions")
+   * exactly as the client of the app at {@code base} is configured.
+   */
+  private static void assertSignedAsConfigured(String samlResponse, URI base) {
+    Signing expected =
+        Stream.concat(BY_SIGNING.values().stream(), Stream.of(signedRequests))
+            .filter(sp -> URI.create(sp.baseUrl()).getPort() == base.getPort())
+            .findFirst()
+            .orElseThrow()
+            .signing();
+    String xml =
+        new String(java.util.Base64.getDecoder().decode(samlResponse), StandardCharsets.UTF_8);
+    Matcher assertion = ASSERTION.matcher(xml);
+    assertThat(assertion.find()).as(xml).isTrue();
+    int end = xml.indexOf("Assertion>", assertion.end());
+    Matcher signature = SIGNATURE.matcher(xml);
+    boolean responseSigned = signature.find() && signature.start() < assertion.start();
+    boolean assertionSigned = signature.find(assertion.end()) && signature.start() < end;
+    assertThat(responseSigned).as("Response signed: " + xml).isEqualTo(expected.response);
+    assertThat(assertionSigned).as("Assertion signed: " + xml).isEqualTo(expected.assertion);
   }
 
   private static void assertSignedIn(HttpResponse<String> me) {
