@@ -5,7 +5,6 @@ import static io.cloudsign.saml.interop.SimpleSamlPhpInteropTest.follow;
 import static io.cloudsign.saml.interop.SimpleSamlPhpInteropTest.withFlippedSignatureByte;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cloudsign.saml.example.ExampleApp;
 import io.cloudsign.saml.examplecontract.ExampleProcess;
 import io.cloudsign.saml.examplecontract.TestBrowser;
 import io.cloudsign.saml.interop.SimpleSamlPhp.RemoteSp;
@@ -220,19 +219,7 @@ class KeycloakInteropTest {
   }
 
   private static ExampleProcess start(RemoteSp sp, String... extra) throws Exception {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--port",
-                sp.baseUrl().substring(sp.baseUrl().lastIndexOf(':') + 1),
-                "--base-url",
-                sp.baseUrl(),
-                "--sp-entity-id",
-                sp.entityId(),
-                "--idp-metadata",
-                idp.metadataUrl()));
-    args.addAll(List.of(extra));
-    return ExampleProcess.mainClass(ExampleApp.class.getName(), args.toArray(String[]::new));
+    return InteropApps.start(sp, idp.metadataUrl(), extra);
   }
 
   /**

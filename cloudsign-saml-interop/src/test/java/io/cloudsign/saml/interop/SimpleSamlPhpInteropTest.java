@@ -2,7 +2,6 @@ package io.cloudsign.saml.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cloudsign.saml.example.ExampleApp;
 import io.cloudsign.saml.examplecontract.ExampleProcess;
 import io.cloudsign.saml.examplecontract.TestBrowser;
 import io.cloudsign.saml.interop.SimpleSamlPhp.RemoteSp;
@@ -191,19 +190,7 @@ class SimpleSamlPhpInteropTest {
   }
 
   private static ExampleProcess start(RemoteSp sp, String... extra) throws Exception {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--port",
-                sp.baseUrl().substring(sp.baseUrl().lastIndexOf(':') + 1),
-                "--base-url",
-                sp.baseUrl(),
-                "--sp-entity-id",
-                sp.entityId(),
-                "--idp-metadata",
-                idp.metadataUrl()));
-    args.addAll(List.of(extra));
-    return ExampleProcess.mainClass(ExampleApp.class.getName(), args.toArray(String[]::new));
+    return InteropApps.start(sp, idp.metadataUrl(), extra);
   }
 
   /**
