@@ -2,7 +2,6 @@ package io.cloudsign.saml.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cloudsign.saml.example.ExampleApp;
 import io.cloudsign.saml.examplecontract.ExampleProcess;
 import io.cloudsign.saml.examplecontract.TestBrowser;
 import io.cloudsign.saml.interop.SimpleSamlPhp.RemoteSp;
@@ -196,19 +195,7 @@ class SimpleSamlPhpInteropTest {
   }
 
   private static ExampleProcess start(RemoteSp sp, String... extra) throws Exception {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--port",
-                sp.baseUrl().substring(sp.baseUrl().lastIndexOf(':') + 1),
-                "--base-url",
-                sp.baseUrl(),
-                "--sp-entity-id",
-                sp.entityId(),
-                "--idp-metadata",
-                idp.metadataUrl()));
-    args.addAll(List.of(extra));
-    return ExampleProcess.mainClass(ExampleApp.class.getName(), args.toArray(String[]::new));
+    return InteropApps.start(sp, idp.metadataUrl(), extra);
   }
 
   /**
@@ -239,7 +226,7 @@ class SimpleSamlPhpInteropTest {
   }
 
   /** GETs {@code uri} and follows redirects (at most 5), as a browser does. */
-  private static HttpResponse<String> follow(TestBrowser b, URI uri) throws Exception {
+  static HttpResponse<String> follow(TestBrowser b, URI uri) throws Exception {
     HttpResponse<String> r = b.getPage(uri);
     for (int i = 0; i < 5 && r.statusCode() / 100 == 3; i++) {
       r = b.getPage(r.uri().resolve(r.headers().firstValue("Location").orElseThrow()));
@@ -279,7 +266,7 @@ class SimpleSamlPhpInteropTest {
   }
 
   /** The LogoutResponse at {@code back} completes the logout: the app's 303 home; /me signs in. */
-  private static void assertLogoutCompleted(TestBrowser b, URI base, String back) throws Exception {
+  static void assertLogoutCompleted(TestBrowser b, URI base, String back) throws Exception {
     HttpResponse<String> done = b.get(URI.create(back));
 
     assertThat(done.statusCode()).as(done.body()).isEqualTo(303);
@@ -288,7 +275,7 @@ class SimpleSamlPhpInteropTest {
   }
 
   /** {@code url} with one byte of its {@code Signature} query parameter changed. */
-  private static String withFlippedSignatureByte(String url) {
+  static String withFlippedSignatureByte(String url) {
     int at = url.indexOf("&Signature=") + "&Signature=".length();
     int end = url.indexOf('&', at);
     String raw = end < 0 ? url.substring(at) : url.substring(at, end);
