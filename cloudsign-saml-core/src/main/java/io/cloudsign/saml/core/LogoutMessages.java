@@ -149,17 +149,7 @@ final class LogoutMessages {
       throw fail(LogoutErrorCode.EXPIRED, "the logout expired at " + pending.expiresAt());
     }
     checkIssueInstant(root, pending, now);
-    if (root.hasAttribute("Destination")) {
-      String destination = root.getAttribute("Destination");
-      if (!r.logoutUrl().map(u -> u.toString().equals(destination)).orElse(false)) {
-        throw fail(
-            LogoutErrorCode.INVALID_DESTINATION,
-            "Destination is "
-                + LogSafe.text(destination)
-                + ", expected the Logout Url "
-                + r.logoutUrl().map(URI::toString).orElse("(none)"));
-      }
-    }
+    checkDestination(root, r);
     String issuer = onlyChildText(root, ASSERTION, "Issuer");
     if (issuer == null || !r.logoutIssuers().contains(issuer.strip())) {
       throw fail(
@@ -186,6 +176,52 @@ final class LogoutMessages {
       throws LogoutException {
     Map<String, String> raw = rawParameters(rawQuery, "SAMLRequest");
     Element root = parse(decode(raw.get("SAMLRequest")), "LogoutRequest");
+    Registration r = registrationOfIssuer(root, candidates);
+    boolean signed = raw.containsKey("Signature");
+    if (signed) {
+      verifySignature(raw, "SAMLRequest", r);
+    } else if (raw.containsKey("SigAlg")) {
+      throw fail(LogoutErrorCode.MALFORMED, "SigAlg without Signature");
+    } else if (!r.acceptsUnsignedLogoutRequests()) {
+      throw fail(LogoutErrorCode.UNSIGNED, "the LogoutRequest has no Redirect signature");
+    }
+    String id = root.getAttribute("ID");
+    if (id.isEmpty()) {
+      throw fail(LogoutErrorCode.MALFORMED, "the LogoutRequest has no ID");
+    }
+    Instant issued = checkRequestTimes(root);
+    checkDestination(root, r);
+    Element nameId = onlyChild(root, ASSERTION, "NameID");
+    if (nameId == null || nameId.getTextContent().isBlank()) {
+      throw fail(LogoutErrorCode.MALFORMED, "the LogoutRequest has no NameID");
+    }
+    List<String> sessionIndexes = new java.util.ArrayList<>();
+    for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element e
+          && PROTOCOL.equals(e.getNamespaceURI())
+          && "SessionIndex".equals(e.getLocalName())) {
+        sessionIndexes.add(e.getTextContent().strip());
+      }
+    }
+    if (signed) {
+      // Only a verified LogoutRequest may take a place in the replay cache: with unsigned ones
+      // accepted, anyone could otherwise fill the registration's partition (replay_cache_full).
+      remember(replayCache, r, id, issued);
+    }
+    String relayState = raw.containsKey("RelayState") ? decode(raw.get("RelayState")) : null;
+    return new IdpLogoutRequest(
+        r.id(),
+        id,
+        issued,
+        nameId.getTextContent().strip(),
+        Optional.ofNullable(nameId.hasAttribute("Format") ? nameId.getAttribute("Format") : null),
+        sessionIndexes,
+        Optional.ofNullable(relayState));
+  }
+
+  /** The one candidate whose logout issuers hold the message's Issuer. */
+  private static Registration registrationOfIssuer(Element root, List<Registration> candidates)
+      throws LogoutException {
     String issuer = onlyChildText(root, ASSERTION, "Issuer");
     List<Registration> matching =
         candidates.stream()
@@ -200,25 +236,13 @@ final class LogoutMessages {
                   ? " is no logout issuer of the registrations at this Logout Url"
                   : " is a logout issuer of several registrations at this Logout Url"));
     }
-    Registration r = matching.get(0);
-    if (raw.containsKey("Signature")) {
-      verifySignature(raw, "SAMLRequest", r);
-    } else if (raw.containsKey("SigAlg")) {
-      throw fail(LogoutErrorCode.MALFORMED, "SigAlg without Signature");
-    } else if (!r.acceptsUnsignedLogoutRequests()) {
-      throw fail(LogoutErrorCode.UNSIGNED, "the LogoutRequest has no Redirect signature");
-    }
-    String id = root.getAttribute("ID");
-    if (id.isEmpty()) {
-      throw fail(LogoutErrorCode.MALFORMED, "the LogoutRequest has no ID");
-    }
+    return matching.get(0);
+  }
+
+  /** IssueInstant within maxResponseAge and the skew, NotOnOrAfter not passed; the IssueInstant. */
+  private Instant checkRequestTimes(Element root) throws LogoutException {
     Instant now = policy.clock().instant();
-    Instant issued;
-    try {
-      issued = Instant.parse(root.getAttribute("IssueInstant"));
-    } catch (DateTimeParseException e) {
-      throw fail(LogoutErrorCode.MALFORMED, "IssueInstant is missing or not a dateTime");
-    }
+    Instant issued = instantAttribute(root, "IssueInstant");
     Duration skew = policy.clockSkew();
     if (issued.isAfter(now.plus(skew))
         || issued.plus(policy.maxResponseAge()).plus(skew).isBefore(now)) {
@@ -227,57 +251,36 @@ final class LogoutMessages {
           "IssueInstant " + issued + " is not within " + policy.maxResponseAge() + " ± " + skew);
     }
     if (root.hasAttribute("NotOnOrAfter")) {
-      Instant notOnOrAfter;
-      try {
-        notOnOrAfter = Instant.parse(root.getAttribute("NotOnOrAfter"));
-      } catch (DateTimeParseException e) {
-        throw fail(LogoutErrorCode.MALFORMED, "NotOnOrAfter is not a dateTime");
-      }
+      Instant notOnOrAfter = instantAttribute(root, "NotOnOrAfter");
       if (!now.isBefore(notOnOrAfter.plus(skew))) {
         throw fail(LogoutErrorCode.EXPIRED, "the LogoutRequest expired at " + notOnOrAfter);
       }
     }
-    if (root.hasAttribute("Destination")) {
-      String destination = root.getAttribute("Destination");
-      if (!r.logoutUrl().map(u -> u.toString().equals(destination)).orElse(false)) {
-        throw fail(
-            LogoutErrorCode.INVALID_DESTINATION,
-            "Destination is "
-                + LogSafe.text(destination)
-                + ", expected the Logout Url "
-                + r.logoutUrl().map(URI::toString).orElse("(none)"));
-      }
+    return issued;
+  }
+
+  /** The Destination, when present, is the registration's Logout Url. */
+  private static void checkDestination(Element root, Registration r) throws LogoutException {
+    if (!root.hasAttribute("Destination")) {
+      return;
     }
-    String nameId = onlyChildText(root, ASSERTION, "NameID");
-    if (nameId == null || nameId.isBlank()) {
-      throw fail(LogoutErrorCode.MALFORMED, "the LogoutRequest has no NameID");
+    String destination = root.getAttribute("Destination");
+    if (!r.logoutUrl().map(u -> u.toString().equals(destination)).orElse(false)) {
+      throw fail(
+          LogoutErrorCode.INVALID_DESTINATION,
+          "Destination is "
+              + LogSafe.text(destination)
+              + ", expected the Logout Url "
+              + r.logoutUrl().map(URI::toString).orElse("(none)"));
     }
-    String format = null;
-    List<String> sessionIndexes = new java.util.ArrayList<>();
-    for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
-      if (n instanceof Element e) {
-        if (ASSERTION.equals(e.getNamespaceURI()) && "NameID".equals(e.getLocalName())) {
-          format = e.hasAttribute("Format") ? e.getAttribute("Format") : null;
-        } else if (PROTOCOL.equals(e.getNamespaceURI())
-            && "SessionIndex".equals(e.getLocalName())) {
-          sessionIndexes.add(e.getTextContent().strip());
-        }
-      }
+  }
+
+  private static Instant instantAttribute(Element root, String name) throws LogoutException {
+    try {
+      return Instant.parse(root.getAttribute(name));
+    } catch (DateTimeParseException e) {
+      throw fail(LogoutErrorCode.MALFORMED, name + " is missing or not a dateTime");
     }
-    if (raw.containsKey("Signature")) {
-      // Only a verified LogoutRequest may take a place in the replay cache: with unsigned ones
-      // accepted, anyone could otherwise fill the registration's partition (replay_cache_full).
-      remember(replayCache, r, id, issued);
-    }
-    String relayState = raw.containsKey("RelayState") ? decode(raw.get("RelayState")) : null;
-    return new IdpLogoutRequest(
-        r.id(),
-        id,
-        issued,
-        nameId.strip(),
-        Optional.ofNullable(format),
-        sessionIndexes,
-        Optional.ofNullable(relayState));
   }
 
   /** A LogoutRequest's ID is used once; a store that cannot answer does not stop a logout. */
@@ -338,12 +341,7 @@ final class LogoutMessages {
 
   private void checkIssueInstant(Element root, PendingRequest pending, Instant now)
       throws LogoutException {
-    Instant issued;
-    try {
-      issued = Instant.parse(root.getAttribute("IssueInstant"));
-    } catch (DateTimeParseException e) {
-      throw fail(LogoutErrorCode.MALFORMED, "IssueInstant is missing or not a dateTime");
-    }
+    Instant issued = instantAttribute(root, "IssueInstant");
     Duration skew = policy.clockSkew();
     if (issued.isBefore(pending.issuedAt().minus(skew)) || issued.isAfter(now.plus(skew))) {
       throw fail(
@@ -501,6 +499,11 @@ final class LogoutMessages {
 
   private static String onlyChildText(Element parent, String ns, String local)
       throws LogoutException {
+    Element found = onlyChild(parent, ns, local);
+    return found == null ? null : found.getTextContent();
+  }
+
+  private static Element onlyChild(Element parent, String ns, String local) throws LogoutException {
     Element found = null;
     for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
       if (n instanceof Element e
@@ -512,7 +515,7 @@ final class LogoutMessages {
         found = e;
       }
     }
-    return found == null ? null : found.getTextContent();
+    return found;
   }
 
   private static String statusCode(Element root) throws LogoutException {

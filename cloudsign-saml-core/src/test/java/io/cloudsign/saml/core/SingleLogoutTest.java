@@ -466,6 +466,27 @@ class SingleLogoutTest {
     refusedRequest(query(entraXml(), "r1"), LogoutErrorCode.MALFORMED);
   }
 
+  @Test
+  void idpLogoutRequestPastItsNotOnOrAfterIsRefusedAndOneStillValidAccepted() throws Exception {
+    String passed =
+        entraRequest("_n1")
+            .replace(
+                " ID=\"_n1\"",
+                " ID=\"_n1\" NotOnOrAfter=\""
+                    + clock.instant().minus(Duration.ofMinutes(4))
+                    + "\"");
+    refusedRequest(requestQuery(passed, idpKeys.getPrivate()), LogoutErrorCode.EXPIRED);
+    String valid =
+        entraRequest("_n2")
+            .replace(
+                " ID=\"_n2\"",
+                " ID=\"_n2\" NotOnOrAfter=\"" + clock.instant().plus(Duration.ofMinutes(1)) + "\"");
+    assertThat(acceptedRequest(requestQuery(valid, idpKeys.getPrivate())).id()).isEqualTo("_n2");
+    String garbled =
+        entraRequest("_n3").replace(" ID=\"_n3\"", " ID=\"_n3\" NotOnOrAfter=\"soon\"");
+    refusedRequest(requestQuery(garbled, idpKeys.getPrivate()), LogoutErrorCode.MALFORMED);
+  }
+
   static String deflate(String xml) {
     Deflater d = new Deflater(Deflater.DEFLATED, true);
     d.setInput(xml.getBytes(StandardCharsets.UTF_8));
