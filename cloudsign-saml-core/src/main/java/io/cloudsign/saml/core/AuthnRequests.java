@@ -1,7 +1,7 @@
 package io.cloudsign.saml.core;
 
+import io.cloudsign.saml.core.internal.RawDeflate;
 import io.cloudsign.saml.core.internal.XmlText;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.zip.Deflater;
 
 /**
  * Builds and encodes AuthnRequests (SAML Core §3.4.1) the way Entra accepts them. The XML is
@@ -122,25 +121,14 @@ final class AuthnRequests {
 
   /** Raw DEFLATE (RFC 1951, no zlib header), as SAML Bindings §3.4.4.1 requires. */
   static byte[] deflate(String xml) {
-    Deflater deflater = new Deflater(Deflater.DEFLATED, true);
-    try {
-      deflater.setInput(xml.getBytes(StandardCharsets.UTF_8));
-      deflater.finish();
-      ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-      byte[] buf = new byte[1024];
-      while (!deflater.finished()) {
-        out.write(buf, 0, deflater.deflate(buf));
-      }
-      return out.toByteArray();
-    } finally {
-      deflater.end();
-    }
+    return RawDeflate.compress(xml.getBytes(StandardCharsets.UTF_8));
   }
 
   /** SAML Bindings §3.4.4.1: the signature covers the exact URL-encoded query bytes. */
   static URI redirectUrl(
       Registration r, URI destination, String parameter, String message, String relayState) {
-    StringBuilder query = new StringBuilder(parameter).append('=').append(urlEncode(message));
+    StringBuilder query = new StringBuilder(message.length() + 512).append(parameter).append('=');
+    appendBase64UrlEncoded(query, message);
     if (relayState != null) {
       query.append("&RelayState=").append(urlEncode(relayState));
     }
@@ -162,6 +150,35 @@ final class AuthnRequests {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("could not sign the AuthnRequest: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Appends base64 text percent-encoded exactly as {@link URLEncoder} would encode it: letters and
+   * digits as they are, {@code + / =} as {@code %2B %2F %3D}.
+   */
+  static void appendBase64UrlEncoded(StringBuilder sb, String base64) {
+    int escapes = 0;
+    for (int i = 0; i < base64.length(); i++) {
+      char c = base64.charAt(i);
+      if (c == '+' || c == '/' || c == '=') {
+        escapes++;
+      } else if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9')) {
+        throw new IllegalArgumentException("not base64: " + (int) c);
+      }
+    }
+    byte[] out = new byte[base64.length() + 2 * escapes];
+    int j = 0;
+    for (int i = 0; i < base64.length(); i++) {
+      char c = base64.charAt(i);
+      if (c == '+' || c == '/' || c == '=') {
+        out[j++] = '%';
+        out[j++] = (byte) (c == '=' ? '3' : '2');
+        out[j++] = (byte) (c == '+' ? 'B' : c == '/' ? 'F' : 'D');
+      } else {
+        out[j++] = (byte) c;
+      }
+    }
+    sb.append(new String(out, StandardCharsets.ISO_8859_1));
   }
 
   private static String urlEncode(String s) {
