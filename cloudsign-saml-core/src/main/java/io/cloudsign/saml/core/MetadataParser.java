@@ -2,6 +2,7 @@ package io.cloudsign.saml.core;
 
 import io.cloudsign.saml.core.internal.Certificates;
 import io.cloudsign.saml.core.internal.LogSafe;
+import io.cloudsign.saml.core.internal.SamlDom;
 import io.cloudsign.saml.core.internal.SecureXml;
 import io.cloudsign.saml.core.internal.SignatureVerifier;
 import io.cloudsign.saml.core.internal.Urls;
@@ -25,6 +26,7 @@ import org.opensaml.security.credential.UsageType;
 import org.opensaml.xmlsec.signature.X509Certificate;
 import org.opensaml.xmlsec.signature.X509Data;
 import org.w3c.dom.Document;
+import org.w3c.dom.Element;
 
 /**
  * Reads Entra's Federation Metadata XML (SAML Metadata §2.4.3). Entra's file carries WS-Federation
@@ -72,7 +74,7 @@ final class MetadataParser {
               + " Federation Metadata XML)");
     }
     if (trustedSigner != null) {
-      if (entity.getSignature() == null) {
+      if (!signed(entity.getDOM())) {
         throw new SamlMetadataException(
             "the federation metadata is not signed but a trusted signer was given");
       }
@@ -109,6 +111,16 @@ final class MetadataParser {
         IdentityProvider.of(entityId, sso, slo, certs),
         earlier(rootValidUntil, entity.getValidUntil()),
         shorter(rootCacheDuration, entity.getCacheDuration()));
+  }
+
+  /** Whether {@code entity} has a {@code ds:Signature} child (read from the DOM, see OpenSaml). */
+  private static boolean signed(Element entity) {
+    for (Element c = SamlDom.firstElement(entity); c != null; c = SamlDom.nextElement(c)) {
+      if (SamlDom.is(c, SamlDom.DSIG_NS, "Signature")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Instant earlier(Instant a, Instant b) {

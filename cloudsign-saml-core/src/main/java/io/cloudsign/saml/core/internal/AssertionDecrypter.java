@@ -96,7 +96,7 @@ public final class AssertionDecrypter {
    */
   public static byte[] decrypt(
       Element encryptedAssertion, List<PrivateKey> keys, boolean allowAesCbc) throws Failure {
-    OpenSaml.get(); // Santuario's algorithm registry is initialised there
+    OpenSaml.xmlSecurity(); // Santuario's algorithm registry, which XMLCipher reads
     Shape shape = check(encryptedAssertion, allowAesCbc);
     Key contentKey = unwrap(shape, keys);
     try {

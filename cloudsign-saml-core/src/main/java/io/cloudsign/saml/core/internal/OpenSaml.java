@@ -40,15 +40,11 @@ import org.opensaml.saml.saml2.metadata.impl.SingleLogoutServiceBuilder;
 import org.opensaml.saml.saml2.metadata.impl.SingleSignOnServiceBuilder;
 import org.opensaml.xmlsec.config.impl.ApacheXMLSecurityInitializer;
 import org.opensaml.xmlsec.signature.KeyInfo;
-import org.opensaml.xmlsec.signature.Signature;
 import org.opensaml.xmlsec.signature.X509Certificate;
 import org.opensaml.xmlsec.signature.X509Data;
 import org.opensaml.xmlsec.signature.impl.KeyInfoBuilder;
 import org.opensaml.xmlsec.signature.impl.KeyInfoMarshaller;
 import org.opensaml.xmlsec.signature.impl.KeyInfoUnmarshaller;
-import org.opensaml.xmlsec.signature.impl.SignatureBuilder;
-import org.opensaml.xmlsec.signature.impl.SignatureMarshaller;
-import org.opensaml.xmlsec.signature.impl.SignatureUnmarshaller;
 import org.opensaml.xmlsec.signature.impl.X509CertificateBuilder;
 import org.opensaml.xmlsec.signature.impl.X509DataBuilder;
 import org.opensaml.xmlsec.signature.impl.X509DataMarshaller;
@@ -90,13 +86,43 @@ public final class OpenSaml {
     return s;
   }
 
+  private static final Object XML_SECURITY_LOCK = new Object();
+  private static volatile Exception xmlSecurityFailure;
+  private static volatile boolean xmlSecurityReady;
+
+  /**
+   * Initialises Santuario (its algorithm, transform and resolver registries) once, for the paths
+   * that need it: the general signature path ({@code XMLSignature}) and decryption ({@code
+   * XMLCipher}). Not part of {@link #get()}: Entra's signature shape is verified by {@code
+   * EnvelopedRsaCheck}, which uses Santuario's exclusive canonicaliser directly, so a cold start
+   * that only sees Entra's Responses and metadata never pays for it (about 550 classes, a third of
+   * the time to the first validation). A failure is remembered and rethrown on every use.
+   */
+  public static void xmlSecurity() {
+    if (!xmlSecurityReady) {
+      synchronized (XML_SECURITY_LOCK) {
+        if (!xmlSecurityReady && xmlSecurityFailure == null) {
+          try {
+            new ApacheXMLSecurityInitializer().init();
+            xmlSecurityReady = true;
+          } catch (InitializationException | RuntimeException e) {
+            xmlSecurityFailure = e;
+          }
+        }
+      }
+    }
+    if (xmlSecurityFailure != null) {
+      throw new IllegalStateException(
+          "Santuario (XML Security) initialisation failed", xmlSecurityFailure);
+    }
+  }
+
   private static State initialise() {
     try {
       BasicParserPool parserPool = parserPool();
       registerMetadataProviders();
-      new ApacheXMLSecurityInitializer().init();
       return new State(parserPool, XMLObjectProviderRegistrySupport.getUnmarshallerFactory(), null);
-    } catch (InitializationException | ComponentInitializationException | RuntimeException e) {
+    } catch (ComponentInitializationException | RuntimeException e) {
       return new State(null, null, e);
     }
   }
@@ -128,7 +154,10 @@ public final class OpenSaml {
    * The XML object providers of the only elements this library unmarshals with OpenSAML: those of
    * IdP metadata that {@code MetadataParser} reads, and the default provider (any other element
    * becomes an {@code XSAny}, which the metadata unmarshallers ignore). Responses are not
-   * unmarshalled at all ({@code SamlResponse} reads the DOM of the one parse).
+   * unmarshalled at all ({@code SamlResponse} reads the DOM of the one parse). Nor is the
+   * metadata's {@code ds:Signature}: OpenSAML's signature unmarshaller initialises Santuario and
+   * builds an {@code XMLSignature} from it, while {@code MetadataParser} checks a pinned signer's
+   * signature on the DOM with {@code SignatureVerifier}; it becomes an {@code XSAny} too.
    *
    * <p>Cold start: OpenSAML's own initialisers load about 235 providers from XML configuration
    * files through reflection, after compiling a schema for those files: about 0.45 s of the 1 s the
@@ -183,11 +212,6 @@ public final class OpenSaml {
         new SingleLogoutServiceBuilder(),
         new EndpointMarshaller(),
         new EndpointUnmarshaller());
-    registry.registerObjectProvider(
-        Signature.DEFAULT_ELEMENT_NAME,
-        new SignatureBuilder(),
-        new SignatureMarshaller(),
-        new SignatureUnmarshaller());
     registry.registerObjectProvider(
         KeyInfo.DEFAULT_ELEMENT_NAME,
         new KeyInfoBuilder(),

@@ -264,6 +264,7 @@ public final class SignatureVerifier {
    * (an RSA certificate listed before the EC one made a genuine Response a reject).
    */
   private Result generalPath(Element signed, Element signature, String signatureMethod) {
+    OpenSaml.xmlSecurity();
     signed.setIdAttributeNS(null, "ID", true);
     boolean ecdsa = signatureMethod.contains("ecdsa");
     RuntimeException unreadable = null;
