@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -320,28 +317,8 @@ public final class JdbcSessionRevocations implements SessionRevocations {
         e);
   }
 
-  /**
-   * The row key: SHA-256 (hex) of the registration, the NameID and the SessionIndex (absent for a
-   * logout of every session), each prefixed with its length, so that the encoding is one-to-one.
-   */
   static String key(String registrationId, String nameId, String sessionIndex) {
-    String encoded =
-        registrationId.length()
-            + ":"
-            + registrationId
-            + "|"
-            + nameId.length()
-            + ":"
-            + nameId
-            + (sessionIndex == null ? "" : "|" + sessionIndex.length() + ":" + sessionIndex);
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256")
-                  .digest(encoded.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return RevocationKeys.of(registrationId, nameId, sessionIndex);
   }
 
   @Override

@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The filter on {@link JdbcSessionRevocations} on a real PostgreSQL, over real HTTP: an
- * IdP-initiated logout recorded there ends the user's session in another browser; with the
- * database stopped a signed-in request is refused 503 {@code session_check_unavailable} (the
- * session is kept and goes on once it is back), and a LogoutRequest signs out the browser that
- * carried it and is answered with Status Responder, not Success.
+ * IdP-initiated logout recorded there ends the user's session in another browser; with the database
+ * stopped a signed-in request is refused 503 {@code session_check_unavailable} (the session is kept
+ * and goes on once it is back), and a LogoutRequest signs out the browser that carried it and is
+ * answered with Status Responder, not Success.
  */
 class SharedSessionRevocationsTest {
   private static final String ENTITY_ID = "urn:amazon:cognito:sp:ap-northeast-1_SHAREDSLO";
@@ -63,8 +63,12 @@ class SharedSessionRevocationsTest {
     config.addDataSourceProperty("connectTimeout", "2");
     config.addDataSourceProperty("socketTimeout", "10");
     pool = new HikariDataSource(config);
-    JdbcSessionRevocations revocations = new JdbcSessionRevocations(pool);
-    revocations.createSchema();
+    HikariDataSource dataSource = pool;
+    // README: postgres revocations
+    JdbcSessionRevocations revocations = new JdbcSessionRevocations(dataSource); // 12 h retention
+    revocations
+        .createSchema(); // or run META-INF/cloudsign-saml/saml_session_revocations.postgresql.sql
+    // README: end postgres revocations
     app =
         TestApp.start(
             base -> {
