@@ -162,6 +162,10 @@ class RedisSessionRevocationsTest {
     assertThat(revoked(r, "y", "_s1", minutesAgo(5))).isFalse();
     assertThat(revoked(r, "z", null, minutesAgo(5))).isFalse();
     assertThat(revoked(r, "x\n_s1", "_other", minutesAgo(5))).isTrue();
+    // Joined with "\n", x's session "y\nz" would be the key of user "x\ny"'s session "z".
+    r.revoke("contoso", "x", List.of("y\nz"), clock.instant());
+    assertThat(revoked(r, "x\ny", "z", minutesAgo(5))).isFalse();
+    assertThat(revoked(r, "x", "y\nz", minutesAgo(5))).isTrue();
   }
 
   @Test
@@ -172,9 +176,10 @@ class RedisSessionRevocationsTest {
     try {
       CountDownLatch go = new CountDownLatch(1);
       List<Future<?>> runs = new ArrayList<>();
+      // The latest logout is submitted first: a store that keeps the last write loses it.
       for (int i = 0; i < 40; i++) {
         RedisSessionRevocations n = i % 2 == 0 ? a : b;
-        Instant at = minutesAgo(40 - i);
+        Instant at = minutesAgo(1 + i);
         runs.add(
             threads.submit(
                 () -> {

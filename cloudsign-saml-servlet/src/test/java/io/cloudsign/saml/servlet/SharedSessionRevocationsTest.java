@@ -18,6 +18,7 @@ import io.cloudsign.saml.testkit.LogoutResponseInfo;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -167,6 +168,28 @@ class SharedSessionRevocationsTest {
       server.restart();
     }
     assertThat(inboxOnceTheDatabaseIsBack(a)).as("the same session, no new sign-in").isEqualTo(200);
+  }
+
+  @Test
+  void whenTheDatabaseIsDownTheSignOnUrlIs503AndSignOutStillEndsTheSession() throws Exception {
+    TestBrowser a = new TestBrowser();
+    signIn(a);
+    HttpResponse<String> signOn;
+    HttpResponse<String> out;
+    server.stop();
+    try {
+      signOn = a.getPage(app.uri("/login"));
+      out = a.post(app.uri("/logout"), Map.of(), "Sec-Fetch-Site", "same-origin");
+    } finally {
+      server.restart();
+    }
+
+    assertThat(signOn.statusCode()).as(signOn.body()).isEqualTo(503);
+    assertThat(signOn.body()).contains("session_check_unavailable");
+    assertThat(out.statusCode()).as("signing out needs no check").isEqualTo(303);
+    assertThat(out.headers().firstValue("Location").get())
+        .startsWith(configured.sloUrl() + "?SAMLRequest=");
+    assertThat(inboxOnceTheDatabaseIsBack(a)).isEqualTo(302);
   }
 
   @Test
