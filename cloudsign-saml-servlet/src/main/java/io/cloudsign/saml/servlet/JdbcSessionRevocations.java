@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * with its length, so no NameID (whatever separators it holds) shares a row with another's. {@link
  * #isRevoked} is one primary-key lookup of at most two rows; {@link #revoke} is one upsert that
  * keeps the latest logout instant (two nodes recording logouts of the same user at once never lose
- * the later one), then deletes at most {@value #PURGE_BATCH} expired rows (by the index on {@code
- * expires_at}; a failing delete is logged at WARN and does not fail the logout).
+ * the later one), then deletes at most 1,000 expired rows (by the index on {@code expires_at}; a
+ * failing delete is logged at WARN and does not fail the logout).
  *
  * <p>Rows are kept for {@code retention} (default {@link #DEFAULT_RETENTION}) after the logout: a
  * session that lives longer than that after it is no longer ended by it, so keep the retention
