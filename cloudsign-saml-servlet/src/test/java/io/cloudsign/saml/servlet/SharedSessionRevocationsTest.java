@@ -135,6 +135,20 @@ class SharedSessionRevocationsTest {
   }
 
   @Test
+  void javadocExampleRunsOnARealDatabase() {
+    Registration reg =
+        Registration.builder("contoso")
+            .entityId(ENTITY_ID)
+            .replyUrl(app.uri(ACS).toString())
+            .identityProvider(idp(configured))
+            .build();
+    ServiceProvider sp = ServiceProvider.builder().registration(reg).build();
+    assertThat(
+            JavadocExamplesTest.jdbcSessionRevocationsExample(pool, sp, RequestStateTest::anyone))
+        .isNotNull();
+  }
+
+  @Test
   void logoutRecordedInPostgresEndsTheSessionInAnotherBrowser() throws Exception {
     TestBrowser a = new TestBrowser();
     signIn(a);
