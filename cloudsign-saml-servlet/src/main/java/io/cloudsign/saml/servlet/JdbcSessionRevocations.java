@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * JdbcSessionRevocations revocations = new JdbcSessionRevocations(dataSource);
- * revocations.createSchema(); // or run META-INF/cloudsign-saml/saml_session_revocations.postgresql.sql
+ * revocations.createSchema(); // or run SCHEMA_RESOURCE in your migration tool
  * SamlSsoFilter filter =
  *     SamlSsoFilter.builder(serviceProvider, userLinker).sessionRevocations(revocations).build();
  * }</pre>

@@ -169,8 +169,7 @@ class JavadocExamplesTest {
       javax.sql.DataSource dataSource, ServiceProvider serviceProvider, UserLinker userLinker) {
     // javadoc: JdbcSessionRevocations
     JdbcSessionRevocations revocations = new JdbcSessionRevocations(dataSource);
-    revocations
-        .createSchema(); // or run META-INF/cloudsign-saml/saml_session_revocations.postgresql.sql
+    revocations.createSchema(); // or run SCHEMA_RESOURCE in your migration tool
     SamlSsoFilter filter =
         SamlSsoFilter.builder(serviceProvider, userLinker).sessionRevocations(revocations).build();
     // end javadoc

@@ -67,8 +67,7 @@ class SharedSessionRevocationsTest {
     HikariDataSource dataSource = pool;
     // README: postgres revocations
     JdbcSessionRevocations revocations = new JdbcSessionRevocations(dataSource); // 12 h retention
-    revocations
-        .createSchema(); // or run META-INF/cloudsign-saml/saml_session_revocations.postgresql.sql
+    revocations.createSchema(); // or run SCHEMA_RESOURCE in your migration tool
     // README: end postgres revocations
     app =
         TestApp.start(
