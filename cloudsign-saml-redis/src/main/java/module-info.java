@@ -9,5 +9,7 @@ module io.cloudsign.saml.redis {
 
   // In the API: RedisReplayCache implements core's ReplayCache.
   requires transitive io.cloudsign.saml.core;
+  // In the API of RedisSessionRevocations only; optional (replay-cache-only users lack it).
+  requires static io.cloudsign.saml.servlet;
   requires lettuce.core;
 }

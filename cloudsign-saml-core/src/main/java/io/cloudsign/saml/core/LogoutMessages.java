@@ -44,6 +44,7 @@ final class LogoutMessages {
   private static final String PROTOCOL = "urn:oasis:names:tc:SAML:2.0:protocol";
   private static final String ASSERTION = "urn:oasis:names:tc:SAML:2.0:assertion";
   private static final String SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success";
+  private static final String RESPONDER = "urn:oasis:names:tc:SAML:2.0:status:Responder";
   private static final int MAX_QUERY_CHARS = 64 * 1024;
   private static final int MAX_INFLATED_BYTES = 64 * 1024;
   private static final Map<String, String> SIG_ALGS =
@@ -310,6 +311,11 @@ final class LogoutMessages {
    * (Issuer = the Identifier, InResponseTo, Status Success), signed with the SP key when set.
    */
   URI response(Registration r, IdpLogoutRequest request) {
+    return response(r, request, true);
+  }
+
+  /** As above; Status Responder when {@code ended} is false (the SP could not end the sessions). */
+  URI response(Registration r, IdpLogoutRequest request, boolean ended) {
     URI destination =
         r.identityProvider()
             .singleLogoutUrl()
@@ -332,7 +338,7 @@ final class LogoutMessages {
             + "\"><saml:Issuer>"
             + XmlText.escape(r.entityId())
             + "</saml:Issuer><samlp:Status><samlp:StatusCode Value=\""
-            + SUCCESS
+            + (ended ? SUCCESS : RESPONDER)
             + "\"/></samlp:Status></samlp:LogoutResponse>";
     String samlResponse = Base64.getEncoder().encodeToString(AuthnRequests.deflate(xml));
     return AuthnRequests.redirectUrl(

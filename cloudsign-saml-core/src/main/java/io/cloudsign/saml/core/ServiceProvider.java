@@ -182,6 +182,16 @@ public final class ServiceProvider {
     return logout.response(requireRegistration(request.registrationId()), request);
   }
 
+  /**
+   * The answer to a validated IdP LogoutRequest whose sessions could not all be ended (e.g. the
+   * store shared by the nodes was unavailable): as {@link #logoutResponse}, with Status {@code
+   * urn:oasis:names:tc:SAML:2.0:status:Responder} instead of Success (SAML Core 3.7.3.2), so that
+   * the IdP does not report a complete sign-out.
+   */
+  public java.net.URI logoutFailedResponse(IdpLogoutRequest request) {
+    return logout.response(requireRegistration(request.registrationId()), request, false);
+  }
+
   /** The SP metadata XML for a registration, to upload to Entra ("Upload metadata file"). */
   public String metadata(String registrationId) {
     return SpMetadata.of(requireRegistration(registrationId));

@@ -401,6 +401,21 @@ class SingleLogoutTest {
   }
 
   @Test
+  void logoutFailedResponseAnswersTheIdpLogoutRequestWithStatusResponder() throws Exception {
+    IdpLogoutRequest request =
+        acceptedRequest(requestQuery(entraRequest("_idp2"), idpKeys.getPrivate()));
+
+    URI answer = sp.logoutFailedResponse(request);
+
+    String xml = inflate(Base64.getDecoder().decode(param(answer.getRawQuery(), "SAMLResponse")));
+    assertThat(xml)
+        .contains("InResponseTo=\"_idp2\"")
+        .contains("<samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Responder\"/>")
+        .doesNotContain("status:Success");
+    assertThat(answer.getRawQuery()).contains("&Signature=");
+  }
+
+  @Test
   void unsignedIdpLogoutRequestIsRefusedUnlessTheRegistrationAcceptsIt() throws Exception {
     refusedRequest(requestQuery(entraRequest("_u1"), null), LogoutErrorCode.UNSIGNED);
     ServiceProvider lenient = serviceProvider(true, true);

@@ -118,6 +118,9 @@ public final class ExampleApp implements AutoCloseable {
     err.println(
         "Replay cache:           "
             + (app.store == null ? "in this process only" : app.store.description()));
+    err.println(
+        "Session revocations:    "
+            + (app.store == null ? "in this process only" : app.store.description()));
     System.out.println(LISTENING + app.listeningUrl);
     System.out.flush();
     try {
@@ -198,7 +201,11 @@ public final class ExampleApp implements AutoCloseable {
         spBuilder.replayCache(store.replayCache());
       }
       ServiceProvider sp = spBuilder.build();
-      server.setHandler(context(o, sp, filter(sp, users(o), o.stateKeys()).build()));
+      SamlSsoFilter.Builder filter = filter(sp, users(o), o.stateKeys());
+      if (store != null) {
+        filter.sessionRevocations(store.sessionRevocations());
+      }
+      server.setHandler(context(o, sp, filter.build()));
       server.start();
       ExampleApp app =
           new ExampleApp(server, fake, port, baseUrl, listeningUrl(host, port, baseUrl), idp);
@@ -238,12 +245,14 @@ public final class ExampleApp implements AutoCloseable {
         spBuilder.replayCache(store.replayCache());
       }
       ServiceProvider sp = spBuilder.build();
-      SamlSsoFilter filter =
+      SamlSsoFilter.Builder filter =
           filter(sp, new TenantUsers(), o.stateKeys())
               .registrationSelector(
-                  (request, ignored) -> Optional.ofNullable(request.getParameter("tenant")))
-              .build();
-      server.setHandler(context(o, sp, filter));
+                  (request, ignored) -> Optional.ofNullable(request.getParameter("tenant")));
+      if (store != null) {
+        filter.sessionRevocations(store.sessionRevocations());
+      }
+      server.setHandler(context(o, sp, filter.build()));
       server.start();
       ExampleApp app =
           new ExampleApp(server, null, port, baseUrl, listeningUrl(host, port, baseUrl), null);

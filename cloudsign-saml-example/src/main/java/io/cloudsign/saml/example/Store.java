@@ -5,18 +5,23 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.cloudsign.saml.core.JdbcReplayCache;
 import io.cloudsign.saml.core.ReplayCache;
 import io.cloudsign.saml.redis.RedisReplayCache;
+import io.cloudsign.saml.redis.RedisSessionRevocations;
+import io.cloudsign.saml.servlet.JdbcSessionRevocations;
+import io.cloudsign.saml.servlet.SessionRevocations;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
  * {@code --store URL}: the replay cache every node shares (used assertion IDs and answered
- * AuthnRequest IDs both go through it), in PostgreSQL ({@link JdbcReplayCache} on a small HikariCP
- * pool) or Redis ({@link RedisReplayCache}).
+ * AuthnRequest IDs both go through it) and the sessions IdP-initiated logouts ended, in PostgreSQL
+ * ({@link JdbcReplayCache} and {@link JdbcSessionRevocations} on a small HikariCP pool) or Redis
+ * ({@link RedisReplayCache} and {@link RedisSessionRevocations}).
  *
  * <p>A store that cannot be reached at start stops the app ({@link #open} throws, the app exits 1):
  * a node that cannot reach its store at start is almost always misconfigured (wrong host, port or
@@ -31,12 +36,18 @@ final class Store implements AutoCloseable {
           + " (rediss:// for TLS)";
 
   private final ReplayCache replayCache;
-  private final AutoCloseable resource;
+  private final SessionRevocations revocations;
+  private final List<AutoCloseable> resources;
   private final String description;
 
-  private Store(ReplayCache replayCache, AutoCloseable resource, String description) {
+  private Store(
+      ReplayCache replayCache,
+      SessionRevocations revocations,
+      List<AutoCloseable> resources,
+      String description) {
     this.replayCache = replayCache;
-    this.resource = resource;
+    this.revocations = revocations;
+    this.resources = resources;
     this.description = description;
   }
 
@@ -64,8 +75,9 @@ final class Store implements AutoCloseable {
   }
 
   /**
-   * Connects to the store, creates the PostgreSQL table and index when missing and records one
-   * short-lived entry, so that a store the app cannot use fails here, not at the first sign-in.
+   * Connects to the store, creates the PostgreSQL tables and indexes when missing and records one
+   * short-lived entry (the revocations use the same pool or Redis server), so that a store the app
+   * cannot use fails here, not at the first sign-in.
    *
    * @throws IllegalStateException naming {@code --store} (password removed) and the reason
    */
@@ -90,13 +102,16 @@ final class Store implements AutoCloseable {
 
   private static Store postgres(String url) throws SQLException {
     HikariDataSource pool = postgresPool(url, "replay-cache");
+    JdbcSessionRevocations revocations = new JdbcSessionRevocations(pool);
     try {
       createTableIfMissing(pool);
+      revocations.createSchema();
     } catch (SQLException | RuntimeException e) {
       pool.close();
       throw e;
     }
-    return new Store(new JdbcReplayCache(pool), pool, "PostgreSQL " + redact(url));
+    return new Store(
+        new JdbcReplayCache(pool), revocations, List.of(pool), "PostgreSQL " + redact(url));
   }
 
   /**
@@ -174,11 +189,17 @@ final class Store implements AutoCloseable {
 
   private static Store redis(String url) {
     RedisReplayCache cache = RedisReplayCache.builder(url).build(); // connects at first use
-    return new Store(cache, cache, "Redis " + redact(url));
+    RedisSessionRevocations revocations = RedisSessionRevocations.builder(url).build();
+    return new Store(cache, revocations, List.of(cache, revocations), "Redis " + redact(url));
   }
 
   ReplayCache replayCache() {
     return replayCache;
+  }
+
+  /** The sessions ended by IdP-initiated logouts, shared by the nodes on this store. */
+  SessionRevocations sessionRevocations() {
+    return revocations;
   }
 
   /** What the app prints at start: the kind of store and its URL without a password. */
@@ -214,10 +235,12 @@ final class Store implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      resource.close();
-    } catch (Exception e) {
-      // closing: nothing left to do
+    for (AutoCloseable resource : resources) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        // closing: nothing left to do
+      }
     }
   }
 }

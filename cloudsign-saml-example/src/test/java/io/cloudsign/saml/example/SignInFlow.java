@@ -61,6 +61,11 @@ final class SignInFlow {
     return postAndFollow(attacker, base);
   }
 
+  /** This browser's next GET /me at {@code base} (its cookies, its session). */
+  HttpResponse<String> me(URI base) throws Exception {
+    return browser.get(base.resolve("/me"));
+  }
+
   private HttpResponse<String> postAndFollow(TestBrowser b, URI base) throws Exception {
     HttpResponse<String> acs = b.post(base.resolve("/saml2/idpresponse"), form);
     return acs.statusCode() == 303 ? b.get(base.resolve("/me")) : acs;

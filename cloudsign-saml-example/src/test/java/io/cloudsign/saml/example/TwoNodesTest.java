@@ -7,9 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cloudsign.saml.examplecontract.ExampleProcess;
 import io.cloudsign.saml.examplecontract.PostgresServer;
 import io.cloudsign.saml.examplecontract.RedisServer;
+import io.cloudsign.saml.examplecontract.TestBrowser;
 import io.cloudsign.saml.testkit.FakeEntra;
 import io.cloudsign.saml.testkit.FakeEntraServer;
+import io.cloudsign.saml.testkit.IdpLogoutRequestBuilder;
+import io.cloudsign.saml.testkit.LogoutResponseInfo;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -41,8 +45,13 @@ class TwoNodesTest {
   static void startServers() throws Exception {
     postgres = PostgresServer.start();
     redis = RedisServer.start();
-    tenant = FakeEntraServer.start(FakeEntra.builder());
     lb = LoopbackBalancer.start();
+    // The nodes' Identifier and Logout Url (the balancer's): where its IdP-initiated logouts go.
+    tenant =
+        FakeEntraServer.start(
+            FakeEntra.builder()
+                .application(spIdentifier(), lb.url() + "/saml2/idpresponse")
+                .logoutUrl(spIdentifier(), lb.url() + ExampleApp.LOGOUT_URL_PATH));
   }
 
   @AfterAll
@@ -64,6 +73,11 @@ class TwoNodesTest {
     if (postgres != null) {
       postgres.close();
     }
+  }
+
+  /** The Identifier of both nodes: the default, from --base-url. */
+  private static String spIdentifier() {
+    return lb.url() + "/saml2/metadata";
   }
 
   private static String storeUrl(String store) {
@@ -147,6 +161,43 @@ class TwoNodesTest {
             "POST /saml2/idpresponse -> " + nodeB.getPort(),
             "GET /me -> " + nodeB.getPort(),
             "POST /saml2/idpresponse -> " + nodeA.getPort());
+  }
+
+  /**
+   * Issue 13: a user signs in through node A (sticky to A); Entra's signed IdP-initiated
+   * LogoutRequest for that user reaches node B (in another browser, the one where the user signed
+   * out of another application); the first browser's next request on node A is signed out: A learns
+   * it from the shared store only (with each node's in-memory revocations A keeps the user signed
+   * in).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"postgres", "redis"})
+  void idpLogoutDeliveredToOneNodeSignsTheUserOutOnTheOther(String store) throws Exception {
+    URI nodeA = nodes(store)[0];
+    URI nodeB = nodes(store)[1];
+    lb.routeTo(nodeA);
+    SignInFlow flow = SignInFlow.start(tenant.entra(), lb.uri("/"));
+    assertSignedIn(flow.finish(lb.uri("/")));
+    assertSignedIn(flow.me(lb.uri("/")));
+
+    lb.routeTo(nodeB);
+    IdpLogoutRequestBuilder logout =
+        tenant.entra().logoutRequest(spIdentifier(), SignInFlow.USER.nameId()).signed();
+    HttpResponse<String> answer = new TestBrowser().get(URI.create(logout.redirectUrl()));
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(302);
+    LogoutResponseInfo response =
+        tenant.entra().parseLogoutResponseRedirect(answer.headers().firstValue("Location").get());
+    assertThat(response.inResponseTo()).isEqualTo(logout.id());
+    assertThat(response.statusCode()).isEqualTo("urn:oasis:names:tc:SAML:2.0:status:Success");
+
+    lb.routeTo(nodeA);
+    HttpResponse<String> next = flow.me(lb.uri("/"));
+    assertThat(next.statusCode()).as("signed out on node A: sent to sign in").isEqualTo(302);
+    assertThat(next.headers().firstValue("Location").get()).startsWith(tenant.entra().ssoUrl());
+    assertThat(last(2, lb.log()))
+        .containsExactly(
+            "GET " + ExampleApp.LOGOUT_URL_PATH + " -> " + nodeB.getPort(),
+            "GET /me -> " + nodeA.getPort());
   }
 
   /**

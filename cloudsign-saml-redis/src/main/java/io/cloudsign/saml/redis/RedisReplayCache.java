@@ -1,16 +1,9 @@
 package io.cloudsign.saml.redis;
 
 import io.cloudsign.saml.core.ReplayCache;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -19,8 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link ReplayCache} shared by every node of a cluster through one Redis server (Lettuce
@@ -72,30 +63,20 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
   private static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
   private static final Duration MAX_TIMEOUT = Duration.ofSeconds(30);
 
-  private final RedisClient client;
+  private final LazyConnection connection;
   private final String keyPrefix;
   private final int capacity;
   private final Duration commandTimeout;
   private final Clock clock;
-  private final ReentrantLock connecting = new ReentrantLock();
-  private volatile StatefulRedisConnection<String, String> connection;
-  private volatile boolean closed;
 
   private RedisReplayCache(Builder b) {
     this.keyPrefix = b.keyPrefix;
     this.capacity = b.capacity;
     this.commandTimeout = b.commandTimeout;
     this.clock = b.clock;
-    RedisURI uri = b.uri;
-    uri.setTimeout(commandTimeout);
-    this.client = RedisClient.create(uri);
-    client.setOptions(
-        ClientOptions.builder()
-            .autoReconnect(false)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout).build())
-            .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-            .build());
+    this.connection =
+        new LazyConnection(
+            b.uri, commandTimeout, "the replay cache Redis is unavailable; refusing the sign-in");
   }
 
   /**
@@ -142,96 +123,21 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
   }
 
   private long run(String[] keys, String[] args) {
-    StatefulRedisConnection<String, String> c = connection();
-    try {
-      RedisCommands<String, String> redis = c.sync();
-      Long result;
-      try {
-        result = redis.evalsha(RememberScript.SHA1, ScriptOutputType.INTEGER, keys, args);
-      } catch (RedisNoScriptException e) {
-        // A restarted or flushed server: EVAL loads the script again.
-        result = redis.eval(RememberScript.SOURCE, ScriptOutputType.INTEGER, keys, args);
-      }
-      return result;
-    } catch (RedisException e) {
-      drop(c);
-      throw unavailable(e);
-    }
-  }
-
-  /**
-   * The open connection, or a new one; at most one thread connects, the others wait a bounded time.
-   */
-  private StatefulRedisConnection<String, String> connection() {
-    StatefulRedisConnection<String, String> c = connection;
-    if (c != null && c.isOpen()) {
-      return c;
-    }
-    try {
-      if (!connecting.tryLock(commandTimeout.toMillis() * 2, TimeUnit.MILLISECONDS)) {
-        throw new IllegalStateException(
-            "the replay cache Redis is unavailable; refusing the sign-in: still connecting after "
-                + commandTimeout.multipliedBy(2));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while connecting to the replay cache Redis", e);
-    }
-    try {
-      if (closed) {
-        throw new IllegalStateException("the replay cache is closed");
-      }
-      c = connection;
-      if (c != null && c.isOpen()) {
-        return c;
-      }
-      if (c != null) {
-        c.closeAsync();
-      }
-      try {
-        c = client.connect();
-      } catch (RedisException e) {
-        throw unavailable(e);
-      }
-      c.setTimeout(commandTimeout);
-      connection = c;
-      return c;
-    } finally {
-      connecting.unlock();
-    }
-  }
-
-  private void drop(StatefulRedisConnection<String, String> c) {
-    if (connection == c) {
-      connection = null;
-    }
-    c.closeAsync();
-  }
-
-  private static IllegalStateException unavailable(RedisException e) {
-    return new IllegalStateException(
-        "the replay cache Redis is unavailable; refusing the sign-in: "
-            + e.getClass().getSimpleName()
-            + ": "
-            + e.getMessage(),
-        e);
+    return connection.run(
+        redis -> {
+          try {
+            return redis.<Long>evalsha(RememberScript.SHA1, ScriptOutputType.INTEGER, keys, args);
+          } catch (RedisNoScriptException e) {
+            // A restarted or flushed server: EVAL loads the script again.
+            return redis.<Long>eval(RememberScript.SOURCE, ScriptOutputType.INTEGER, keys, args);
+          }
+        });
   }
 
   /** Closes the connection and shuts the client's threads down; later calls throw. */
   @Override
   public void close() {
-    connecting.lock();
-    try {
-      closed = true;
-      StatefulRedisConnection<String, String> c = connection;
-      connection = null;
-      if (c != null) {
-        c.close();
-      }
-    } finally {
-      connecting.unlock();
-    }
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    connection.close();
   }
 
   @Override
@@ -267,26 +173,43 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
     private Clock clock = Clock.systemUTC();
 
     private Builder(String redisUri) {
+      this.uri = parse(redisUri);
+    }
+
+    static RedisURI parse(String redisUri) {
       Objects.requireNonNull(redisUri, "redisUri");
       if (!redisUri.startsWith("redis://") && !redisUri.startsWith("rediss://")) {
         throw new IllegalArgumentException(
             "redisUri must start with redis:// or rediss:// (TLS), e.g. redis://127.0.0.1:6379");
       }
       try {
-        this.uri = RedisURI.create(redisUri);
+        return RedisURI.create(redisUri);
       } catch (RuntimeException e) {
         throw new IllegalArgumentException(
             "redisUri is not a Redis URI (redis://host:port/database): " + e.getMessage(), e);
       }
     }
 
-    /** Prefix of every key: 1-64 characters of A-Z a-z 0-9 . _ : - (no hash-tag braces). */
-    public Builder keyPrefix(String keyPrefix) {
+    static String requireKeyPrefix(String keyPrefix) {
       if (keyPrefix == null || !keyPrefix.matches("[A-Za-z0-9._:-]{1,64}")) {
         throw new IllegalArgumentException(
             "keyPrefix must be 1-64 characters of A-Z a-z 0-9 . _ : -: " + keyPrefix);
       }
-      this.keyPrefix = keyPrefix;
+      return keyPrefix;
+    }
+
+    static Duration requireCommandTimeout(Duration commandTimeout) {
+      Objects.requireNonNull(commandTimeout, "commandTimeout");
+      if (commandTimeout.compareTo(MIN_TIMEOUT) < 0 || commandTimeout.compareTo(MAX_TIMEOUT) > 0) {
+        throw new IllegalArgumentException(
+            "commandTimeout must be from 100 ms to 30 s: " + commandTimeout);
+      }
+      return commandTimeout;
+    }
+
+    /** Prefix of every key: 1-64 characters of A-Z a-z 0-9 . _ : - (no hash-tag braces). */
+    public Builder keyPrefix(String keyPrefix) {
+      this.keyPrefix = requireKeyPrefix(keyPrefix);
       return this;
     }
 
@@ -304,12 +227,7 @@ public final class RedisReplayCache implements ReplayCache, AutoCloseable {
      * How long one command and one connection attempt may take, from 100 ms to 30 s; default 2 s.
      */
     public Builder commandTimeout(Duration commandTimeout) {
-      Objects.requireNonNull(commandTimeout, "commandTimeout");
-      if (commandTimeout.compareTo(MIN_TIMEOUT) < 0 || commandTimeout.compareTo(MAX_TIMEOUT) > 0) {
-        throw new IllegalArgumentException(
-            "commandTimeout must be from 100 ms to 30 s: " + commandTimeout);
-      }
-      this.commandTimeout = commandTimeout;
+      this.commandTimeout = requireCommandTimeout(commandTimeout);
       return this;
     }
 

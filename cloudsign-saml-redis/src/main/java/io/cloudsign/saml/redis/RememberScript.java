@@ -8,17 +8,21 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** The Lua script of {@link RedisReplayCache#remember} (remember.lua) and its SHA-1 for EVALSHA. */
+/**
+ * The Lua script of {@link RedisReplayCache#remember} (remember.lua) and its SHA-1 for EVALSHA;
+ * {@link #load} and {@link #sha1} serve the other scripts of this package too.
+ */
 final class RememberScript {
-  static final String SOURCE = load();
+  static final String SOURCE = load("remember.lua");
   static final String SHA1 = sha1(SOURCE);
 
   private RememberScript() {}
 
-  private static String load() {
-    try (InputStream in = RememberScript.class.getResourceAsStream("remember.lua")) {
+  /** A script of this package's resources. */
+  static String load(String name) {
+    try (InputStream in = RememberScript.class.getResourceAsStream(name)) {
       if (in == null) {
-        throw new IllegalStateException("remember.lua is missing from cloudsign-saml-redis");
+        throw new IllegalStateException(name + " is missing from cloudsign-saml-redis");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -26,7 +30,7 @@ final class RememberScript {
     }
   }
 
-  private static String sha1(String source) {
+  static String sha1(String source) {
     try {
       return HexFormat.of()
           .formatHex(

@@ -123,6 +123,18 @@ public enum FilterErrorCode {
           + " ServletContextHandler(ServletContextHandler.SESSIONS)), or its form size limit is"
           + " below what maxResponseChars needs (Jetty: ServletContextHandler#setMaxFormContentSize; Tomcat:"
           + " the Connector's maxPostSize); the ERROR log line says which."),
+  /**
+   * The {@link SessionRevocations} store (shared by the nodes) could not say whether the signed-in
+   * user's session was ended by an IdP-initiated logout: the request is refused (fail closed), the
+   * session is kept, so the user goes on once the store answers again.
+   */
+  SESSION_CHECK_UNAVAILABLE(
+      "session_check_unavailable",
+      503,
+      "Your session cannot be checked right now. Please try again in a moment.",
+      "The SessionRevocations store did not answer (the ERROR log line names it: the PostgreSQL"
+          + " table saml_session_revocations or the Redis server): bring it back or fix its"
+          + " address; sessions are kept and work again by themselves once it answers."),
   /** The application's RegistrationSelector, UserLinker or the validator threw. */
   INTERNAL_ERROR(
       "internal_error",

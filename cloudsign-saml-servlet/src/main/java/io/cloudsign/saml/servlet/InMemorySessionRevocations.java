@@ -5,13 +5,13 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@link SessionRevocations} in this JVM: a bounded map from (registration, NameID[, SessionIndex])
- * to the latest logout instant. Entries older than {@code retention} are dropped when met, the
- * oldest first when full (a session that outlives its revocation's retention is no longer ended by
- * it: keep {@code retention} above the application's session lifetime). Thread-safe.
+ * to the latest logout instant, keyed as {@link RevocationKeys} (no NameID reaches another's).
+ * Entries older than {@code retention} are dropped when met, the oldest first when full (a session
+ * that outlives its revocation's retention is no longer ended by it: keep {@code retention} above
+ * the application's session lifetime). Thread-safe.
  */
 final class InMemorySessionRevocations implements SessionRevocations {
   private final int capacity;
@@ -68,9 +68,6 @@ final class InMemorySessionRevocations implements SessionRevocations {
   }
 
   private static String key(String registrationId, String nameId, String sessionIndex) {
-    return registrationId
-        + "\n"
-        + nameId
-        + Optional.ofNullable(sessionIndex).map(i -> "\n" + i).orElse("");
+    return RevocationKeys.of(registrationId, nameId, sessionIndex);
   }
 }

@@ -58,7 +58,13 @@ final class LogoutEndpoint implements Endpoint {
                   + Requests.safeHost(request.getHeader("Host"))));
       return;
     }
-    SamlPrincipal signedIn = Sessions.current(request, s);
+    SamlPrincipal signedIn;
+    try {
+      signedIn = Sessions.current(request, s);
+    } catch (Sessions.CheckUnavailable e) {
+      // Signing out is the safe direction: end the session and start single logout for it.
+      signedIn = Sessions.unchecked(request, s);
+    }
     Sessions.end(request);
     response.setHeader("Cache-Control", "no-store");
     response.setStatus(HttpServletResponse.SC_SEE_OTHER);

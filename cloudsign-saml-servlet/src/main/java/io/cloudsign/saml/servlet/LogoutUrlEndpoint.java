@@ -100,19 +100,56 @@ final class LogoutUrlEndpoint implements Endpoint {
       refused(response, e.code().id(), e.getMessage() + " | hint: " + e.code().hint());
       return;
     }
-    s.revocations.revoke(
-        logout.registrationId(), logout.nameId(), logout.sessionIndexes(), s.clock.instant());
+    boolean recorded = revoke(logout);
     SamlPrincipal current = SamlPrincipal.of(request).orElse(null);
-    if (current != null && s.revocations.isRevoked(current)) {
-      Sessions.end(request);
+    if (current != null && endsSessionOf(logout, current)) {
+      Sessions.end(request); // this browser's session ends even when the store failed
     }
-    log.info(
-        "IdP-initiated logout: registration={} request={} sessions of {} ended",
-        LogText.value(logout.registrationId()),
-        LogText.value(logout.id()),
-        LogText.value(logout.nameId()));
+    if (recorded) {
+      log.info(
+          "IdP-initiated logout: registration={} request={} sessions of {} ended",
+          LogText.value(logout.registrationId()),
+          LogText.value(logout.id()),
+          LogText.value(logout.nameId()));
+    }
     response.setStatus(HttpServletResponse.SC_FOUND);
-    response.setHeader("Location", s.serviceProvider.logoutResponse(logout).toString());
+    response.setHeader(
+        "Location",
+        (recorded
+                ? s.serviceProvider.logoutResponse(logout)
+                : s.serviceProvider.logoutFailedResponse(logout))
+            .toString());
+  }
+
+  /**
+   * Records the logout for every browser and node; false (after an ERROR naming the store) when the
+   * store failed: then only this browser is signed out, and the IdP is told so (Responder).
+   */
+  private boolean revoke(IdpLogoutRequest logout) {
+    try {
+      s.revocations.revoke(
+          logout.registrationId(), logout.nameId(), logout.sessionIndexes(), s.clock.instant());
+      return true;
+    } catch (RuntimeException e) {
+      log.error(
+          "IdP-initiated logout NOT recorded: {} failed; registration={} request={}: only this"
+              + " browser's session of {} ended, its sessions in other browsers and on other nodes"
+              + " stay signed in; the IdP is answered with Status Responder: {}",
+          LogText.value(String.valueOf(s.revocations)),
+          LogText.value(logout.registrationId()),
+          LogText.value(logout.id()),
+          LogText.value(logout.nameId()),
+          LogText.value(e.getClass().getSimpleName() + ": " + e.getMessage()));
+      return false;
+    }
+  }
+
+  /** Whether the logout names this session (its user, and its SessionIndex when it lists any). */
+  private static boolean endsSessionOf(IdpLogoutRequest logout, SamlPrincipal p) {
+    return logout.registrationId().equals(p.registrationId())
+        && logout.nameId().equals(p.nameId())
+        && (logout.sessionIndexes().isEmpty()
+            || p.sessionIndex().map(logout.sessionIndexes()::contains).orElse(false));
   }
 
   private static void refused(HttpServletResponse response, String code, String detail)

@@ -40,7 +40,13 @@ final class Router {
       own.handle(request, response);
       return;
     }
-    SamlPrincipal principal = Sessions.current(request, s);
+    SamlPrincipal principal;
+    try {
+      principal = Sessions.current(request, s);
+    } catch (Sessions.CheckUnavailable e) {
+      s.responder.respond(request, response, e.failure());
+      return;
+    }
     if (principal != null) {
       request.setAttribute(SamlPrincipal.ATTRIBUTE, principal);
       chain.doFilter(new AuthenticatedRequest(request, principal), response);

@@ -16,11 +16,14 @@ final class Sessions {
 
   /**
    * The principal of this request's session, or {@code null}; one whose IdP SessionNotOnOrAfter has
-   * passed is removed from the session.
+   * passed, or that an IdP-initiated logout ended ({@link SessionRevocations}), is removed from the
+   * session.
+   *
+   * @throws CheckUnavailable if the revocations store cannot answer: the session is kept
    */
   static SamlPrincipal current(HttpServletRequest request, FilterSettings s) {
     SamlPrincipal principal = current(request, s.clock);
-    if (principal != null && s.revocations.isRevoked(principal)) {
+    if (principal != null && isRevoked(principal, s)) {
       HttpSession session = request.getSession(false);
       if (session != null) {
         session.removeAttribute(SamlPrincipal.ATTRIBUTE);
@@ -31,6 +34,50 @@ final class Sessions {
       return null;
     }
     return principal;
+  }
+
+  /**
+   * The principal of this request's session without asking the revocations store (only the
+   * SessionNotOnOrAfter check), or {@code null}: for ending that session, never for letting it in.
+   */
+  static SamlPrincipal unchecked(HttpServletRequest request, FilterSettings s) {
+    return current(request, s.clock);
+  }
+
+  private static boolean isRevoked(SamlPrincipal principal, FilterSettings s) {
+    try {
+      return s.revocations.isRevoked(principal);
+    } catch (RuntimeException e) {
+      throw new CheckUnavailable(
+          Failure.of(
+              FilterErrorCode.SESSION_CHECK_UNAVAILABLE,
+              "the session of "
+                  + LogText.value(principal.getName())
+                  + " (registration "
+                  + LogText.value(principal.registrationId())
+                  + ") was kept but not let in: "
+                  + LogText.value(String.valueOf(s.revocations))
+                  + " did not answer: "
+                  + LogText.value(e.getClass().getSimpleName() + ": " + e.getMessage())));
+    }
+  }
+
+  /**
+   * The revocations store could not say whether a session was ended; {@link #failure()} is the 503
+   * to answer (the session is not touched).
+   */
+  static final class CheckUnavailable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient Failure failure;
+
+    CheckUnavailable(Failure failure) {
+      super(failure.logDetail(), null, false, false);
+      this.failure = failure;
+    }
+
+    Failure failure() {
+      return failure;
+    }
   }
 
   private static SamlPrincipal current(HttpServletRequest request, Clock clock) {

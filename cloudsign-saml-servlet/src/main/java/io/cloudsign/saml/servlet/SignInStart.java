@@ -39,7 +39,14 @@ final class SignInStart implements Endpoint {
   public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
     String returnTo =
         Requests.isSafeMethod(request) ? request.getParameter(SamlSsoFilter.RETURN_TO_PARAM) : null;
-    start(request, response, returnPathFor(request, returnTo), Sessions.current(request, s));
+    SamlPrincipal current;
+    try {
+      current = Sessions.current(request, s);
+    } catch (Sessions.CheckUnavailable e) {
+      s.responder.respond(request, response, e.failure());
+      return;
+    }
+    start(request, response, returnPathFor(request, returnTo), current);
   }
 
   /** A protected path without a signed-in user: redirect a browser navigation, else 401. */

@@ -161,6 +161,21 @@ class JavadocExamplesTest {
     }
   }
 
+  /**
+   * The JdbcSessionRevocations example; needs a database, so {@link SharedSessionRevocationsTest}
+   * runs it on a real PostgreSQL.
+   */
+  static SamlSsoFilter jdbcSessionRevocationsExample(
+      javax.sql.DataSource dataSource, ServiceProvider serviceProvider, UserLinker userLinker) {
+    // javadoc: JdbcSessionRevocations
+    JdbcSessionRevocations revocations = new JdbcSessionRevocations(dataSource);
+    revocations.createSchema(); // or run SCHEMA_RESOURCE in your migration tool
+    SamlSsoFilter filter =
+        SamlSsoFilter.builder(serviceProvider, userLinker).sessionRevocations(revocations).build();
+    // end javadoc
+    return filter;
+  }
+
   /** Stands in for the application's factory that the web.xml example names. */
   public static final class ExampleSetup implements SamlSsoFilterFactory {
     static volatile ServiceProvider serviceProvider;
