@@ -15,7 +15,9 @@ import io.cloudsign.saml.testkit.IdpLogoutRequestBuilder.Wrapping;
 import io.cloudsign.saml.testkit.LogoutRequestInfo;
 import io.cloudsign.saml.testkit.LogoutResponseBuilder;
 import io.cloudsign.saml.testkit.LogoutResponseInfo;
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -171,17 +173,33 @@ class PostBindingLogoutTest {
   }
 
   @Test
-  void postWithBothOrNeitherMessageOrTwiceTheSameFieldIsMalformed() throws Exception {
+  void postWithBothOrNeitherMessageIsMalformed() throws Exception {
     Map<String, String> request = fromIdp().signed().postFields();
     refused(Map.of("RelayState", "x"), "logout_malformed");
     refused(
         Map.of("SAMLRequest", request.get("SAMLRequest"), "SAMLResponse", "x"), "logout_malformed");
+  }
+
+  private void refusedRaw(String pathAndQuery, String body) throws Exception {
     TestBrowser a = signedInBrowser();
-    String body = "SAMLRequest=a&SAMLRequest=b";
-    HttpResponse<String> twice = a.postRaw(app.uri(SLO), body);
-    assertThat(twice.statusCode()).isEqualTo(400);
-    assertThat(twice.body()).contains("logout_malformed");
+    HttpResponse<String> r = a.postRaw(app.uri(pathAndQuery), body);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+    assertThat(r.body()).contains("<code id=\"error-code\">logout_malformed</code>");
     assertThat(signedIn(a)).isTrue();
+  }
+
+  private String encodedSignedRequest() {
+    return URLEncoder.encode(
+        fromIdp().signed().postFields().get("SAMLRequest"), StandardCharsets.UTF_8);
+  }
+
+  /** Each of these carries a genuine signed LogoutRequest, but not as the binding puts it. */
+  @Test
+  void genuineRequestTwiceInTheQueryOrInAnOversizedFormIsMalformed() throws Exception {
+    String genuine = encodedSignedRequest();
+    refusedRaw(SLO, "SAMLRequest=" + genuine + "&SAMLRequest=" + encodedSignedRequest());
+    refusedRaw(SLO + "?SAMLRequest=" + genuine, "");
+    refusedRaw(SLO, "SAMLRequest=" + genuine + "&padding=" + "a".repeat(300_000));
   }
 
   /** The cross-site POST accepted at the Logout Url is not accepted at POST /logout. */
