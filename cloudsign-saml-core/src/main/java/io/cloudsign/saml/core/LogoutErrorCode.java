@@ -1,8 +1,9 @@
 package io.cloudsign.saml.core;
 
 /**
- * Why a LogoutResponse was refused. The user is signed out locally whatever the code: it only says
- * that the IdP's sign-out could not be confirmed, and what to check.
+ * Why a logout message was refused, whichever binding (HTTP-Redirect or HTTP-POST) it came by. For
+ * a LogoutResponse the user is signed out locally whatever the code: it only says that the IdP's
+ * sign-out could not be confirmed, and what to check. A refused IdP LogoutRequest ends no session.
  */
 public enum LogoutErrorCode {
   /**
