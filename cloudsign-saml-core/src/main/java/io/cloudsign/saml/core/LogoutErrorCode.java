@@ -1,15 +1,20 @@
 package io.cloudsign.saml.core;
 
 /**
- * Why a LogoutResponse was refused. The user is signed out locally whatever the code: it only says
- * that the IdP's sign-out could not be confirmed, and what to check.
+ * Why a logout message was refused, whichever binding (HTTP-Redirect or HTTP-POST) it came by. For
+ * a LogoutResponse the user is signed out locally whatever the code: it only says that the IdP's
+ * sign-out could not be confirmed, and what to check. A refused IdP LogoutRequest ends no session.
  */
 public enum LogoutErrorCode {
-  /** Not a LogoutResponse by HTTP-Redirect: missing, repeated or undecodable parameters. */
+  /**
+   * Not a logout message by HTTP-Redirect or HTTP-POST: missing, repeated or undecodable
+   * parameters, XML outside the parse bounds or with a DOCTYPE, a repeated ID.
+   */
   MALFORMED(
       "logout_malformed",
-      "The logout answer is not a SAML LogoutResponse by HTTP-Redirect (SAMLResponse, RelayState,"
-          + " SigAlg, Signature once each)."),
+      "The logout message is not a SAML LogoutRequest or LogoutResponse by HTTP-Redirect"
+          + " (SAMLResponse or SAMLRequest, RelayState, SigAlg, Signature once each) or by"
+          + " HTTP-POST (SAMLRequest or SAMLResponse, RelayState in the form)."),
   /** InResponseTo or RelayState names no logout started by this browser. */
   UNKNOWN_REQUEST(
       "logout_unknown_request",
@@ -18,11 +23,16 @@ public enum LogoutErrorCode {
   EXPIRED(
       "logout_expired",
       "The logout took too long, or the LogoutResponse's IssueInstant is outside the clock skew."),
-  /** A signature is present and does not verify over the query as received, or its SigAlg. */
+  /**
+   * A signature is present and does not verify (HTTP-Redirect: over the query as received;
+   * HTTP-POST: the enveloped XML signature of the message's root), uses an algorithm that is not
+   * allowed, or sits where no signature may (signature wrapping).
+   */
   INVALID_SIGNATURE(
       "logout_invalid_signature",
-      "The LogoutResponse's Redirect signature does not verify with the IdP's certificates over"
-          + " the query as received (or uses a SigAlg that is not allowed)."),
+      "The logout message's signature does not verify with the IdP's certificates (HTTP-Redirect:"
+          + " over the query as received; HTTP-POST: the XML signature on the message itself), or"
+          + " uses an algorithm that is not allowed (RSA/ECDSA with SHA-256/384/512)."),
   /** The Issuer is not one of the registration's logout issuers. */
   INVALID_ISSUER(
       "logout_invalid_issuer",

@@ -1,17 +1,9 @@
 package io.cloudsign.saml.core;
 
 import io.cloudsign.saml.core.internal.LogSafe;
-import io.cloudsign.saml.core.internal.SecureXml;
-import io.cloudsign.saml.core.internal.XmlBounds;
 import io.cloudsign.saml.core.internal.XmlText;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.security.Signature;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,40 +11,28 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
 /**
- * SP-initiated single logout (SAML Profiles §4.4, Bindings §3.4): the {@code LogoutRequest} sent to
- * the IdP by HTTP-Redirect, and the IdP's {@code LogoutResponse} received by HTTP-Redirect, as
- * Entra sends it (a GET, its percent-encoding lower-cased, Issuer {@code
- * https://login.microsoftonline.com/<tid>/}, no Destination, unsigned unless configured).
- *
- * <p>A signature is verified over the query exactly as received ({@code SAMLResponse=…
- * &RelayState=…&SigAlg=…}, the raw substrings in that order), never over a re-encoding: Entra's
- * lower-cased escapes would not survive one.
+ * Single logout (SAML Profiles §4.4): the SP's {@code LogoutRequest} sent to the IdP by
+ * HTTP-Redirect and the IdP's {@code LogoutResponse} to it; the IdP's {@code LogoutRequest}
+ * (IdP-initiated) and the SP's answer. Messages arrive by HTTP-Redirect ({@link LogoutRedirect}, as
+ * Entra sends them: a GET, its percent-encoding lower-cased, Issuer {@code
+ * https://login.microsoftonline.com/<tid>/}, no Destination, unsigned unless configured) or by
+ * HTTP-POST ({@link LogoutPost}, as other IdPs send them); each binding decodes its message and
+ * verifies its signature, and the checks after that are written once, here, for both.
  */
 final class LogoutMessages {
   private static final String PROTOCOL = "urn:oasis:names:tc:SAML:2.0:protocol";
   private static final String ASSERTION = "urn:oasis:names:tc:SAML:2.0:assertion";
   private static final String SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success";
   private static final String RESPONDER = "urn:oasis:names:tc:SAML:2.0:status:Responder";
-  private static final int MAX_QUERY_CHARS = 64 * 1024;
-  private static final int MAX_INFLATED_BYTES = 64 * 1024;
-  private static final Map<String, String> SIG_ALGS =
-      Map.of(
-          "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256", "SHA256withRSA",
-          "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384", "SHA384withRSA",
-          "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512", "SHA512withRSA");
-  private static final String RSA_SHA1 = "http://www.w3.org/2000/09/xmldsig#rsa-sha1";
 
   private final SecureRandom random = new SecureRandom();
   private final ValidationPolicy policy;
@@ -115,27 +95,68 @@ final class LogoutMessages {
       PendingRequest pending,
       Function<String, Optional<Registration>> registrations)
       throws LogoutException {
-    Map<String, String> raw = rawParameters(rawQuery, "SAMLResponse");
-    Registration r =
-        registrations
-            .apply(pending.registrationId())
-            .orElseThrow(
-                () ->
-                    fail(
-                        LogoutErrorCode.UNKNOWN_REQUEST,
-                        "registration "
-                            + LogSafe.text(pending.registrationId())
-                            + " is not configured"));
-    String relayState = raw.containsKey("RelayState") ? decode(raw.get("RelayState")) : null;
-    if (!pending.relayState().equals(Optional.ofNullable(relayState))) {
-      throw fail(LogoutErrorCode.UNKNOWN_REQUEST, "the RelayState is not this logout's");
-    }
+    Map<String, String> raw = LogoutRedirect.rawParameters(rawQuery, "SAMLResponse");
+    Registration r = registrationOf(pending, registrations);
+    checkRelayState(pending, LogoutRedirect.relayState(raw));
     if (raw.containsKey("Signature")) {
-      verifySignature(raw, "SAMLResponse", r);
+      LogoutRedirect.verifySignature(raw, "SAMLResponse", r, policy.allowInsecureSha1Signatures());
     } else if (raw.containsKey("SigAlg")) {
       throw fail(LogoutErrorCode.MALFORMED, "SigAlg without Signature");
     }
-    Element root = parse(decode(raw.get("SAMLResponse")), "LogoutResponse");
+    checkResponse(
+        LogoutRedirect.parse(LogoutRedirect.decode(raw.get("SAMLResponse")), "LogoutResponse"),
+        r,
+        pending);
+  }
+
+  /**
+   * Validates the IdP's LogoutResponse by HTTP-POST (the {@code SAMLResponse} and {@code
+   * RelayState} form values) for {@code pending}: its enveloped XML signature, when there is one,
+   * then the same checks as {@link #validate}.
+   */
+  void validatePost(
+      String samlResponse,
+      String relayState,
+      PendingRequest pending,
+      Function<String, Optional<Registration>> registrations)
+      throws LogoutException {
+    Registration r = registrationOf(pending, registrations);
+    checkRelayState(pending, relayState);
+    Element root = LogoutPost.parse(samlResponse, "LogoutResponse");
+    if (LogoutPost.signed(root)) {
+      LogoutPost.verify(root, r, policy.allowInsecureSha1Signatures());
+    }
+    checkResponse(root, r, pending);
+  }
+
+  private static Registration registrationOf(
+      PendingRequest pending, Function<String, Optional<Registration>> registrations)
+      throws LogoutException {
+    return registrations
+        .apply(pending.registrationId())
+        .orElseThrow(
+            () ->
+                fail(
+                    LogoutErrorCode.UNKNOWN_REQUEST,
+                    "registration "
+                        + LogSafe.text(pending.registrationId())
+                        + " is not configured"));
+  }
+
+  private static void checkRelayState(PendingRequest pending, String relayState)
+      throws LogoutException {
+    if (!pending.relayState().equals(Optional.ofNullable(relayState))) {
+      throw fail(LogoutErrorCode.UNKNOWN_REQUEST, "the RelayState is not this logout's");
+    }
+  }
+
+  /**
+   * The checks on a LogoutResponse after its binding was decoded (and its signature, if any,
+   * verified), the same for both bindings: InResponseTo, expiry, IssueInstant, Destination, Issuer
+   * and Status.
+   */
+  private void checkResponse(Element root, Registration r, PendingRequest pending)
+      throws LogoutException {
     String inResponseTo = root.getAttribute("InResponseTo");
     if (!pending.requestId().equals(inResponseTo)) {
       throw fail(
@@ -175,16 +196,47 @@ final class LogoutMessages {
   IdpLogoutRequest validateRequest(
       String rawQuery, List<Registration> candidates, ReplayCache replayCache)
       throws LogoutException {
-    Map<String, String> raw = rawParameters(rawQuery, "SAMLRequest");
-    Element root = parse(decode(raw.get("SAMLRequest")), "LogoutRequest");
+    Map<String, String> raw = LogoutRedirect.rawParameters(rawQuery, "SAMLRequest");
+    Element root =
+        LogoutRedirect.parse(LogoutRedirect.decode(raw.get("SAMLRequest")), "LogoutRequest");
     Registration r = registrationOfIssuer(root, candidates);
     boolean signed = raw.containsKey("Signature");
     if (signed) {
-      verifySignature(raw, "SAMLRequest", r);
+      LogoutRedirect.verifySignature(raw, "SAMLRequest", r, policy.allowInsecureSha1Signatures());
     } else if (raw.containsKey("SigAlg")) {
       throw fail(LogoutErrorCode.MALFORMED, "SigAlg without Signature");
-    } else if (!r.acceptsUnsignedLogoutRequests()) {
-      throw fail(LogoutErrorCode.UNSIGNED, "the LogoutRequest has no Redirect signature");
+    }
+    String relayState = LogoutRedirect.relayState(raw);
+    return checkRequest(root, r, signed, relayState, replayCache);
+  }
+
+  /**
+   * Validates an IdP's LogoutRequest by HTTP-POST (the {@code SAMLRequest} and {@code RelayState}
+   * form values) for one of {@code candidates}, chosen by its Issuer: its enveloped XML signature
+   * with that registration's trusted keys, then the same checks as {@link #validateRequest}.
+   */
+  IdpLogoutRequest validateRequestPost(
+      String samlRequest, String relayState, List<Registration> candidates, ReplayCache replayCache)
+      throws LogoutException {
+    Element root = LogoutPost.parse(samlRequest, "LogoutRequest");
+    Registration r = registrationOfIssuer(root, candidates);
+    boolean signed = LogoutPost.signed(root);
+    if (signed) {
+      LogoutPost.verify(root, r, policy.allowInsecureSha1Signatures());
+    }
+    return checkRequest(root, r, signed, relayState, replayCache);
+  }
+
+  /**
+   * The checks on an IdP's LogoutRequest after its binding was decoded and its signature (if any)
+   * verified, the same for both bindings: signed unless the registration accepts unsigned ones, an
+   * ID, the times, Destination, a NameID, and (signed only) its ID used once.
+   */
+  private IdpLogoutRequest checkRequest(
+      Element root, Registration r, boolean signed, String relayState, ReplayCache replayCache)
+      throws LogoutException {
+    if (!signed && !r.acceptsUnsignedLogoutRequests()) {
+      throw fail(LogoutErrorCode.UNSIGNED, "the LogoutRequest is not signed");
     }
     String id = root.getAttribute("ID");
     if (id.isEmpty()) {
@@ -209,7 +261,6 @@ final class LogoutMessages {
       // accepted, anyone could otherwise fill the registration's partition (replay_cache_full).
       remember(replayCache, r, id, issued);
     }
-    String relayState = raw.containsKey("RelayState") ? decode(raw.get("RelayState")) : null;
     return new IdpLogoutRequest(
         r.id(),
         id,
@@ -356,151 +407,17 @@ final class LogoutMessages {
     }
   }
 
-  /**
-   * The query's parameters, raw (still percent-encoded); each at most once; {@code message} is
-   * {@code SAMLResponse} or {@code SAMLRequest}, and the other one must not be there.
-   */
-  private static Map<String, String> rawParameters(String rawQuery, String message)
-      throws LogoutException {
-    if (rawQuery == null || rawQuery.isEmpty() || rawQuery.length() > MAX_QUERY_CHARS) {
-      throw fail(LogoutErrorCode.MALFORMED, "no query, or one over " + MAX_QUERY_CHARS + " chars");
-    }
-    String other = message.equals("SAMLResponse") ? "SAMLRequest" : "SAMLResponse";
-    Map<String, String> raw = new LinkedHashMap<>();
-    for (String part : rawQuery.split("&", -1)) {
-      int eq = part.indexOf('=');
-      String name = eq < 0 ? part : part.substring(0, eq);
-      String value = eq < 0 ? "" : part.substring(eq + 1);
-      if (name.equals(other)) {
-        throw fail(
-            LogoutErrorCode.MALFORMED,
-            "a " + other + " arrived where a " + message + " was expected");
-      }
-      if (List.of(message, "RelayState", "SigAlg", "Signature").contains(name)
-          && raw.put(name, value) != null) {
-        throw fail(LogoutErrorCode.MALFORMED, name + " appears more than once");
-      }
-    }
-    if (!raw.containsKey(message) || raw.get(message).isEmpty()) {
-      throw fail(LogoutErrorCode.MALFORMED, "no " + message + " parameter");
-    }
-    return raw;
-  }
-
-  /**
-   * SAML Bindings §3.4.4.1: the signed octets are {@code SAMLResponse=v[&RelayState=v]&SigAlg=v}
-   * with each value exactly as it arrived, in that order, whatever order the query had.
-   */
-  private void verifySignature(Map<String, String> raw, String message, Registration r)
-      throws LogoutException {
-    String sigAlg = raw.containsKey("SigAlg") ? decode(raw.get("SigAlg")) : null;
-    String jca = SIG_ALGS.get(sigAlg);
-    if (jca == null && RSA_SHA1.equals(sigAlg) && policy.allowInsecureSha1Signatures()) {
-      jca = "SHA1withRSA";
-    }
-    if (jca == null) {
-      throw fail(
-          LogoutErrorCode.INVALID_SIGNATURE,
-          "SigAlg "
-              + LogSafe.text(String.valueOf(sigAlg))
-              + " is not allowed (RSA-SHA256/384/512)");
-    }
-    String signed =
-        message
-            + "="
-            + raw.get(message)
-            + (raw.containsKey("RelayState") ? "&RelayState=" + raw.get("RelayState") : "")
-            + "&SigAlg="
-            + raw.get("SigAlg");
-    byte[] signature;
-    try {
-      signature = Base64.getMimeDecoder().decode(decode(raw.get("Signature")));
-    } catch (IllegalArgumentException e) {
-      throw fail(LogoutErrorCode.MALFORMED, "Signature is not base64");
-    }
-    KeySource source = r.keySource();
-    TrustedKeys trusted = source.current();
-    if (verifies(jca, signed, signature, trusted.certificates())) {
-      return;
-    }
-    TrustedKeys fresh = source.refreshAfterUnknownKey(trusted);
-    if (fresh != trusted && verifies(jca, signed, signature, fresh.certificates())) {
-      return;
-    }
-    throw fail(
-        LogoutErrorCode.INVALID_SIGNATURE,
-        "the Redirect signature does not verify over the query as received with any of the "
-            + fresh.certificates().size()
-            + " trusted certificate(s)");
-  }
-
-  private static boolean verifies(
-      String jca, String signed, byte[] signature, List<X509Certificate> certificates) {
-    for (X509Certificate c : certificates) {
-      try {
-        Signature s = Signature.getInstance(jca);
-        s.initVerify(c.getPublicKey());
-        s.update(signed.getBytes(StandardCharsets.US_ASCII));
-        if (s.verify(signature)) {
-          return true;
-        }
-      } catch (GeneralSecurityException | IllegalArgumentException e) {
-        // not this key (another key type, malformed signature bytes)
-      }
-    }
-    return false;
-  }
-
-  private static Element parse(String samlMessage, String rootName) throws LogoutException {
-    byte[] deflated;
-    try {
-      deflated = Base64.getMimeDecoder().decode(samlMessage);
-    } catch (IllegalArgumentException e) {
-      throw fail(LogoutErrorCode.MALFORMED, "SAMLResponse is not base64");
-    }
-    byte[] xml = inflate(deflated);
-    Document doc;
-    try {
-      doc = SecureXml.parse(xml, XmlBounds.RESPONSE);
-    } catch (SecureXml.RejectedXmlException e) {
-      throw fail(LogoutErrorCode.MALFORMED, "SAMLResponse: " + e.getMessage());
-    }
+  /** The document's root, a SAML 2.0 {@code samlp:<rootName>}. */
+  static Element root(Document doc, String rootName) throws LogoutException {
     Element root = doc.getDocumentElement();
     if (!PROTOCOL.equals(root.getNamespaceURI())
         || !rootName.equals(root.getLocalName())
         || !"2.0".equals(root.getAttribute("Version"))) {
       throw fail(
           LogoutErrorCode.MALFORMED,
-          "the message is a "
-              + LogSafe.text(root.getLocalName())
-              + ", not a SAML 2.0 LogoutResponse");
+          "the message is a " + LogSafe.text(root.getLocalName()) + ", not a SAML 2.0 " + rootName);
     }
     return root;
-  }
-
-  /** Raw DEFLATE, at most {@link #MAX_INFLATED_BYTES}: a small message cannot expand to much. */
-  private static byte[] inflate(byte[] deflated) throws LogoutException {
-    Inflater inflater = new Inflater(true);
-    try {
-      inflater.setInput(deflated);
-      ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-      byte[] buf = new byte[4096];
-      while (!inflater.finished()) {
-        int n = inflater.inflate(buf);
-        if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-          throw fail(LogoutErrorCode.MALFORMED, "SAMLResponse is not complete DEFLATE data");
-        }
-        out.write(buf, 0, n);
-        if (out.size() > MAX_INFLATED_BYTES) {
-          throw fail(LogoutErrorCode.MALFORMED, "SAMLResponse inflates to over 64 KiB");
-        }
-      }
-      return out.toByteArray();
-    } catch (DataFormatException e) {
-      throw fail(LogoutErrorCode.MALFORMED, "SAMLResponse is not DEFLATE data");
-    } finally {
-      inflater.end();
-    }
   }
 
   private static String onlyChildText(Element parent, String ns, String local)
@@ -541,15 +458,7 @@ final class LogoutMessages {
     throw fail(LogoutErrorCode.MALFORMED, "no Status/StatusCode");
   }
 
-  private static String decode(String raw) throws LogoutException {
-    try {
-      return URLDecoder.decode(raw, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw fail(LogoutErrorCode.MALFORMED, "a parameter is not percent-encoded properly");
-    }
-  }
-
-  private static LogoutException fail(LogoutErrorCode code, String detail) {
+  static LogoutException fail(LogoutErrorCode code, String detail) {
     return new LogoutException(code, detail);
   }
 }

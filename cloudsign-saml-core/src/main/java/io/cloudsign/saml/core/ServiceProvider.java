@@ -153,6 +153,25 @@ public final class ServiceProvider {
   }
 
   /**
+   * As {@link #validateLogoutResponse(String, PendingRequest)} for a LogoutResponse the IdP sent by
+   * HTTP-POST (Keycloak, SimpleSAMLphp and others answer so when the SP metadata lists a POST
+   * SingleLogoutService; Entra never does): {@code samlResponse} and {@code relayState} are the
+   * form values as posted. The message is at most 64 KiB of base64, parsed once with no DOCTYPE
+   * within the parse bounds of a Response, with no repeated ID and no {@code ds:Signature} but on
+   * its root; when signed, that enveloped XML signature must verify exactly as a Response's does
+   * (Reference {@code #<ID>} of the root, one signature, RSA/ECDSA with SHA-2, the IdP's
+   * certificates only, KeyInfo never trusted). Then the same checks as for HTTP-Redirect.
+   *
+   * @param relayState the posted RelayState, or {@code null} when the form had none
+   * @throws LogoutException naming what failed
+   */
+  public void validateLogoutResponsePost(
+      String samlResponse, String relayState, PendingRequest pendingLogout) throws LogoutException {
+    Objects.requireNonNull(pendingLogout, "pendingLogout");
+    logout.validatePost(samlResponse, relayState, pendingLogout, this::registration);
+  }
+
+  /**
    * Validates a {@code LogoutRequest} the IdP sent by HTTP-Redirect to a Logout Url ({@code
    * rawQueryString} exactly as received) for one of {@code registrationIds} (those whose Logout Url
    * it arrived at), chosen by its Issuer (one of {@link Registration#logoutIssuers()}). Checks: the
@@ -166,17 +185,49 @@ public final class ServiceProvider {
    */
   public IdpLogoutRequest validateLogoutRequest(
       String rawQueryString, Collection<String> registrationIds) throws LogoutException {
+    return logout.validateRequest(
+        rawQueryString, candidates(registrationIds), policy.replayCache());
+  }
+
+  /**
+   * As {@link #validateLogoutRequest(String, Collection)} for a LogoutRequest the IdP sent by
+   * HTTP-POST (a cross-site form POST to the Logout Url: its signature, not its origin,
+   * authenticates it): {@code samlRequest} and {@code relayState} are the form values as posted.
+   * The message is at most 64 KiB of base64, parsed once with no DOCTYPE within the parse bounds of
+   * a Response, with no repeated ID and no {@code ds:Signature} but on its root. It must carry an
+   * enveloped XML signature on its root (unless {@link
+   * Registration.Builder#acceptUnsignedLogoutRequests}), verified exactly as a Response's
+   * (Reference {@code #<ID>} of the root, one signature, RSA/ECDSA with SHA-2, the certificates of
+   * the registration chosen by the Issuer only, KeyInfo never trusted). Then the same checks as for
+   * HTTP-Redirect: times, Destination, NameID, replay.
+   *
+   * <p>Answer it with {@link #logoutResponse}: by HTTP-Redirect to the IdP's Redirect
+   * SingleLogoutService, which SAML allows (the SP may answer with any binding the IdP supports,
+   * Profiles §4.4.3.4, whatever binding the request came with).
+   *
+   * @param relayState the posted RelayState, or {@code null} when the form had none
+   * @throws LogoutException naming what failed
+   */
+  public IdpLogoutRequest validateLogoutRequestPost(
+      String samlRequest, String relayState, Collection<String> registrationIds)
+      throws LogoutException {
+    return logout.validateRequestPost(
+        samlRequest, relayState, candidates(registrationIds), policy.replayCache());
+  }
+
+  private List<Registration> candidates(Collection<String> registrationIds) {
     List<Registration> candidates = new java.util.ArrayList<>();
     for (String id : registrationIds) {
       registration(id).ifPresent(candidates::add);
     }
-    return logout.validateRequest(rawQueryString, candidates, policy.replayCache());
+    return candidates;
   }
 
   /**
    * The answer to a validated IdP LogoutRequest, once its sessions are ended: the URL (the IdP's
    * logout URL with an HTTP-Redirect LogoutResponse, Status Success, signed with the SP key when
-   * set) to send the browser to.
+   * set) to send the browser to. A LogoutRequest that came by HTTP-POST is answered by
+   * HTTP-Redirect too: SAML lets the SP answer with any binding the IdP supports.
    */
   public java.net.URI logoutResponse(IdpLogoutRequest request) {
     return logout.response(requireRegistration(request.registrationId()), request);

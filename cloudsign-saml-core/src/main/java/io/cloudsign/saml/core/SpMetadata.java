@@ -4,11 +4,14 @@ import io.cloudsign.saml.core.internal.XmlText;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * SP metadata (SAML Metadata §2.4.4) an admin can upload to Entra's Basic SAML Configuration: the
  * request signing certificate as {@code use="signing"} (with {@code AuthnRequestsSigned="true"}),
- * each decryption certificate as {@code use="encryption"}.
+ * each decryption certificate as {@code use="encryption"}, the Logout Url as a {@code
+ * SingleLogoutService} for HTTP-Redirect (Entra's binding) and HTTP-POST (which IdPs such as
+ * Keycloak and SimpleSAMLphp then use for their LogoutRequests and LogoutResponses).
  */
 final class SpMetadata {
   private SpMetadata() {}
@@ -28,14 +31,17 @@ final class SpMetadata {
     for (X509Certificate c : r.decryptionCertificates()) {
       keyDescriptor(sb, "encryption", c);
     }
-    r.logoutUrl()
-        .ifPresent(
-            u ->
-                sb.append("<md:SingleLogoutService Binding=\"")
-                    .append(Binding.HTTP_REDIRECT.uri())
-                    .append("\" Location=\"")
-                    .append(XmlText.escape(u.toString()))
-                    .append("\"/>"));
+    // The Logout Url takes both bindings: Entra sends Redirect only, other IdPs may post.
+    for (Binding b : List.of(Binding.HTTP_REDIRECT, Binding.HTTP_POST)) {
+      r.logoutUrl()
+          .ifPresent(
+              u ->
+                  sb.append("<md:SingleLogoutService Binding=\"")
+                      .append(b.uri())
+                      .append("\" Location=\"")
+                      .append(XmlText.escape(u.toString()))
+                      .append("\"/>"));
+    }
     r.nameIdFormat()
         .ifPresent(
             f ->

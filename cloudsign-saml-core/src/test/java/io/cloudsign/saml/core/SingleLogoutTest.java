@@ -127,6 +127,11 @@ class SingleLogoutTest {
             "<md:SingleLogoutService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\""
                 + " Location=\""
                 + SP_LOGOUT
+                + "\"/>")
+        .contains(
+            "<md:SingleLogoutService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\""
+                + " Location=\""
+                + SP_LOGOUT
                 + "\"/>");
   }
 

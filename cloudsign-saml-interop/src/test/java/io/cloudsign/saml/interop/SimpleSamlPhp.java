@@ -73,10 +73,20 @@ final class SimpleSamlPhp implements AutoCloseable {
    * /saml2/idpresponse}, HTTP-POST; logout URL {@code /saml2/logout}, HTTP-Redirect), what the IdP
    * signs, and, when not null, the certificate its AuthnRequests and LogoutRequests must be signed
    * with ({@code validate.authnrequest}, {@code validate.logout}); the IdP then also signs its
-   * LogoutResponse ({@code sign.logout}; SimpleSAMLphp 1.19 does not by default).
+   * LogoutResponse ({@code sign.logout}; SimpleSAMLphp 1.19 does not by default). With {@code
+   * postLogout} the logout URL's binding is HTTP-POST: the IdP posts its LogoutRequests and
+   * LogoutResponses there, enveloped-signed ({@code sign.logout}).
    */
   record RemoteSp(
-      String entityId, String baseUrl, Signing signing, X509Certificate requestSigner) {}
+      String entityId,
+      String baseUrl,
+      Signing signing,
+      X509Certificate requestSigner,
+      boolean postLogout) {
+    RemoteSp(String entityId, String baseUrl, Signing signing, X509Certificate requestSigner) {
+      this(entityId, baseUrl, signing, requestSigner, false);
+    }
+  }
 
   private final Path dir;
   private final Process process;
@@ -192,7 +202,7 @@ final class SimpleSamlPhp implements AutoCloseable {
     Files.writeString(
         cert.resolve("idp.crt"),
         pem("CERTIFICATE", selfSigned(idpKeys, "CN=simplesamlphp-idp").getEncoded()));
-    Files.writeString(config.resolve("config.php"), configPhp(dir, base, metadata, cert));
+    Files.writeString(config.resolve("config.php"), configPhp(dir, base, metadata, cert, sps));
     StringBuilder attrs = new StringBuilder();
     attributes.forEach((k, v) -> attrs.append(php(k)).append(" => [").append(php(v)).append("], "));
     Files.writeString(
@@ -223,8 +233,16 @@ final class SimpleSamlPhp implements AutoCloseable {
         "<?php\n" + sps.stream().map(SimpleSamlPhp::spRemote).collect(Collectors.joining()));
   }
 
-  /** config.php: every path inside {@code dir}, a random secret salt, the IdP on, PHP sessions. */
-  private static String configPhp(Path dir, String base, Path metadata, Path cert) {
+  /**
+   * config.php: every path inside {@code dir}, a random secret salt, the IdP on, PHP sessions, the
+   * SPs' hosts trusted as {@code ReturnTo} targets (an IdP-initiated logout returns there).
+   */
+  private static String configPhp(
+      Path dir, String base, Path metadata, Path cert, List<RemoteSp> sps) {
+    String trusted =
+        sps.stream()
+            .map(sp -> php(URI.create(sp.baseUrl()).getRawAuthority()))
+            .collect(Collectors.joining(", "));
     SecureRandom random = new SecureRandom();
     byte[] salt = new byte[24];
     random.nextBytes(salt);
@@ -235,6 +253,7 @@ final class SimpleSamlPhp implements AutoCloseable {
         "<?php",
         "$config = [",
         "  'baseurlpath' => " + php(base) + ",",
+        "  'trusted.url.domains' => [" + trusted + "],",
         "  'certdir' => " + php(cert + "/") + ",",
         "  'loggingdir' => " + php(dir + "/") + ",",
         "  'datadir' => " + php(dir + "/") + ",",
@@ -269,7 +288,7 @@ final class SimpleSamlPhp implements AutoCloseable {
         .append(php(sp.baseUrl() + "/saml2/idpresponse"))
         .append("]],\n");
     s.append("  'SingleLogoutService' => [['Binding' => ")
-        .append(php(REDIRECT))
+        .append(php(sp.postLogout() ? POST : REDIRECT))
         .append(", 'Location' => ")
         .append(php(sp.baseUrl() + "/saml2/logout"))
         .append("]],\n");
@@ -277,6 +296,9 @@ final class SimpleSamlPhp implements AutoCloseable {
     s.append("  'simplesaml.nameidattribute' => 'email',\n");
     s.append("  'saml20.sign.response' => ").append(sp.signing().response).append(",\n");
     s.append("  'saml20.sign.assertion' => ").append(sp.signing().assertion).append(",\n");
+    if (sp.postLogout()) {
+      s.append("  'sign.logout' => true,\n"); // its LogoutRequests: the app requires signed ones
+    }
     if (sp.requestSigner() != null) {
       s.append("  'validate.authnrequest' => true,\n");
       s.append("  'validate.logout' => true,\n");

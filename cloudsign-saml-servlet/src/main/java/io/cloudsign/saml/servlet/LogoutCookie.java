@@ -15,9 +15,17 @@ import java.util.Optional;
 /**
  * The browser's pending single logout, from the redirect to the IdP to its LogoutResponse at the
  * registration's Logout Url: one {@link Entry} signed with the state key over the registration and
- * its Logout Url ({@link StateCookieCodec}), {@code HttpOnly}, {@code SameSite=Lax} (the IdP's
- * answer is a top-level GET navigation, which carries Lax cookies), {@code Secure} on https, scoped
- * to the Logout Url's path. Thread-safe.
+ * its Logout Url ({@link StateCookieCodec}), {@code HttpOnly; Secure; SameSite=None}, scoped to the
+ * Logout Url's path.
+ *
+ * <p>{@code SameSite=None} as the request-state cookie, for the same reason: an IdP that answers by
+ * HTTP-POST (Keycloak, SimpleSAMLphp) sends a cross-site form POST, which carries no {@code Lax}
+ * cookie (Entra's GET would). The MAC binds the entry to the registration and Logout Url, and the
+ * LogoutResponse must still answer the entry's request ID and RelayState, so a cross-site request
+ * that carries the cookie gains nothing. For an http loopback Logout Url (local development, tests)
+ * it is also set, named {@code <name>-http}, without {@code Secure} and {@code SameSite=Lax}, for
+ * plain HTTP clients that never send a {@code Secure} cookie over {@code http://} (as {@link
+ * StateCookie} does). Thread-safe.
  */
 final class LogoutCookie {
   private final StateCookieCodec codec;
@@ -32,13 +40,23 @@ final class LogoutCookie {
     this.clock = clock;
   }
 
-  String set(Registration r, Entry entry) {
+  /** The {@code Set-Cookie} values that remember {@code entry} for {@code r}. */
+  List<String> set(Registration r, Entry entry) {
     String url = r.logoutUrl().orElseThrow().toString();
-    return header(r, codec.encode(name, url, entry), maxAgeSeconds);
+    if (https(r)) {
+      return List.of(header(r, name, codec.encode(name, url, entry), maxAgeSeconds, true));
+    }
+    String plain = plainHttpName();
+    return List.of(
+        header(r, name, codec.encode(name, url, entry), maxAgeSeconds, true),
+        header(r, plain, codec.encode(plain, url, entry), maxAgeSeconds, false));
   }
 
-  String clear(Registration r) {
-    return header(r, "", 0);
+  /** The {@code Set-Cookie} values that end the pending logout at {@code r}'s Logout Url. */
+  List<String> clear(Registration r) {
+    return https(r)
+        ? List.of(header(r, name, "", 0, true))
+        : List.of(header(r, name, "", 0, true), header(r, plainHttpName(), "", 0, false));
   }
 
   /** The pending logout this browser's cookie names, if it verifies for one of {@code here}. */
@@ -48,12 +66,13 @@ final class LogoutCookie {
       return Optional.empty();
     }
     for (Cookie c : cookies) {
-      if (!name.equals(c.getName())) {
+      String cookieName = c.getName();
+      if (!name.equals(cookieName) && !plainHttpName().equals(cookieName)) {
         continue;
       }
       Optional<Entry> entry =
           codec.decode(
-              name,
+              cookieName,
               c.getValue(),
               id ->
                   here.stream()
@@ -68,10 +87,18 @@ final class LogoutCookie {
     return Optional.empty();
   }
 
-  private String header(Registration r, String value, long maxAge) {
-    boolean https = "https".equalsIgnoreCase(r.logoutUrl().orElseThrow().getScheme());
+  private String plainHttpName() {
+    return name + "-http";
+  }
+
+  private static boolean https(Registration r) {
+    return "https".equalsIgnoreCase(r.logoutUrl().orElseThrow().getScheme());
+  }
+
+  private String header(
+      Registration r, String cookieName, String value, long maxAge, boolean secure) {
     String path = r.logoutUrl().orElseThrow().getRawPath();
-    return name
+    return cookieName
         + "="
         + value
         + "; Path="
@@ -83,7 +110,6 @@ final class LogoutCookie {
             ? "Thu, 01 Jan 1970 00:00:00 GMT"
             : DateTimeFormatter.RFC_1123_DATE_TIME.format(
                 clock.instant().plusSeconds(maxAge).atOffset(ZoneOffset.UTC)))
-        + "; HttpOnly; SameSite=Lax"
-        + (https ? "; Secure" : "");
+        + (secure ? "; Secure; HttpOnly; SameSite=None" : "; HttpOnly; SameSite=Lax");
   }
 }

@@ -110,7 +110,7 @@ final class LogoutEndpoint implements Endpoint {
             pending.expiresAt(),
             pending.relayState().orElseThrow(),
             s.afterLogoutPath);
-    response.addHeader("Set-Cookie", s.logoutCookie.set(registration.get(), entry));
+    s.logoutCookie.set(registration.get(), entry).forEach(c -> response.addHeader("Set-Cookie", c));
     log.info(
         "signed out locally; single logout sent to the IdP: registration={} request={}",
         LogText.value(p.registrationId()),

@@ -15,12 +15,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A registration's Logout Url: receives the IdP's LogoutResponse (GET, HTTP-Redirect) to the logout
- * this browser started, checks it with core over the raw query string, ends the pending logout and
- * sends the browser to the after-logout path (303). The local session was ended before the browser
- * left for the IdP; a refused or missing answer only means that the sign-out at the IdP is not
- * confirmed, which the page says (400, with the code), and the session stays ended. IdP-initiated
- * logout (a LogoutRequest arriving here) is not supported yet and refused the same way.
+ * A registration's Logout Url: receives the IdP's LogoutResponse to the logout this browser started
+ * (a GET by HTTP-Redirect, checked by core over the raw query string, as Entra sends it; or a POST
+ * by HTTP-POST, as Keycloak and SimpleSAMLphp send it), ends the pending logout and sends the
+ * browser to the after-logout path (303). The local session was ended before the browser left for
+ * the IdP; a refused or missing answer only means that the sign-out at the IdP is not confirmed,
+ * which the page says (400, with the code), and the session stays ended.
+ *
+ * <p>An IdP's LogoutRequest (IdP-initiated logout, by GET or POST) ends that user's sessions once
+ * core has verified it, and is answered by HTTP-Redirect; a refused one ends nobody's session (400,
+ * with the code). A POST here comes cross-site from the IdP by design: the message's signature, not
+ * its origin, authenticates it (the same-origin POST /logout is another path).
  */
 final class LogoutUrlEndpoint implements Endpoint {
   private static final Logger log = LoggerFactory.getLogger(SamlSsoFilter.class);
@@ -36,17 +41,54 @@ final class LogoutUrlEndpoint implements Endpoint {
     List<Registration> here =
         s.logoutUrlRegistrations.get(request.getContextPath() + Requests.pathInContext(request));
     String query = request.getQueryString();
-    if ("GET".equals(request.getMethod())
+    LogoutForm form = null;
+    if ("POST".equals(request.getMethod())) {
+      try {
+        form = LogoutForm.read(request);
+      } catch (LogoutForm.Malformed e) {
+        here.forEach(
+            r -> s.logoutCookie.clear(r).forEach(c -> response.addHeader("Set-Cookie", c)));
+        response.setHeader("Cache-Control", "no-store");
+        notConfirmed(response, "logout_malformed", e.getMessage());
+        return;
+      }
+      if (form.isRequest()) {
+        LogoutForm posted = form;
+        idpInitiated(
+            request,
+            response,
+            here,
+            ids ->
+                s.serviceProvider.validateLogoutRequestPost(
+                    posted.message(), posted.relayState(), ids));
+        return;
+      }
+    } else if ("GET".equals(request.getMethod())
         && query != null
         && (query.startsWith("SAMLRequest=") || query.contains("&SAMLRequest="))) {
-      idpInitiated(request, response, here, query);
+      idpInitiated(
+          request, response, here, ids -> s.serviceProvider.validateLogoutRequest(query, ids));
       return;
     }
+    answerToThisBrowsersLogout(request, response, here, form, query);
+  }
+
+  /**
+   * The IdP's LogoutResponse, by GET ({@code form} null) or POST, to the logout this browser's
+   * cookie names.
+   */
+  private void answerToThisBrowsersLogout(
+      HttpServletRequest request,
+      HttpServletResponse response,
+      List<Registration> here,
+      LogoutForm form,
+      String query)
+      throws IOException {
     // No session is ended before the answer verifies: a link or image to the Logout Url on
     // another site must not sign anyone out (the local session ended at POST /logout already).
-    here.forEach(r -> response.addHeader("Set-Cookie", s.logoutCookie.clear(r)));
+    here.forEach(r -> s.logoutCookie.clear(r).forEach(c -> response.addHeader("Set-Cookie", c)));
     response.setHeader("Cache-Control", "no-store");
-    if (!"GET".equals(request.getMethod())) {
+    if (!"GET".equals(request.getMethod()) && form == null) {
       notConfirmed(response, "logout_malformed", "a " + Requests.safeMethod(request) + " request");
       return;
     }
@@ -60,8 +102,12 @@ final class LogoutUrlEndpoint implements Endpoint {
       return;
     }
     try {
-      s.serviceProvider.validateLogoutResponse(
-          request.getQueryString(), pending.get().toPendingRequest());
+      if (form != null) {
+        s.serviceProvider.validateLogoutResponsePost(
+            form.message(), form.relayState(), pending.get().toPendingRequest());
+      } else {
+        s.serviceProvider.validateLogoutResponse(query, pending.get().toPendingRequest());
+      }
     } catch (LogoutException e) {
       notConfirmed(response, e.code().id(), e.getMessage() + " | hint: " + e.code().hint());
       return;
@@ -78,6 +124,12 @@ final class LogoutUrlEndpoint implements Endpoint {
     response.setHeader("Location", request.getContextPath() + pending.get().returnPath());
   }
 
+  /** Validates an IdP's LogoutRequest, whatever binding it came by, for these registrations. */
+  @FunctionalInterface
+  private interface LogoutRequestCheck {
+    IdpLogoutRequest validate(List<String> registrationIds) throws LogoutException;
+  }
+
   /**
    * The IdP ends the user's sessions (it signed the user out of another application): the
    * LogoutRequest is checked, the sessions of its NameID (and SessionIndex) recorded as ended in
@@ -88,14 +140,12 @@ final class LogoutUrlEndpoint implements Endpoint {
       HttpServletRequest request,
       HttpServletResponse response,
       List<Registration> here,
-      String query)
+      LogoutRequestCheck check)
       throws IOException {
     response.setHeader("Cache-Control", "no-store");
     IdpLogoutRequest logout;
     try {
-      logout =
-          s.serviceProvider.validateLogoutRequest(
-              query, here.stream().map(Registration::id).toList());
+      logout = check.validate(here.stream().map(Registration::id).toList());
     } catch (LogoutException e) {
       refused(response, e.code().id(), e.getMessage() + " | hint: " + e.code().hint());
       return;

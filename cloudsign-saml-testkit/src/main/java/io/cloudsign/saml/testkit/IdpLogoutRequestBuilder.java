@@ -1,10 +1,12 @@
 package io.cloudsign.saml.testkit;
 
+import io.cloudsign.saml.testkit.internal.OutgoingPost;
 import io.cloudsign.saml.testkit.internal.OutgoingRedirect;
 import io.cloudsign.saml.testkit.internal.OutgoingRedirect.Signing;
 import io.cloudsign.saml.testkit.internal.SamlTime;
 import io.cloudsign.saml.testkit.internal.Xml;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -31,6 +33,15 @@ import java.util.UUID;
  * #id(String)}, an expired {@link #notOnOrAfter(Instant)}, a wrong {@link #issuer(String)} or
  * {@link #destination(String)}.
  *
+ * <p><b>HTTP-POST</b> (Entra never posts; Keycloak, SimpleSAMLphp and others do when the SP lists a
+ * POST SingleLogoutService): {@link #postFields()} are the form fields ({@code SAMLRequest} =
+ * base64 of the XML, no DEFLATE; {@code RelayState} if set) and {@link #postForm()} the IdP's
+ * auto-submitting page that posts them to the Logout Url. {@link #signed()} then puts an enveloped
+ * XML signature on the LogoutRequest (right after the Issuer; RSA-SHA256, exclusive c14n, Reference
+ * {@code #ID}, the signing certificate in KeyInfo) with the fake's active key, and {@link
+ * #signedByAnotherKey()} the same with the attacker key. {@link #wrapped(Wrapping, String)} breaks
+ * a signed POST message in one named way (signature wrapping, a change after signing).
+ *
  * <p>The SP answers with a LogoutResponse to Entra's Logout URL; decode it with {@link
  * FakeEntra#parseLogoutResponseRedirect} and compare its {@code InResponseTo} with {@link #id()}.
  *
@@ -48,6 +59,30 @@ import java.util.UUID;
  * }</pre>
  */
 public final class IdpLogoutRequestBuilder {
+  /** Hostile shapes of a signed HTTP-POST LogoutRequest, for {@link #wrapped}. */
+  public enum Wrapping {
+    /**
+     * Signature wrapping: an unsigned LogoutRequest for the victim (another ID) carries the genuine
+     * signed one in its {@code samlp:Extensions}. An SP that accepts a signature anywhere in the
+     * message signs the victim out.
+     */
+    SIGNED_INSIDE_UNSIGNED(OutgoingPost.Wrapping.SIGNED_INSIDE_UNSIGNED),
+    /**
+     * Signature wrapping: the genuine signed LogoutRequest carries, in its {@code
+     * samlp:Extensions}, a second, unsigned LogoutRequest for the victim with the same ID. An SP
+     * whose reference resolution or NameID lookup finds the second one signs the victim out.
+     */
+    SECOND_REQUEST_SAME_ID(OutgoingPost.Wrapping.SECOND_MESSAGE_SAME_ID),
+    /** The body changed after signing: the NameID is the victim's. */
+    CHANGED_AFTER_SIGNING(OutgoingPost.Wrapping.CHANGED_AFTER_SIGNING);
+
+    private final OutgoingPost.Wrapping shape;
+
+    Wrapping(OutgoingPost.Wrapping shape) {
+      this.shape = shape;
+    }
+  }
+
   private final FakeEntra entra;
   private final String application;
   private final String logoutUrl;
@@ -61,6 +96,8 @@ public final class IdpLogoutRequestBuilder {
   private Instant issueInstant;
   private String relayState;
   private Signing signing = Signing.NONE;
+  private OutgoingPost.Wrapping wrapping = OutgoingPost.Wrapping.NONE;
+  private String victimNameId;
 
   IdpLogoutRequestBuilder(FakeEntra entra, String application, String nameId) {
     this.entra = entra;
@@ -80,7 +117,10 @@ public final class IdpLogoutRequestBuilder {
     this.destination = logoutUrl;
   }
 
-  /** Signs the redirect as described above with the fake's active key. */
+  /**
+   * Signs as described above with the fake's active key: the redirect's query (HTTP-Redirect) or
+   * the LogoutRequest's XML (HTTP-POST).
+   */
   public IdpLogoutRequestBuilder signed() {
     signing = signing.signed();
     return this;
@@ -108,6 +148,16 @@ public final class IdpLogoutRequestBuilder {
    */
   public IdpLogoutRequestBuilder signedByAnotherKey() {
     signing = signing.hostile(Signing.ANOTHER_KEY);
+    return this;
+  }
+
+  /**
+   * Hostile, HTTP-POST only: the signed LogoutRequest broken in the way {@code wrapping} names, to
+   * sign out {@code victimNameId} (call {@link #signed()} or {@link #signedByAnotherKey()} too).
+   */
+  public IdpLogoutRequestBuilder wrapped(Wrapping wrapping, String victimNameId) {
+    this.wrapping = Objects.requireNonNull(wrapping, "wrapping").shape;
+    this.victimNameId = Objects.requireNonNull(victimNameId, "victimNameId");
     return this;
   }
 
@@ -189,11 +239,45 @@ public final class IdpLogoutRequestBuilder {
    * order, lower-case percent-encoded.
    */
   public String redirectUrl() {
+    if (wrapping != OutgoingPost.Wrapping.NONE) {
+      throw new IllegalStateException("wrapped(...) is an HTTP-POST variant: use postFields()");
+    }
     return OutgoingRedirect.url(
         logoutUrl, "SAMLRequest", xml(), relayState, signing, entra.activeKey());
   }
 
+  /** The application's Logout Url, where {@link #postForm()} posts to. */
+  public String logoutUrl() {
+    return logoutUrl;
+  }
+
+  /**
+   * The HTTP-POST form fields: {@code SAMLRequest} (base64 of the XML, enveloped-signed when {@link
+   * #signed()}) and {@code RelayState} if set, in that order.
+   *
+   * @throws IllegalStateException for {@link #signatureOverReorderedQuery()} (Redirect only) or a
+   *     {@link #wrapped} request that is not signed
+   */
+  public Map<String, String> postFields() {
+    String value =
+        OutgoingPost.value(
+            xml(), signing, entra.activeKey(), wrapping, id -> xml(victimNameId, id), victimNameId);
+    return OutgoingPost.fields("SAMLRequest", value, relayState);
+  }
+
+  /**
+   * The page the IdP sends the browser: a form that POSTs {@link #postFields()} to the Logout Url
+   * as soon as it loads (a button when scripts are off).
+   */
+  public String postForm() {
+    return OutgoingPost.page(logoutUrl, postFields());
+  }
+
   private String xml() {
+    return xml(nameId, id);
+  }
+
+  private String xml(String nameId, String id) {
     Instant instant = issueInstant != null ? issueInstant : entra.clock().instant();
     StringBuilder x = new StringBuilder(768);
     x.append("<samlp:LogoutRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\"")
@@ -224,6 +308,13 @@ public final class IdpLogoutRequestBuilder {
 
   @Override
   public String toString() {
-    return "IdpLogoutRequestBuilder[" + application + ", id=" + id + ", signing=" + signing + "]";
+    return "IdpLogoutRequestBuilder["
+        + application
+        + ", id="
+        + id
+        + ", signing="
+        + signing
+        + (wrapping == OutgoingPost.Wrapping.NONE ? "" : ", wrapping=" + wrapping)
+        + "]";
   }
 }

@@ -1,9 +1,11 @@
 package io.cloudsign.saml.testkit;
 
+import io.cloudsign.saml.testkit.internal.OutgoingPost;
 import io.cloudsign.saml.testkit.internal.OutgoingRedirect;
 import io.cloudsign.saml.testkit.internal.OutgoingRedirect.Signing;
 import io.cloudsign.saml.testkit.internal.SamlTime;
 import io.cloudsign.saml.testkit.internal.Xml;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -25,8 +27,15 @@ import java.util.UUID;
  * included. Two named hostile variants break that signature in one way each, for an SP's tests:
  * {@link #signatureOverReorderedQuery()} and {@link #signedByAnotherKey()}.
  *
- * <p>Not thread-safe; each {@link #redirectUrl()} makes a new LogoutResponse (new ID, clock read
- * again).
+ * <p><b>HTTP-POST</b> (Entra never posts; Keycloak, SimpleSAMLphp and others answer so when the SP
+ * lists a POST SingleLogoutService): {@link #postFields()} are the form fields ({@code
+ * SAMLResponse} = base64 of the XML, no DEFLATE; {@code RelayState}) and {@link #postForm()} the
+ * auto-submitting page that posts them. {@link #signed()} then puts an enveloped XML signature on
+ * the LogoutResponse (after the Issuer; RSA-SHA256, exclusive c14n, Reference {@code #ID}) with the
+ * fake's active key, {@link #signedByAnotherKey()} with the attacker key.
+ *
+ * <p>Not thread-safe; each {@link #redirectUrl()} or {@link #postFields()} makes a new
+ * LogoutResponse (new ID, clock read again).
  *
  * <p><b>Security guarantees.</b> Values are XML-escaped into the message; the hostile variants use
  * a key no fake publishes.
@@ -61,7 +70,10 @@ public final class LogoutResponseBuilder {
     this.relayState = request.relayState().orElse(null);
   }
 
-  /** Signs the redirect as described above with the fake's active key (Entra sends it unsigned). */
+  /**
+   * Signs as described above with the fake's active key, the redirect's query or (HTTP-POST) the
+   * XML; Entra sends it unsigned.
+   */
   public LogoutResponseBuilder signed() {
     signing = signing.signed();
     return this;
@@ -152,6 +164,34 @@ public final class LogoutResponseBuilder {
    *     was given with {@link #to}
    */
   public String redirectUrl() {
+    return OutgoingRedirect.url(
+        target(), "SAMLResponse", xml(), relayState, signing, entra.activeKey());
+  }
+
+  /**
+   * The HTTP-POST form fields: {@code SAMLResponse} (base64 of the XML, enveloped-signed when
+   * {@link #signed()}) and {@code RelayState} if any, in that order.
+   *
+   * @throws IllegalStateException for {@link #signatureOverReorderedQuery()} (Redirect only)
+   */
+  public Map<String, String> postFields() {
+    String value =
+        OutgoingPost.value(
+            xml(), signing, entra.activeKey(), OutgoingPost.Wrapping.NONE, null, null);
+    return OutgoingPost.fields("SAMLResponse", value, relayState);
+  }
+
+  /**
+   * The page the IdP sends the browser: a form that POSTs {@link #postFields()} to the Logout Url
+   * (or {@link #to}) as soon as it loads.
+   *
+   * @throws IllegalStateException as {@link #redirectUrl()} and {@link #postFields()}
+   */
+  public String postForm() {
+    return OutgoingPost.page(target(), postFields());
+  }
+
+  private String target() {
     String target = to != null ? to : entra.logoutUrlOf(application).orElse(null);
     if (target == null) {
       throw new IllegalStateException(
@@ -159,8 +199,7 @@ public final class LogoutResponseBuilder {
               + application
               + ": use FakeEntra.builder().logoutUrl(identifier, url) or .to(url)");
     }
-    return OutgoingRedirect.url(
-        target, "SAMLResponse", xml(), relayState, signing, entra.activeKey());
+    return target;
   }
 
   private String xml() {
