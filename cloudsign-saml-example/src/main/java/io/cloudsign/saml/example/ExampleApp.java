@@ -384,6 +384,11 @@ public final class ExampleApp implements AutoCloseable {
     return idp;
   }
 
+  /** The embedded fake Entra, when no {@code --idp-metadata} or {@code --tenants} is given. */
+  Optional<FakeEntraServer> fakeEntra() {
+    return Optional.ofNullable(fakeEntra);
+  }
+
   private void closeQuietly() {
     try {
       close();
