@@ -259,6 +259,8 @@ class PostgresRegistrationRepositoryTest {
     assertThat(sp.registration("acme")).isPresent();
     assertThat(repository.findById("contoso").orElseThrow().metadataUrl())
         .startsWith("https://login.microsoftonline.com/");
+    assertThat(repository.findById("contoso").orElseThrow().logoutUrl())
+        .isEqualTo("https://app.example/saml2/logout");
     assertThat(repository.findByReplyUrlHost("app.example", 10))
         .extracting(RegistrationRecord::id)
         .containsExactly("contoso");
