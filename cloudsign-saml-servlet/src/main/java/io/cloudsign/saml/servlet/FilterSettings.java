@@ -146,7 +146,7 @@ final class FilterSettings {
       return configured;
     }
     Set<String> ids = new LinkedHashSet<>(logoutCookie.namedRegistrations(request));
-    io.cloudsign.saml.servlet.SamlPrincipal.of(request).ifPresent(p -> ids.add(p.registrationId()));
+    SamlPrincipal.of(request).ifPresent(p -> ids.add(p.registrationId()));
     try {
       selector.select(request, serviceProvider).ifPresent(ids::add);
     } catch (RuntimeException e) {
