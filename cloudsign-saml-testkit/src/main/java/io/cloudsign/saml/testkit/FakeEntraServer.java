@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -520,7 +519,7 @@ public final class FakeEntraServer implements AutoCloseable {
       error(ex, "AADSTS75005", "The request is not a valid Saml2 protocol message.");
       return;
     }
-    String[] refusal = refusal(req);
+    String[] refusal = SignInChecks.refusal(entra, req);
     if (refusal != null) {
       error(ex, refusal[0], refusal[1]);
       return;
@@ -557,50 +556,6 @@ public final class FakeEntraServer implements AutoCloseable {
         SignInPages.login(entra, req, tenantPath + "saml2/login", handle));
   }
 
-  /** Entra's checks of an AuthnRequest: {code, message} of the first it fails, or null. */
-  private String[] refusal(AuthnRequestInfo req) {
-    if (!req.id().isEmpty() && Character.isDigit(req.id().charAt(0))) {
-      return new String[] {
-        "AADSTS7500529",
-        "The value '" + req.id() + "' is not a valid SAML ID. The ID must not begin with a number."
-      };
-    }
-    List<String> replyUrls = entra.applications().get(req.issuer());
-    if (replyUrls == null && !entra.applications().isEmpty()) {
-      return new String[] {
-        "AADSTS700016",
-        "Application with identifier '"
-            + req.issuer()
-            + "' was not found in the directory '"
-            + entra.tenantId()
-            + "'. This can happen if the application has not been installed by the administrator"
-            + " of the tenant or consented to by any user in the tenant."
-      };
-    }
-    String acs = req.assertionConsumerServiceUrl();
-    if (replyUrls == null || (acs != null && !replyUrls.contains(acs))) {
-      return new String[] {
-        "AADSTS50011",
-        "The redirect URI '"
-            + (acs == null ? "" : acs)
-            + "' specified in the request does not match the redirect URIs configured for the"
-            + " application '"
-            + req.issuer()
-            + "'."
-            + (entra.applications().isEmpty()
-                ? " (No application is registered: use FakeEntra.builder().application(identifier,"
-                    + " replyUrl).)"
-                : "")
-      };
-    }
-    if (req.hasSubject()) {
-      return new String[] {
-        "AADSTS90011", "The SAML authentication request property 'Subject' is not supported."
-      };
-    }
-    return null;
-  }
-
   private void login(HttpExchange ex, Map<String, String> form) throws IOException {
     String handle = form.getOrDefault("flow", "");
     AuthnRequestInfo req;
@@ -630,29 +585,12 @@ public final class FakeEntraServer implements AutoCloseable {
       }
       user = entra.users().get(i);
     } else if (!typed.isEmpty()) {
-      user = typedUser(typed);
+      user = SignInChecks.typedUser(entra, typed);
     } else {
       error(ex, "AADSTS900144", "The request body must contain the following parameter: 'nameId'.");
       return;
     }
     answer(ex, req, user, b -> {});
-  }
-
-  private TestUser typedUser(String nameId) {
-    for (TestUser u : entra.users()) {
-      if (u.nameId().equalsIgnoreCase(nameId)) {
-        return u;
-      }
-    }
-    TestUser.Builder b =
-        TestUser.builder()
-            .nameId(nameId)
-            .objectId(UUID.nameUUIDFromBytes(nameId.getBytes(StandardCharsets.UTF_8)).toString())
-            .displayName(nameId);
-    if (nameId.contains("@")) {
-      b.email(nameId);
-    }
-    return b.build();
   }
 
   private void answer(
