@@ -69,7 +69,8 @@ import java.util.function.Consumer;
  *
  * <p><b>Security guarantees.</b> Binds to the loopback address only; request bodies and queries
  * above 512 KiB are refused (413/414); every echoed value is HTML-escaped; pending sign-ins are
- * one-use, random 128-bit handles, at most 1000 kept.
+ * one-use, random 128-bit handles, at most 1000 kept; pending IdP-initiated logouts are one-use (by
+ * their request ID), at most 1000 kept, as are the users of the session book.
  *
  * <p>Thread-safe. Close it (try-with-resources or an {@code @AfterAll}) to free the port.
  *

@@ -149,43 +149,51 @@ final class IdpLogout {
               + info.inResponseTo()
               + "'), or one already answered.");
     }
-    String problem = problem(info, p.session().application());
+    String[] problem = problem(info, p.session().application());
     if (problem != null) {
-      return Step.error(problem.substring(0, problem.indexOf(' ')), problem);
+      return Step.error(problem[0], problem[1]);
     }
     sessions.signedOut(p.session().nameId(), p.session().application());
     return next(p.flow());
   }
 
-  /** "code message" of the first check {@code info} fails, or null. */
-  private String problem(LogoutResponseInfo info, String application) {
+  /** {code, message} of the first check {@code info} fails, or null. */
+  private String[] problem(LogoutResponseInfo info, String application) {
     FakeEntra now = entra.get();
     if (!application.equals(info.issuer())) {
-      return WRONG_ISSUER
-          + " The LogoutResponse's Issuer '"
-          + info.issuer()
-          + "' is not the Identifier of the application the LogoutRequest went to ('"
-          + application
-          + "').";
+      return new String[] {
+        WRONG_ISSUER,
+        "The LogoutResponse's Issuer '"
+            + info.issuer()
+            + "' is not the Identifier of the application the LogoutRequest went to ('"
+            + application
+            + "')."
+      };
     }
     if (info.destination() != null && !info.destination().equals(now.sloUrl())) {
-      return WRONG_DESTINATION
-          + " The LogoutResponse's Destination '"
-          + info.destination()
-          + "' is not Entra's logout URL '"
-          + now.sloUrl()
-          + "'.";
+      return new String[] {
+        WRONG_DESTINATION,
+        "The LogoutResponse's Destination '"
+            + info.destination()
+            + "' is not Entra's logout URL '"
+            + now.sloUrl()
+            + "'."
+      };
     }
     List<X509Certificate> certificates = now.requestVerificationCertificates();
     if (info.signed()
         && !certificates.isEmpty()
         && certificates.stream().noneMatch(info::isSignedBy)) {
-      return BAD_SIGNATURE
-          + " The LogoutResponse's signature does not verify (RSA-SHA256 over the query as"
-          + " received) with the application's verification certificates.";
+      return new String[] {
+        BAD_SIGNATURE,
+        "The LogoutResponse's signature does not verify (RSA-SHA256 over the query as received)"
+            + " with the application's verification certificates."
+      };
     }
     if (!LogoutResponseBuilder.STATUS_SUCCESS.equals(info.statusCode())) {
-      return NOT_SUCCESS + " The application answered with status '" + info.statusCode() + "'.";
+      return new String[] {
+        NOT_SUCCESS, "The application answered with status '" + info.statusCode() + "'."
+      };
     }
     return null;
   }

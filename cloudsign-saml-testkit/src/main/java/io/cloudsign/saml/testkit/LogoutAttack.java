@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * idp.nextIdpLogoutWith(LogoutAttack.SIGNED_BY_ANOTHER_KEY);
- * browser.get(idp.signOutUrl("bsimon@contoso.com")); // the SP must refuse what arrives
+ * String url = idp.signOutUrl("bsimon@contoso.com"); // the SP under test must refuse it
  * }</pre>
  */
 public final class LogoutAttack {
