@@ -1,7 +1,10 @@
 -- cloudsign-saml: the table of customer tenants' registrations (PostgreSQL 14 or later).
--- One row per tenant: what the tenant's admin enters in Entra's Basic SAML Configuration,
+-- One row per tenant: what the tenant's admin enters in Entra's Basic SAML Configuration
+-- (logout_url, Entra's Logout Url, may be NULL: no single logout for that tenant),
 -- and Entra's metadata, stored (metadata_xml) or referenced (metadata_url), exactly one of them.
--- Idempotent: safe to run at every start or from a migration tool. Statements are separated by
+-- URLs are checked when a node builds the tenant's registration, not here.
+-- Idempotent: safe to run at every start or from a migration tool, and it upgrades a table created
+-- by an earlier version (ALTER TABLE ... ADD COLUMN IF NOT EXISTS). Statements are separated by
 -- blank lines (JdbcRegistrationRepository.createSchema runs them one by one).
 
 CREATE TABLE IF NOT EXISTS saml_registrations (
@@ -9,6 +12,7 @@ CREATE TABLE IF NOT EXISTS saml_registrations (
   entity_id      TEXT NOT NULL,
   reply_url      TEXT NOT NULL,
   sign_on_url    TEXT,
+  logout_url     TEXT,
   metadata_xml   TEXT,
   metadata_url   TEXT,
   version        BIGINT NOT NULL DEFAULT 1,
@@ -19,6 +23,9 @@ CREATE TABLE IF NOT EXISTS saml_registrations (
                    (coalesce(nullif(substring(reply_url from '^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*([^?#]*)'), ''), '/')) STORED,
   CONSTRAINT saml_registrations_one_metadata CHECK ((metadata_xml IS NULL) <> (metadata_url IS NULL))
 );
+
+-- Added after the first version: a table created before gets the column here.
+ALTER TABLE saml_registrations ADD COLUMN IF NOT EXISTS logout_url TEXT;
 
 CREATE INDEX IF NOT EXISTS saml_registrations_reply_url_host ON saml_registrations (reply_url_host);
 

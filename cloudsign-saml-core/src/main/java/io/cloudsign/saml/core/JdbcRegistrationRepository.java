@@ -28,6 +28,10 @@ import javax.sql.DataSource;
  * one row, added with {@link #save} or plain SQL (the README's "Tenants added at runtime" shows an
  * {@code INSERT}).
  *
+ * <p>The nullable {@code logout_url} (Entra's Logout Url of the tenant's app) came with a later
+ * schema version: {@link #createSchema()} adds it to a table created before ({@code ALTER TABLE …
+ * ADD COLUMN IF NOT EXISTS}).
+ *
  * <p>{@code reply_url_host} and {@code reply_url_path} are generated columns (indexed) and a
  * trigger gives every updated row a new {@code version}, also for updates typed by hand, so nodes
  * notice a change with a one-column lookup. Any failure to reach the database throws {@link
@@ -39,7 +43,7 @@ public final class JdbcRegistrationRepository implements RegistrationRepository 
       "/META-INF/cloudsign-saml/saml_registrations.postgresql.sql";
 
   private static final String COLUMNS =
-      "id, entity_id, reply_url, sign_on_url, metadata_xml, metadata_url, version";
+      "id, entity_id, reply_url, sign_on_url, logout_url, metadata_xml, metadata_url, version";
   private static final int QUERY_TIMEOUT_SECONDS = 2;
 
   private final DataSource dataSource;
@@ -105,11 +109,12 @@ public final class JdbcRegistrationRepository implements RegistrationRepository 
   public RegistrationRecord save(RegistrationRecord r) {
     Objects.requireNonNull(r, "record");
     String sql =
-        "INSERT INTO saml_registrations (id, entity_id, reply_url, sign_on_url, metadata_xml,"
-            + " metadata_url) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
-            + " entity_id = EXCLUDED.entity_id, reply_url = EXCLUDED.reply_url, sign_on_url ="
-            + " EXCLUDED.sign_on_url, metadata_xml = EXCLUDED.metadata_xml, metadata_url ="
-            + " EXCLUDED.metadata_url RETURNING version";
+        "INSERT INTO saml_registrations (id, entity_id, reply_url, sign_on_url, logout_url,"
+            + " metadata_xml, metadata_url) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO"
+            + " UPDATE SET entity_id = EXCLUDED.entity_id, reply_url = EXCLUDED.reply_url,"
+            + " sign_on_url = EXCLUDED.sign_on_url, logout_url = EXCLUDED.logout_url,"
+            + " metadata_xml = EXCLUDED.metadata_xml, metadata_url = EXCLUDED.metadata_url"
+            + " RETURNING version";
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
@@ -117,8 +122,9 @@ public final class JdbcRegistrationRepository implements RegistrationRepository 
       ps.setString(2, r.entityId());
       ps.setString(3, r.replyUrl());
       ps.setString(4, r.signOnUrl());
-      ps.setString(5, r.metadataXml());
-      ps.setString(6, r.metadataUrl());
+      ps.setString(5, r.logoutUrl());
+      ps.setString(6, r.metadataXml());
+      ps.setString(7, r.metadataUrl());
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         long version = rs.getLong(1);
@@ -215,7 +221,8 @@ public final class JdbcRegistrationRepository implements RegistrationRepository 
                   rs.getString(4),
                   rs.getString(5),
                   rs.getString(6),
-                  rs.getLong(7)));
+                  rs.getString(7),
+                  rs.getLong(8)));
         }
       }
       return List.copyOf(rows);

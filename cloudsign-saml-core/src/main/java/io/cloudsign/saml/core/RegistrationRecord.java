@@ -6,10 +6,12 @@ import java.util.regex.Pattern;
 /**
  * One tenant's row in a {@link RegistrationRepository}: the values an admin types into Entra's
  * <i>Basic SAML Configuration</i> ({@code entityId} = Identifier (Entity ID), {@code replyUrl} =
- * Reply URL, {@code signOnUrl} = Sign on URL, may be {@code null}) plus Entra's metadata, either
- * stored ({@code metadataXml}: the Federation Metadata XML) or referenced ({@code metadataUrl}: the
- * App Federation Metadata Url, fetched and refreshed by the node that uses the tenant); exactly one
- * of the two. {@code version} changes whenever the row changes (repositories maintain it).
+ * Reply URL, {@code signOnUrl} = Sign on URL and {@code logoutUrl} = Logout Url, both may be {@code
+ * null}; with a Logout Url the tenant gets single logout, SP- and IdP-initiated) plus Entra's
+ * metadata, either stored ({@code metadataXml}: the Federation Metadata XML) or referenced ({@code
+ * metadataUrl}: the App Federation Metadata Url, fetched and refreshed by the node that uses the
+ * tenant); exactly one of the two. {@code version} changes whenever the row changes (repositories
+ * maintain it).
  *
  * <p>Immutable; checks only shape here (id syntax, one metadata source). The values themselves are
  * checked when a {@link Registration} is built from the record, on first use.
@@ -19,6 +21,7 @@ public record RegistrationRecord(
     String entityId,
     String replyUrl,
     String signOnUrl,
+    String logoutUrl,
     String metadataXml,
     String metadataUrl,
     long version) {
@@ -42,16 +45,32 @@ public record RegistrationRecord(
     }
   }
 
+  /**
+   * A row without a Logout Url (the shape before Logout Urls were stored).
+   *
+   * @throws IllegalArgumentException as the canonical constructor
+   */
+  public RegistrationRecord(
+      String id,
+      String entityId,
+      String replyUrl,
+      String signOnUrl,
+      String metadataXml,
+      String metadataUrl,
+      long version) {
+    this(id, entityId, replyUrl, signOnUrl, null, metadataXml, metadataUrl, version);
+  }
+
   /** A row with metadata stored as XML (version 0: the repository assigns it). */
   public static RegistrationRecord withMetadataXml(
       String id, String entityId, String replyUrl, String signOnUrl, String metadataXml) {
-    return new RegistrationRecord(id, entityId, replyUrl, signOnUrl, metadataXml, null, 0);
+    return new RegistrationRecord(id, entityId, replyUrl, signOnUrl, null, metadataXml, null, 0);
   }
 
   /** A row whose metadata is fetched from Entra's App Federation Metadata Url. */
   public static RegistrationRecord withMetadataUrl(
       String id, String entityId, String replyUrl, String signOnUrl, String metadataUrl) {
-    return new RegistrationRecord(id, entityId, replyUrl, signOnUrl, null, metadataUrl, 0);
+    return new RegistrationRecord(id, entityId, replyUrl, signOnUrl, null, null, metadataUrl, 0);
   }
 
   /** Whether {@code id} has the shape of a registration id (so a lookup is worth a query). */
@@ -62,7 +81,17 @@ public record RegistrationRecord(
   /** This row with another version. */
   public RegistrationRecord withVersion(long newVersion) {
     return new RegistrationRecord(
-        id, entityId, replyUrl, signOnUrl, metadataXml, metadataUrl, newVersion);
+        id, entityId, replyUrl, signOnUrl, logoutUrl, metadataXml, metadataUrl, newVersion);
+  }
+
+  /**
+   * This row with Entra's <i>Logout Url</i> for the tenant's app ({@code null}: none, no single
+   * logout), e.g. {@code https://app.example.com/saml2/logout}. Checked, like the Reply URL, when
+   * the registration is built: https, or http on a loopback host.
+   */
+  public RegistrationRecord withLogoutUrl(String newLogoutUrl) {
+    return new RegistrationRecord(
+        id, entityId, replyUrl, signOnUrl, newLogoutUrl, metadataXml, metadataUrl, version);
   }
 
   @Override
@@ -73,6 +102,7 @@ public record RegistrationRecord(
         + entityId
         + ", replyUrl="
         + replyUrl
+        + (logoutUrl != null ? ", logoutUrl=" + logoutUrl : "")
         + ", metadata="
         + (metadataUrl != null ? metadataUrl : "stored XML")
         + ", version="

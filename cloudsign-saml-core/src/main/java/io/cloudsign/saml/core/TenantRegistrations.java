@@ -357,6 +357,9 @@ public final class TenantRegistrations implements AutoCloseable {
       if (row.signOnUrl() != null) {
         b.signOnUrl(row.signOnUrl());
       }
+      if (row.logoutUrl() != null) {
+        b.logoutUrl(row.logoutUrl());
+      }
       customizer.accept(row, b);
       Registration registration = b.build();
       log.info(
@@ -379,7 +382,7 @@ public final class TenantRegistrations implements AutoCloseable {
               + LogSafe.text(String.valueOf(e.getMessage()))
               + (row.metadataUrl() != null
                   ? " (check its App Federation Metadata Url)"
-                  : " (check its Federation Metadata XML, Identifier and Reply URL)");
+                  : " (check its Federation Metadata XML, Identifier, Reply URL and Logout Url)");
       log.warn(problem);
       return new Held(row, null, null, problem, now);
     }

@@ -102,6 +102,61 @@ class PostgresRegistrationRepositoryTest {
     assertThat(JdbcRegistrationRepository.schemaStatements()).hasSizeGreaterThanOrEqualTo(5);
   }
 
+  /** The table as the first schema version created it: no logout_url. */
+  private static final String PREVIOUS_TABLE =
+      "CREATE TABLE saml_registrations (id VARCHAR(64) PRIMARY KEY CHECK (id ~"
+          + " '^[A-Za-z0-9._~-]{1,64}$'), entity_id TEXT NOT NULL, reply_url TEXT NOT NULL,"
+          + " sign_on_url TEXT, metadata_xml TEXT, metadata_url TEXT, version BIGINT NOT NULL"
+          + " DEFAULT 1, updated_at TIMESTAMPTZ NOT NULL DEFAULT now(), reply_url_host TEXT"
+          + " GENERATED ALWAYS AS (lower(substring(reply_url from"
+          + " '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/?#@]*@)?(\\[[^]]*\\]|[^/?#:]*)'))) STORED,"
+          + " reply_url_path TEXT GENERATED ALWAYS AS (coalesce(nullif(substring(reply_url from"
+          + " '^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]*([^?#]*)'), ''), '/')) STORED, CONSTRAINT"
+          + " saml_registrations_one_metadata CHECK ((metadata_xml IS NULL) <> (metadata_url IS"
+          + " NULL)))";
+
+  @Test
+  void createSchemaUpgradesATableOfThePreviousVersionKeepingItsRows() throws Exception {
+    try (Connection c = pool().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("DROP TABLE saml_registrations");
+      s.execute(PREVIOUS_TABLE);
+      s.execute(
+          "INSERT INTO saml_registrations (id, entity_id, reply_url, metadata_url) VALUES"
+              + " ('old', 'urn:old', 'https://old.example/saml2/idpresponse',"
+              + " 'https://login.microsoftonline.com/t/federationmetadata/2007-06/x.xml')");
+    }
+    JdbcRegistrationRepository repo = new JdbcRegistrationRepository(pool());
+
+    repo.createSchema();
+    repo.createSchema();
+
+    RegistrationRecord old = repo.findById("old").orElseThrow();
+    assertThat(old.logoutUrl()).isNull();
+    assertThat(old.version()).isEqualTo(1);
+    assertThat(repo.save(old.withLogoutUrl("https://old.example/saml2/logout")).version())
+        .isEqualTo(2);
+    assertThat(repo.findById("old").orElseThrow().logoutUrl())
+        .isEqualTo("https://old.example/saml2/logout");
+    assertThat(repo.findByReplyUrlPath("/saml2/idpresponse", 10)).hasSize(1);
+  }
+
+  @Test
+  void logoutUrlRoundTripsAndAReplacedRowWithoutOneClearsIt() {
+    JdbcRegistrationRepository repo = new JdbcRegistrationRepository(pool());
+    RegistrationRecord withLogout =
+        row("acme").withLogoutUrl("https://cloudsign-acme.example/saml2/logout");
+
+    repo.save(withLogout);
+    assertThat(repo.findById("acme")).contains(withLogout.withVersion(1));
+    assertThat(repo.list(null, 10))
+        .extracting(RegistrationRecord::logoutUrl)
+        .containsExactly("https://cloudsign-acme.example/saml2/logout");
+
+    repo.save(row("acme"));
+    assertThat(repo.findById("acme").orElseThrow().logoutUrl()).isNull();
+  }
+
   @Test
   void saveAddsThenReplacesWithTheNextVersionAndAnUpdateByHandBumpsItToo() throws Exception {
     JdbcRegistrationRepository repo = new JdbcRegistrationRepository(pool());
@@ -204,6 +259,8 @@ class PostgresRegistrationRepositoryTest {
     assertThat(sp.registration("acme")).isPresent();
     assertThat(repository.findById("contoso").orElseThrow().metadataUrl())
         .startsWith("https://login.microsoftonline.com/");
+    assertThat(repository.findById("contoso").orElseThrow().logoutUrl())
+        .isEqualTo("https://app.example/saml2/logout");
     assertThat(repository.findByReplyUrlHost("app.example", 10))
         .extracting(RegistrationRecord::id)
         .containsExactly("contoso");

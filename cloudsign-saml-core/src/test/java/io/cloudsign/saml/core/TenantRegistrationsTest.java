@@ -108,6 +108,26 @@ class TenantRegistrationsTest {
   }
 
   @Test
+  void rowWithALogoutUrlGivesTheTenantSingleLogout() throws Exception {
+    String logoutUrl = "https://cloudsign-acme.auth.ap-northeast-1.amazoncognito.com/saml2/logout";
+    store.rows.put(row("acme", contoso).withLogoutUrl(logoutUrl));
+
+    assertThat(sp.registration("acme").orElseThrow().logoutUrl())
+        .hasValueSatisfying(u -> assertThat(u).hasToString(logoutUrl));
+    assertThat(sp.startLogout("acme", "bsimon@contoso.com", null, null, null)).isPresent();
+  }
+
+  @Test
+  void rowWithAPlainHttpLogoutUrlIsUnusableAndNamesTheLogoutUrl() {
+    store.rows.put(row("acme", contoso).withLogoutUrl("http://acme.example.com/saml2/logout"));
+
+    assertThatThrownBy(() -> sp.registration("acme"))
+        .isInstanceOf(RegistrationUnavailableException.class)
+        .hasMessageContaining("logoutUrl")
+        .hasMessageContaining("Logout Url");
+  }
+
+  @Test
   void unknownTenantIsRememberedAsUnknownUntilReloadAfterThenFoundOnceAdded() {
     assertThat(sp.registration("acme")).isEmpty();
     store.rows.put(row("acme", contoso));

@@ -108,6 +108,8 @@ public final class ExampleApp implements AutoCloseable {
       err.println("Tenants:                table saml_registrations of --tenants");
       err.println("Reply URL:              " + app.baseUrl + "/saml2/idpresponse (every tenant)");
       err.println("Sign on URL:            " + app.baseUrl + "/login?tenant=ID");
+      err.println(
+          "Logout Url:             " + app.baseUrl + LOGOUT_URL_PATH + " (column logout_url)");
     } else {
       err.println("Identifier (Entity ID): " + app.spEntityId);
       err.println("Reply URL:              " + app.baseUrl + "/saml2/idpresponse");
@@ -391,6 +393,11 @@ public final class ExampleApp implements AutoCloseable {
 
   IdentityProvider identityProvider() {
     return idp;
+  }
+
+  /** The embedded fake Entra, when no {@code --idp-metadata} or {@code --tenants} is given. */
+  Optional<FakeEntraServer> fakeEntra() {
+    return Optional.ofNullable(fakeEntra);
   }
 
   private void closeQuietly() {

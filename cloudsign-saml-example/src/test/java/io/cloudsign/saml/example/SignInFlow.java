@@ -45,6 +45,11 @@ final class SignInFlow {
     return flow;
   }
 
+  /** The browser of this sign-in (its cookies are the signed-in session after {@link #finish}). */
+  TestBrowser browser() {
+    return browser;
+  }
+
   /** POSTs Entra's answer to {@code base}'s Reply URL; after a 303 the GET /me, else the error. */
   HttpResponse<String> finish(URI base) throws Exception {
     cookiesPosted = List.copyOf(browser.cookies());

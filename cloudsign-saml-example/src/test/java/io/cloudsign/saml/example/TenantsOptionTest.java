@@ -10,11 +10,13 @@ import io.cloudsign.saml.examplecontract.ExampleProcess;
 import io.cloudsign.saml.examplecontract.PostgresServer;
 import io.cloudsign.saml.examplecontract.TestBrowser;
 import io.cloudsign.saml.testkit.FakeEntra;
+import io.cloudsign.saml.testkit.LogoutRequestInfo;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,6 +96,49 @@ class TenantsOptionTest {
       assertThat(afterwards.body()).contains("no_registration");
       assertThat(p.stderr())
           .contains("Sign on URL:            " + baseUrl(base) + "/login?tenant=ID");
+    }
+  }
+
+  @Test
+  void tenantWithALogoutUrlInTheTableSignsOutAtItsEntraAndTheAnswerIsConfirmed() throws Exception {
+    try (ExampleProcess p = start("--port", "0", "--tenants", postgres.jdbcUrl())) {
+      URI base = p.awaitListening();
+      try (HikariDataSource pool = new HikariDataSource()) {
+        pool.setJdbcUrl(postgres.jdbcUrl());
+        new JdbcRegistrationRepository(pool)
+            .save(
+                RegistrationRecord.withMetadataXml(
+                        "slo",
+                        "urn:amazon:cognito:sp:ap-northeast-1_slo",
+                        base.resolve("/saml2/idpresponse").toString(),
+                        null,
+                        acmeEntra.metadataXml())
+                    .withLogoutUrl(base.resolve("/saml2/logout").toString()));
+      }
+      SignInFlow flow = SignInFlow.startAt(acmeEntra, base.resolve("/login?tenant=slo"));
+      assertSignedIn(flow.finish(base));
+      TestBrowser browser = flow.browser();
+
+      HttpResponse<String> out =
+          browser.post(base.resolve("/logout"), Map.of(), "Sec-Fetch-Site", "same-origin");
+      assertThat(out.statusCode()).as(out.body()).isEqualTo(303);
+      LogoutRequestInfo request =
+          acmeEntra.parseLogoutRedirect(out.headers().firstValue("Location").orElseThrow());
+      assertThat(request.issuer()).isEqualTo("urn:amazon:cognito:sp:ap-northeast-1_slo");
+      HttpResponse<String> done =
+          browser.get(
+              URI.create(
+                  acmeEntra
+                      .logoutResponseTo(request)
+                      .to(base.resolve("/saml2/logout").toString())
+                      .redirectUrl()));
+
+      assertThat(done.statusCode()).as(done.body()).isEqualTo(303);
+      // Signed out: /me starts a sign-in again, which with tenants needs ?tenant=ID.
+      HttpResponse<String> me = browser.get(base.resolve("/me"));
+      assertThat(me.statusCode()).as(me.body()).isEqualTo(404);
+      assertThat(me.body()).contains("no_registration");
+      assertThat(p.stderr()).contains("Logout Url:             " + baseUrl(base) + "/saml2/logout");
     }
   }
 

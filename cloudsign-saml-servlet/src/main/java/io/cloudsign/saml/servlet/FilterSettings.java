@@ -32,6 +32,9 @@ final class FilterSettings {
   final Map<String, List<Registration>> replyUrlRegistrations;
   final Set<String> tenantReplyUrlPaths;
 
+  /** Full paths at which tenants' Logout Urls are served. */
+  final Set<String> tenantLogoutUrlPaths;
+
   /** Full path of a registration's Logout Url to the registrations whose Logout Url it is. */
   final Map<String, List<Registration>> logoutUrlRegistrations;
 
@@ -84,6 +87,7 @@ final class FilterSettings {
     acs.replaceAll((k, v) -> List.copyOf(v));
     this.replyUrlRegistrations = Collections.unmodifiableMap(acs);
     this.tenantReplyUrlPaths = b.tenantReplyUrlPaths;
+    this.tenantLogoutUrlPaths = b.tenantLogoutUrlPaths;
     Map<String, List<Registration>> slo = new LinkedHashMap<>();
     for (Registration r : serviceProvider.registrations()) {
       r.logoutUrl().ifPresent(u -> slo.computeIfAbsent(u.getPath(), k -> new ArrayList<>()).add(r));
@@ -124,6 +128,56 @@ final class FilterSettings {
     return List.copyOf(served);
   }
 
+  /** Whether a GET to this full path is a Logout Url's. */
+  boolean isLogoutUrlPath(String fullPath) {
+    return logoutUrlRegistrations.containsKey(fullPath) || tenantLogoutUrlPaths.contains(fullPath);
+  }
+
+  /**
+   * The registrations served at this Logout Url: the configured ones, and at a tenant Logout Url
+   * path the tenants named by this browser's logout cookie, its session and the {@link
+   * RegistrationSelector}'s choice for the request, whose Logout Url has this path. They only say
+   * whose keys and issuers core checks the message with: the cookie's MAC and the message's
+   * signature are checked after this.
+   */
+  List<Registration> logoutUrlServedAt(HttpServletRequest request, String fullPath) {
+    List<Registration> configured = logoutUrlRegistrations.getOrDefault(fullPath, List.of());
+    if (!tenantLogoutUrlPaths.contains(fullPath)) {
+      return configured;
+    }
+    Set<String> ids = new LinkedHashSet<>(logoutCookie.namedRegistrations(request));
+    SamlPrincipal.of(request).ifPresent(p -> ids.add(p.registrationId()));
+    try {
+      selector.select(request, serviceProvider).ifPresent(ids::add);
+    } catch (RuntimeException e) {
+      // a selector that cannot answer names no tenant; the others still count
+    }
+    List<Registration> served = new ArrayList<>(configured);
+    for (String id : ids) {
+      if (served.stream().noneMatch(r -> r.id().equals(id))) {
+        try {
+          serviceProvider
+              .registration(id)
+              .filter(r -> r.logoutUrl().map(u -> fullPath.equals(u.getPath())).orElse(false))
+              .ifPresent(served::add);
+        } catch (RuntimeException e) {
+          // a tenant that cannot be read now is not served; its message is refused
+        }
+      }
+    }
+    return List.copyOf(served);
+  }
+
+  /** Whether the IdP's answer to a logout of this registration comes back through this filter. */
+  boolean servesLogoutUrlOf(Registration r) {
+    return r.logoutUrl()
+        .map(
+            u ->
+                logoutUrlRegistrations.containsKey(u.getPath())
+                    || tenantLogoutUrlPaths.contains(u.getPath()))
+        .orElse(false);
+  }
+
   /** Whether a sign-in of this registration can come back through this filter. */
   boolean servesReplyUrlOf(Registration r) {
     return serviceProvider.registrations().contains(r)
@@ -141,7 +195,7 @@ final class FilterSettings {
   /** Whether a path is one the filter answers itself (never a place to return to). */
   boolean isOwnPath(String fullPath, String pathInContext) {
     return isReplyUrlPath(fullPath)
-        || logoutUrlRegistrations.containsKey(fullPath)
+        || isLogoutUrlPath(fullPath)
         || signOnUrlPaths.contains(fullPath)
         || pathInContext.equals(signInPath)
         || pathInContext.equals(logoutPath)

@@ -87,6 +87,24 @@ final class LogoutCookie {
     return Optional.empty();
   }
 
+  /**
+   * The registration ids this browser's logout cookies name, unverified (at most 4): only which
+   * tenants to look up; {@link #read} verifies the MAC.
+   */
+  List<String> namedRegistrations(HttpServletRequest request) {
+    Cookie[] cookies = request.getCookies();
+    if (cookies == null) {
+      return List.of();
+    }
+    java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+    for (Cookie c : cookies) {
+      if ((name.equals(c.getName()) || plainHttpName().equals(c.getName())) && ids.size() < 4) {
+        codec.registrationIdOf(c.getValue()).ifPresent(ids::add);
+      }
+    }
+    return List.copyOf(ids);
+  }
+
   private String plainHttpName() {
     return name + "-http";
   }

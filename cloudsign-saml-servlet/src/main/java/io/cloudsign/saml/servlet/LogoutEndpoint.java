@@ -101,6 +101,14 @@ final class LogoutEndpoint implements Endpoint {
     if (started.isEmpty()) {
       return Optional.empty();
     }
+    if (!s.servesLogoutUrlOf(registration.get())) {
+      log.warn(
+          "signed out locally; single logout not started for registration {}: its Logout Url {}"
+              + " is not served by this filter (add its path to tenantLogoutUrlPaths)",
+          LogText.value(p.registrationId()),
+          LogText.value(String.valueOf(registration.get().logoutUrl().orElse(null))));
+      return Optional.empty();
+    }
     PendingRequest pending = started.get().pending();
     Entry entry =
         new Entry(

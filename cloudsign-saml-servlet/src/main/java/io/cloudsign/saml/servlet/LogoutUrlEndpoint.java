@@ -39,7 +39,7 @@ final class LogoutUrlEndpoint implements Endpoint {
   @Override
   public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
     List<Registration> here =
-        s.logoutUrlRegistrations.get(request.getContextPath() + Requests.pathInContext(request));
+        s.logoutUrlServedAt(request, request.getContextPath() + Requests.pathInContext(request));
     String query = request.getQueryString();
     LogoutForm form = null;
     if ("POST".equals(request.getMethod())) {

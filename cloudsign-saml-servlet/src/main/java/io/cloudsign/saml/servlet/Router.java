@@ -62,7 +62,7 @@ final class Router {
     if (s.isReplyUrlPath(fullPath)) {
       return replyUrl;
     }
-    if (s.logoutUrlRegistrations.containsKey(fullPath)) {
+    if (s.isLogoutUrlPath(fullPath)) {
       return logoutUrl;
     }
     if (s.isMetadataPath(path)) {

@@ -183,6 +183,7 @@ public final class SamlSsoFilter implements Filter {
     Clock clock;
     boolean requireReplyUrlHost;
     Set<String> tenantReplyUrlPaths;
+    Set<String> tenantLogoutUrlPaths;
     SessionRevocations revocations = SessionRevocations.inMemory();
     private byte[] stateKey;
     List<byte[]> previousStateKeys = List.of();
@@ -320,6 +321,26 @@ public final class SamlSsoFilter implements Filter {
     }
 
     /**
+     * The Logout Url paths (with the context path) at which tenants of the ServiceProvider's {@link
+     * io.cloudsign.saml.core.TenantRegistrations} with a Logout Url are served: the IdP's
+     * LogoutResponse to a logout started here (the browser's logout cookie names the tenant) and
+     * the IdP's LogoutRequest (for the tenant of the browser's session, or the one the {@link
+     * #registrationSelector} chooses for the request). Default {@code /saml2/logout} when it has
+     * tenants. A tenant whose Logout Url has another path signs out locally only (a WARN says so).
+     */
+    public Builder tenantLogoutUrlPaths(String... paths) {
+      Set<String> set = new LinkedHashSet<>();
+      for (String p : paths) {
+        set.add(path("tenantLogoutUrlPaths", p));
+      }
+      if (set.isEmpty()) {
+        throw new IllegalArgumentException("tenantLogoutUrlPaths needs at least one path");
+      }
+      this.tenantLogoutUrlPaths = Set.copyOf(set);
+      return this;
+    }
+
+    /**
      * Where IdP-initiated logouts are recorded and checked at every request, so that they end the
      * user's sessions in every browser and on every node. Default {@link
      * SessionRevocations#inMemory()} (one node); give every node of a cluster one shared
@@ -376,6 +397,19 @@ public final class SamlSsoFilter implements Filter {
               "tenantReplyUrlPaths: "
                   + p
                   + " collides with a filter path or cannot be a Reply URL");
+        }
+      }
+      if (tenantLogoutUrlPaths == null) {
+        tenantLogoutUrlPaths =
+            serviceProvider.tenants().isPresent() ? Set.of("/saml2/logout") : Set.of();
+      }
+      for (String p : tenantLogoutUrlPaths) {
+        if (own.contains(p) || p.equals("/") || tenantReplyUrlPaths.contains(p)) {
+          throw new IllegalArgumentException(
+              "tenantLogoutUrlPaths: "
+                  + p
+                  + " collides with a filter path or a tenant Reply URL path: give the Logout Url"
+                  + " a path of its own (e.g. /saml2/logout)");
         }
       }
       for (Registration r : serviceProvider.registrations()) {

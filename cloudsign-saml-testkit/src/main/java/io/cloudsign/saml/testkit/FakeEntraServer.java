@@ -1,23 +1,24 @@
 package io.cloudsign.saml.testkit;
 
+import static io.cloudsign.saml.testkit.Exchanges.MAX_BODY;
+import static io.cloudsign.saml.testkit.Exchanges.error;
+import static io.cloudsign.saml.testkit.Exchanges.newHandle;
+import static io.cloudsign.saml.testkit.Exchanges.readForm;
+import static io.cloudsign.saml.testkit.Exchanges.send;
+import static io.cloudsign.saml.testkit.Exchanges.sendBytes;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.cloudsign.saml.testkit.internal.Bindings;
 import io.cloudsign.saml.testkit.internal.Certificates;
 import io.cloudsign.saml.testkit.internal.RedirectSignature;
 import io.cloudsign.saml.testkit.internal.SigningKey;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.ArrayDeque;
-import java.util.Base64;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +56,12 @@ import java.util.function.Consumer;
  *       AADSTS700016, an application without a Logout Url AADSTS500113. A LogoutRequest sent by
  *       {@code POST saml2} is refused with AADSTS750054, as Entra accepts it by HTTP-Redirect only.
  *       With {@link FakeEntra.Builder#requireSignedRequests} its signature is checked like an
- *       AuthnRequest's (AADSTS76021).
+ *       AuthnRequest's (AADSTS76021). The user's other applications are signed out first, as below;
+ *   <li>{@code GET oauth2/logout?user=<nameId>} ({@link #signOutUrl}): the user signs out at Entra,
+ *       and Entra's front channel sends an IdP-initiated LogoutRequest to each application the user
+ *       signed in to here that has a Logout Url; {@code GET saml2?SAMLResponse=…} receives each
+ *       application's LogoutResponse and checks it. Hostile variants: {@link #nextIdpLogoutWith}
+ *       and {@link #answerNextLogoutWith} with a {@link LogoutAttack}.
  * </ul>
  *
  * <p>The Reply URL check needs {@link FakeEntra.Builder#application}: without any registered
@@ -63,7 +69,8 @@ import java.util.function.Consumer;
  *
  * <p><b>Security guarantees.</b> Binds to the loopback address only; request bodies and queries
  * above 512 KiB are refused (413/414); every echoed value is HTML-escaped; pending sign-ins are
- * one-use, random 128-bit handles, at most 1000 kept.
+ * one-use, random 128-bit handles, at most 1000 kept; pending IdP-initiated logouts are one-use (by
+ * their request ID), at most 1000 kept, as are the users of the session book.
  *
  * <p>Thread-safe. Close it (try-with-resources or an {@code @AfterAll}) to free the port.
  *
@@ -79,10 +86,8 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class FakeEntraServer implements AutoCloseable {
-  private static final int MAX_BODY = 512 * 1024;
   private static final int MAX_PENDING = 1000;
   private static final int MAX_RECORDED = 100;
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -95,6 +100,8 @@ public final class FakeEntraServer implements AutoCloseable {
   private final Map<String, AuthnRequestInfo> pending = new LinkedHashMap<>();
   private final Deque<AuthnRequestInfo> received = new ArrayDeque<>();
   private final AtomicReference<Consumer<ResponseBuilder>> nextAnswer = new AtomicReference<>();
+  private final SessionBook sessions = new SessionBook();
+  private final IdpLogout idpLogout = new IdpLogout(() -> entra, sessions);
 
   private FakeEntraServer(FakeEntra.Builder builder, int port) throws IOException {
     if (port < 0 || port > 65535) {
@@ -272,6 +279,87 @@ public final class FakeEntraServer implements AutoCloseable {
     answerNextWith(b -> b.with(list.toArray(Attack[]::new)));
   }
 
+  // ------------------------------------------------------------ single logout, IdP-initiated
+
+  /**
+   * Where a test sends its browser to sign {@code nameId} out at Entra, as the user does on Entra's
+   * {@code oauth2/logout} page or from My Apps: {@code
+   * http://127.0.0.1:<port>/<tenant>/oauth2/logout?user=<nameId>}. Entra's front channel then sends
+   * the browser, by HTTP-Redirect (302), a LogoutRequest ({@link IdpLogoutRequestBuilder}: Entra's
+   * shape, with the NameID, its Format and the SessionIndex of the user's last sign-in there) to
+   * each application the user signed in to through this server that has a Logout Url, one after the
+   * other. Each answer must come back to the Login URL ({@link FakeEntra#sloUrl()}) as a GET with a
+   * LogoutResponse, which is checked: {@code InResponseTo} = the request's ID, {@code Issuer} = the
+   * application's Identifier, {@code Destination} (if present) = the Login URL, Status Success, and
+   * a signature (if present) with the {@link FakeEntra.Builder#requireSignedRequests verification
+   * certificates} (if any). A failed check shows an error page whose code names it ({@code
+   * logout_response_unknown_request}, {@code logout_response_wrong_issuer}, {@code
+   * logout_response_wrong_destination}, {@code logout_response_bad_signature}, {@code
+   * logout_response_not_success}); after the last application the page says "You signed out of your
+   * account" ({@code id="signed-out"}), at once if the user has no such application.
+   *
+   * <p>An SP-initiated LogoutRequest from one application does the same for the user's other
+   * applications before its own LogoutResponse is sent.
+   */
+  public String signOutUrl(String nameId) {
+    Objects.requireNonNull(nameId, "nameId");
+    return baseUrl + tenantPath + "oauth2/logout?user=" + Bindings.encodeLowerCase(nameId);
+  }
+
+  /** {@link #signOutUrl(String)} for {@code user}'s NameID. */
+  public String signOutUrl(TestUser user) {
+    return signOutUrl(Objects.requireNonNull(user, "user").nameId());
+  }
+
+  /**
+   * Whether the LogoutRequests of {@link #signOutUrl} carry an HTTP-Redirect signature ({@link
+   * IdpLogoutRequestBuilder#signed()}) with the active key. Default {@code false}: Entra's shape is
+   * unsigned (an SP that requires signed LogoutRequests refuses it; turn this on for such an SP).
+   */
+  public void signLogoutRequests(boolean sign) {
+    idpLogout.signRequests(sign);
+  }
+
+  /**
+   * Makes the next IdP-initiated LogoutRequest (and only that one) carry {@code attacks}, e.g.
+   * {@code nextIdpLogoutWith(LogoutAttack.WRONG_ISSUER)}; the server still signs it as {@link
+   * #signLogoutRequests} says unless an attack chooses the signature.
+   *
+   * @throws IllegalArgumentException if no attack is given, one is for LogoutResponses only, or two
+   *     conflict
+   * @throws IllegalStateException for {@link LogoutAttack#REPLAYED} before any IdP-initiated
+   *     LogoutRequest was sent
+   */
+  public void nextIdpLogoutWith(LogoutAttack... attacks) {
+    idpLogout.nextRequestWith(attacks);
+  }
+
+  /**
+   * Makes the LogoutResponse to the next SP-initiated logout (and only that one) carry {@code
+   * attacks}, e.g. {@code answerNextLogoutWith(LogoutAttack.UNKNOWN_IN_RESPONSE_TO)}.
+   *
+   * @throws IllegalArgumentException if no attack is given, one is for LogoutRequests only, or two
+   *     conflict
+   */
+  public void answerNextLogoutWith(LogoutAttack... attacks) {
+    idpLogout.nextResponseWith(attacks);
+  }
+
+  /** The LogoutResponses received at the Login URL, checked or not, oldest first (the last 100). */
+  public List<LogoutResponseInfo> receivedLogoutResponses() {
+    return idpLogout.received();
+  }
+
+  /**
+   * The Identifiers of the applications {@code nameId} is signed in to through this server (signed
+   * in, and not signed out since), in the order of their first sign-in.
+   */
+  public List<String> signedInApplications(String nameId) {
+    return sessions.of(Objects.requireNonNull(nameId, "nameId")).stream()
+        .map(SessionBook.SignedIn::application)
+        .toList();
+  }
+
   /** The AuthnRequests received and accepted for sign-in, oldest first (the last 100). */
   public List<AuthnRequestInfo> receivedRequests() {
     synchronized (received) {
@@ -319,28 +407,14 @@ public final class FakeEntraServer implements AutoCloseable {
         }
         sendBytes(ex, 200, "text/xml; charset=utf-8", entra.metadata().withBom().bytes());
       } else if (path.equals(tenantPath + "saml2") && method.equals("GET")) {
-        if (rawQuery == null || !Bindings.rawQueryParameters(rawQuery).containsKey("SAMLRequest")) {
-          error(
-              ex,
-              "AADSTS750054",
-              "SAMLRequest or SAMLResponse must be present as query string parameters in HTTP"
-                  + " request for SAML Redirect binding.");
+        redirectBinding(ex, rawQuery);
+      } else if (path.equals(tenantPath + "oauth2/logout") && method.equals("GET")) {
+        String user = rawQuery == null ? null : Bindings.rawQueryParameters(rawQuery).get("user");
+        if (user == null || user.isEmpty()) {
+          error(ex, "AADSTS900144", "The request must contain the following parameter: 'user'.");
           return;
         }
-        FakeEntra current = entra;
-        if (!current.requestVerificationCertificates().isEmpty()) {
-          String problem =
-              RedirectSignature.problem(rawQuery, current.requestVerificationCertificates());
-          if (problem != null) {
-            unsigned(ex, problem);
-            return;
-          }
-        }
-        if (LogoutRequestInfo.isLogoutRedirect(rawQuery)) {
-          logout(ex, LogoutEndpoint.answer(current, rawQuery));
-          return;
-        }
-        signIn(ex, () -> current.parseRedirect(rawQuery));
+        step(ex, idpLogout.signOut(Bindings.decode(user)));
       } else if (path.equals(tenantPath + "saml2") && method.equals("POST")) {
         Map<String, String> form = readForm(ex);
         if (form == null) {
@@ -373,6 +447,56 @@ public final class FakeEntraServer implements AutoCloseable {
     }
   }
 
+  /** A GET to the Login URL: an AuthnRequest, a LogoutRequest, or an app's LogoutResponse. */
+  private void redirectBinding(HttpExchange ex, String rawQuery) throws IOException {
+    Map<String, String> raw = rawQuery == null ? Map.of() : Bindings.rawQueryParameters(rawQuery);
+    if (raw.containsKey("SAMLResponse") && !raw.containsKey("SAMLRequest")) {
+      step(ex, idpLogout.receive(rawQuery));
+      return;
+    }
+    if (!raw.containsKey("SAMLRequest")) {
+      error(
+          ex,
+          "AADSTS750054",
+          "SAMLRequest or SAMLResponse must be present as query string parameters in HTTP"
+              + " request for SAML Redirect binding.");
+      return;
+    }
+    FakeEntra current = entra;
+    if (!current.requestVerificationCertificates().isEmpty()) {
+      String problem =
+          RedirectSignature.problem(rawQuery, current.requestVerificationCertificates());
+      if (problem != null) {
+        unsigned(ex, problem);
+        return;
+      }
+    }
+    if (LogoutRequestInfo.isLogoutRedirect(rawQuery)) {
+      LogoutEndpoint.Answer answer =
+          LogoutEndpoint.answer(current, rawQuery, idpLogout.takeResponseAttacks());
+      if (answer.location() == null) {
+        error(ex, answer.code(), answer.message());
+        return;
+      }
+      LogoutRequestInfo req = answer.request();
+      step(ex, idpLogout.afterSpLogout(req.issuer(), req.nameId(), answer.location()));
+      return;
+    }
+    signIn(ex, () -> current.parseRedirect(rawQuery));
+  }
+
+  /** A front-channel logout step: a 302, an error page or the signed-out page. */
+  private static void step(HttpExchange ex, IdpLogout.Step step) throws IOException {
+    if (step.location() != null) {
+      ex.getResponseHeaders().set("Location", step.location());
+      sendBytes(ex, 302, "text/plain; charset=utf-8", new byte[0]);
+    } else if (step.code() != null) {
+      error(ex, step.code(), step.message());
+    } else {
+      send(ex, 200, "text/html; charset=utf-8", SignInPages.signedOut());
+    }
+  }
+
   /** Entra's answer when "Require verification certificates" is on and the check fails. */
   private static void unsigned(HttpExchange ex, String why) throws IOException {
     error(
@@ -382,16 +506,6 @@ public final class FakeEntraServer implements AutoCloseable {
             + " application requires signed requests ("
             + why
             + ").");
-  }
-
-  /** Entra's answer to a LogoutRequest: a 302 to the app's Logout Url, or an error page. */
-  private static void logout(HttpExchange ex, LogoutEndpoint.Answer answer) throws IOException {
-    if (answer.location() == null) {
-      error(ex, answer.code(), answer.message());
-      return;
-    }
-    ex.getResponseHeaders().set("Location", answer.location());
-    sendBytes(ex, 302, "text/plain; charset=utf-8", new byte[0]);
   }
 
   private interface RequestParser {
@@ -406,7 +520,7 @@ public final class FakeEntraServer implements AutoCloseable {
       error(ex, "AADSTS75005", "The request is not a valid Saml2 protocol message.");
       return;
     }
-    String[] refusal = refusal(req);
+    String[] refusal = SignInChecks.refusal(entra, req);
     if (refusal != null) {
       error(ex, refusal[0], refusal[1]);
       return;
@@ -443,50 +557,6 @@ public final class FakeEntraServer implements AutoCloseable {
         SignInPages.login(entra, req, tenantPath + "saml2/login", handle));
   }
 
-  /** Entra's checks of an AuthnRequest: {code, message} of the first it fails, or null. */
-  private String[] refusal(AuthnRequestInfo req) {
-    if (!req.id().isEmpty() && Character.isDigit(req.id().charAt(0))) {
-      return new String[] {
-        "AADSTS7500529",
-        "The value '" + req.id() + "' is not a valid SAML ID. The ID must not begin with a number."
-      };
-    }
-    List<String> replyUrls = entra.applications().get(req.issuer());
-    if (replyUrls == null && !entra.applications().isEmpty()) {
-      return new String[] {
-        "AADSTS700016",
-        "Application with identifier '"
-            + req.issuer()
-            + "' was not found in the directory '"
-            + entra.tenantId()
-            + "'. This can happen if the application has not been installed by the administrator"
-            + " of the tenant or consented to by any user in the tenant."
-      };
-    }
-    String acs = req.assertionConsumerServiceUrl();
-    if (replyUrls == null || (acs != null && !replyUrls.contains(acs))) {
-      return new String[] {
-        "AADSTS50011",
-        "The redirect URI '"
-            + (acs == null ? "" : acs)
-            + "' specified in the request does not match the redirect URIs configured for the"
-            + " application '"
-            + req.issuer()
-            + "'."
-            + (entra.applications().isEmpty()
-                ? " (No application is registered: use FakeEntra.builder().application(identifier,"
-                    + " replyUrl).)"
-                : "")
-      };
-    }
-    if (req.hasSubject()) {
-      return new String[] {
-        "AADSTS90011", "The SAML authentication request property 'Subject' is not supported."
-      };
-    }
-    return null;
-  }
-
   private void login(HttpExchange ex, Map<String, String> form) throws IOException {
     String handle = form.getOrDefault("flow", "");
     AuthnRequestInfo req;
@@ -516,7 +586,7 @@ public final class FakeEntraServer implements AutoCloseable {
       }
       user = entra.users().get(i);
     } else if (!typed.isEmpty()) {
-      user = typedUser(typed);
+      user = SignInChecks.typedUser(entra, typed);
     } else {
       error(ex, "AADSTS900144", "The request body must contain the following parameter: 'nameId'.");
       return;
@@ -524,31 +594,31 @@ public final class FakeEntraServer implements AutoCloseable {
     answer(ex, req, user, b -> {});
   }
 
-  private TestUser typedUser(String nameId) {
-    for (TestUser u : entra.users()) {
-      if (u.nameId().equalsIgnoreCase(nameId)) {
-        return u;
-      }
-    }
-    TestUser.Builder b =
-        TestUser.builder()
-            .nameId(nameId)
-            .objectId(UUID.nameUUIDFromBytes(nameId.getBytes(StandardCharsets.UTF_8)).toString())
-            .displayName(nameId);
-    if (nameId.contains("@")) {
-      b.email(nameId);
-    }
-    return b.build();
-  }
-
   private void answer(
       HttpExchange ex, AuthnRequestInfo req, TestUser user, Consumer<ResponseBuilder> shape)
       throws IOException {
-    ResponseBuilder rb = entra.respondTo(req).user(user);
+    List<String> ids = new java.util.ArrayList<>();
+    ResponseBuilder rb =
+        entra
+            .respondTo(req)
+            .user(user)
+            .ids(
+                () -> {
+                  String id = "_" + UUID.randomUUID();
+                  ids.add(id);
+                  return id;
+                });
     shape.accept(rb);
     Consumer<ResponseBuilder> variant = nextAnswer.getAndSet(null);
     if (variant != null) {
       variant.accept(rb);
+    }
+    String samlResponse = rb.build();
+    if (!rb.isErrorStatus() && ids.size() > 1) {
+      // Entra's SessionIndex is the Assertion's ID, the second ID a Response is written with.
+      sessions.signedIn(
+          new SessionBook.SignedIn(
+              req.issuer(), rb.nameIdValue(), rb.nameIdFormatValue(), ids.get(1)));
     }
     String acs =
         req.assertionConsumerServiceUrl() != null
@@ -558,78 +628,6 @@ public final class FakeEntraServer implements AutoCloseable {
         ex,
         200,
         "text/html; charset=utf-8",
-        SignInPages.autoPost(acs, rb.build(), req.relayState()));
-  }
-
-  private static void error(HttpExchange ex, String code, String message) throws IOException {
-    send(ex, 400, "text/html; charset=utf-8", SignInPages.error(code, message));
-  }
-
-  // ------------------------------------------------------------------ plumbing
-
-  private static String newHandle() {
-    byte[] b = new byte[16];
-    RANDOM.nextBytes(b);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-  }
-
-  /** The url-encoded form body, or null after answering 413/400 itself. */
-  private static Map<String, String> readForm(HttpExchange ex) throws IOException {
-    String type = ex.getRequestHeaders().getFirst("Content-Type");
-    if (type == null || !type.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
-      send(ex, 415, "text/plain; charset=utf-8", "expected application/x-www-form-urlencoded");
-      return null;
-    }
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    try (InputStream in = ex.getRequestBody()) {
-      byte[] buf = new byte[8192];
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        body.write(buf, 0, n);
-        if (body.size() > MAX_BODY) {
-          // Drop up to 8 MiB more so the client sees the 413 rather than a reset connection.
-          long dropped = 0;
-          while (dropped < 8L * 1024 * 1024 && (n = in.read(buf)) > 0) {
-            dropped += n;
-          }
-          send(ex, 413, "text/plain; charset=utf-8", "request body too large");
-          return null;
-        }
-      }
-    }
-    Map<String, String> out = new LinkedHashMap<>();
-    for (String pair : body.toString(StandardCharsets.US_ASCII).split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String name = Bindings.decode(eq < 0 ? pair : pair.substring(0, eq));
-      String value = eq < 0 ? "" : Bindings.decode(pair.substring(eq + 1));
-      if (out.putIfAbsent(name, value) != null) {
-        send(ex, 400, "text/plain; charset=utf-8", "a form field appears twice");
-        return null;
-      }
-    }
-    return out;
-  }
-
-  private static void send(HttpExchange ex, int status, String type, String body)
-      throws IOException {
-    sendBytes(ex, status, type, body.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static void sendBytes(HttpExchange ex, int status, String type, byte[] body)
-      throws IOException {
-    var h = ex.getResponseHeaders();
-    h.set("Content-Type", type);
-    h.set("Cache-Control", "no-store");
-    h.set("X-Content-Type-Options", "nosniff");
-    h.set("Referrer-Policy", "no-referrer");
-    ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-    if (body.length > 0) {
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(body);
-      }
-    }
+        SignInPages.autoPost(acs, samlResponse, req.relayState()));
   }
 }

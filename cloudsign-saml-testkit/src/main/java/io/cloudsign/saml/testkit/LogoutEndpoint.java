@@ -1,5 +1,7 @@
 package io.cloudsign.saml.testkit;
 
+import java.util.List;
+
 /**
  * Entra's side of an SP-initiated single logout, for {@link FakeEntraServer}: checks a
  * HTTP-Redirect LogoutRequest as Entra does and says where to redirect, or which AADSTS error page
@@ -13,10 +15,13 @@ final class LogoutEndpoint {
         + " SAML Redirect binding."
   };
 
-  /** Either {@code location} (answer 302) or {@code code} and {@code message} (an error page). */
-  record Answer(String location, String code, String message) {
+  /**
+   * Either {@code location} (answer 302) and the {@code request} it answers, or {@code code} and
+   * {@code message} (an error page).
+   */
+  record Answer(String location, LogoutRequestInfo request, String code, String message) {
     static Answer error(String code, String message) {
-      return new Answer(null, code, message);
+      return new Answer(null, null, code, message);
     }
   }
 
@@ -24,9 +29,9 @@ final class LogoutEndpoint {
 
   /**
    * The answer to a GET whose SAMLRequest is a LogoutRequest (the caller has checked its signature
-   * when the tenant requires signed requests).
+   * when the tenant requires signed requests); {@code attacks} change the LogoutResponse.
    */
-  static Answer answer(FakeEntra entra, String rawQuery) {
+  static Answer answer(FakeEntra entra, String rawQuery, List<LogoutAttack> attacks) {
     LogoutRequestInfo req;
     try {
       req = entra.parseLogoutRedirect(rawQuery);
@@ -49,6 +54,8 @@ final class LogoutEndpoint {
           "No reply address is registered for the application. (The fake: set it with"
               + " FakeEntra.builder().logoutUrl(identifier, logoutUrl).)");
     }
-    return new Answer(entra.logoutResponseTo(req).redirectUrl(), null, null);
+    LogoutResponseBuilder response = entra.logoutResponseTo(req);
+    LogoutAttack.applyToResponse(attacks, response);
+    return new Answer(response.redirectUrl(), req, null, null);
   }
 }

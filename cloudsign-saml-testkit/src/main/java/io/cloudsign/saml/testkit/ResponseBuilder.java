@@ -350,6 +350,20 @@ public final class ResponseBuilder {
     return this;
   }
 
+  /** The NameID this builder writes: what the server's session book remembers. */
+  String nameIdValue() {
+    return nameId != null ? nameId : user.nameId();
+  }
+
+  String nameIdFormatValue() {
+    return nameIdFormat;
+  }
+
+  /** Whether this is an error Response (no Assertion, nobody signed in). */
+  boolean isErrorStatus() {
+    return errorStatus != null;
+  }
+
   // ---------------------------------------------------------------- output
 
   /** The Response as Entra POSTs it in the {@code SAMLResponse} form field: base64 of UTF-8. */

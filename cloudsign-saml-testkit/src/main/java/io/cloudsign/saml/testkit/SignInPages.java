@@ -63,6 +63,14 @@ final class SignInPages {
   }
 
   /** Entra's error page with an AADSTS code. */
+  /** Entra's page at the end of a sign-out. */
+  static String signedOut() {
+    return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        + "<title>Sign out</title></head><body>"
+        + "<h1 id=\"signed-out\">You signed out of your account</h1>"
+        + "<p>It's a good idea to close all browser windows.</p></body></html>";
+  }
+
   static String error(String code, String message) {
     return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         + "<title>Sign in to your account</title></head><body>"

@@ -206,6 +206,21 @@ class JavadocExamplesTest {
 
   // end javadoc
 
+  @Test
+  void logoutAttack() {
+    try (FakeEntraServer idp =
+        FakeEntraServer.start(
+            FakeEntra.builder()
+                .application("urn:my-sp", "https://sp.example.com/saml2/idpresponse")
+                .logoutUrl("urn:my-sp", "https://sp.example.com/saml2/logout"))) {
+      // javadoc: LogoutAttack
+      idp.nextIdpLogoutWith(LogoutAttack.SIGNED_BY_ANOTHER_KEY);
+      String url = idp.signOutUrl("bsimon@contoso.com"); // the SP under test must refuse it
+      // end javadoc
+      assertThat(url).startsWith(idp.baseUrl()).contains("oauth2/logout?user=");
+    }
+  }
+
   // ---------------------------------------------------------------- the check
 
   @Test
