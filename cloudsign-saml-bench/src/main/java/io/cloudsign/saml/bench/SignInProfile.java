@@ -50,11 +50,15 @@ final class SignInProfile implements AutoCloseable {
         f ->
             f.startsWith("io.cloudsign.saml.servlet.StateCookie")
                 || f.startsWith("io.cloudsign.saml.servlet.internal.StateCookieCodec"));
+    // Not every frame of a session class: Jetty 12 runs the rest of the request (writing the
+    // response included) under its session handler's frames, so only session work counts.
     CATEGORIES.put(
         "session (Jetty sessions, id rotation)",
         f ->
-            f.startsWith("org.eclipse.jetty.session.")
-                || f.startsWith("io.cloudsign.saml.servlet.Sessions."));
+            f.startsWith("io.cloudsign.saml.servlet.Sessions.")
+                || ((f.startsWith("org.eclipse.jetty.session.")
+                        || f.startsWith("org.eclipse.jetty.ee10.servlet.SessionHandler"))
+                    && f.substring(f.lastIndexOf('.') + 1).matches(".*(Session|Id).*")));
     CATEGORIES.put(
         "form decoding of the POST body (Jetty)",
         f -> f.startsWith("org.eclipse.jetty.util.UrlEncoded") || f.contains(".FormFields."));
