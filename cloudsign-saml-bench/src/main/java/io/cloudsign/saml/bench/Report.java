@@ -23,10 +23,14 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * Runs every benchmark of {@link SamlBenchmarks} in one JMH run with {@code -prof gc}, then the
- * {@link ColdStart} driver and the {@link InterleavedRatios} cross-check, and prints the Markdown
- * tables of BENCHMARKS.md with the ratios and targets of issue 5. JMH options given on the command
- * line override the defaults (e.g. {@code -i 10}); {@code -Dbench.coldRuns=N} sets the number of
- * cold starts (default 7), {@code -Dbench.rounds=N} the interleaved rounds (default 61).
+ * {@link ColdStart} driver, the {@link InterleavedRatios} cross-check and the {@link SignInLoad}
+ * sign-ins over HTTP, and prints the Markdown tables of BENCHMARKS.md with the ratios and targets
+ * of issues 5 and 17. JMH options given on the command line override the defaults (e.g. {@code -i
+ * 10}, or a regex such as {@code 'cloudsign_validate(_2threads)?$'} for only the benchmarks the
+ * sign-in ratio needs); {@code -Dbench.coldRuns=N} sets the number of cold starts (default 7, 0 for
+ * none), {@code -Dbench.rounds=N} the interleaved rounds (default 61, 0 for none), {@code
+ * -Dbench.signIn=false} leaves out the sign-ins over HTTP, whose options are {@code
+ * -Dbench.signIn.*} properties ({@link SignInLoadReport.Settings#parse}).
  *
  * <pre>
  * java -cp cloudsign-saml-bench/target/benchmarks.jar io.cloudsign.saml.bench.Report
@@ -36,6 +40,8 @@ public final class Report {
   private Report() {}
 
   public static void main(String[] args) throws Exception {
+    // The example app logs each sign-in at info; SignInLoad's thousands are left out.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     String loadBefore = loadAverage();
     CommandLineOptions cli = new CommandLineOptions(args);
     OptionsBuilder builder = new OptionsBuilder();
@@ -54,14 +60,21 @@ public final class Report {
     int coldRuns = Integer.getInteger("bench.coldRuns", 7);
     ColdStart.Result cold = coldRuns > 0 ? ColdStart.measure(coldRuns, List.of()) : null;
     ColdStart.Result coldCds = coldRuns > 0 ? ColdStart.measureWithAppCds(coldRuns) : null;
-    InterleavedRatios.Result interleaved =
-        InterleavedRatios.measure(Integer.getInteger("bench.rounds", 61));
+    int rounds = Integer.getInteger("bench.rounds", 61);
+    InterleavedRatios.Result interleaved = rounds > 0 ? InterleavedRatios.measure(rounds) : null;
     String loadAfter = loadAverage();
+    SignInLoadReport.Outcome signIns =
+        Boolean.parseBoolean(System.getProperty("bench.signIn", "true"))
+            ? SignInLoadReport.measure(SignInLoadReport.Settings.parse(new String[0]))
+            : null;
 
-    String table =
-        table(results, cold, coldCds, coldRuns, loadBefore, loadAfter, steal)
-            + "\n"
-            + InterleavedRatios.table(interleaved);
+    String table = table(results, cold, coldCds, coldRuns, loadBefore, loadAfter, steal);
+    if (interleaved != null) {
+      table += "\n" + InterleavedRatios.table(interleaved);
+    }
+    if (signIns != null) {
+      table += "\n" + SignInLoadReport.table(signIns, validateByThreads(results), "JMH, this run");
+    }
     System.out.println();
     System.out.println(table);
     Path out = Path.of("cloudsign-saml-bench", "target", "benchmarks-result.md");
@@ -69,6 +82,19 @@ public final class Report {
       Files.writeString(out, table);
       System.out.println("(also written to " + out + ")");
     }
+  }
+
+  /** {@code cloudsign_validate} ops/s by thread count (its 1- and 2-thread JMH benchmarks). */
+  static Map<Integer, Double> validateByThreads(Collection<RunResult> results) {
+    Map<Integer, Double> out = new LinkedHashMap<>();
+    for (RunResult r : results) {
+      String label = r.getParams().getBenchmark();
+      String name = label.substring(label.lastIndexOf('.') + 1);
+      if (name.equals("cloudsign_validate") || name.equals("cloudsign_validate_2threads")) {
+        out.put(r.getParams().getThreads(), r.getPrimaryResult().getScore());
+      }
+    }
+    return out;
   }
 
   /** Per benchmark method name: score (ops/s), error, threads, bytes/op. */

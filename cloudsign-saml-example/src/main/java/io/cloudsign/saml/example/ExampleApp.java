@@ -136,6 +136,19 @@ public final class ExampleApp implements AutoCloseable {
   private FederationMetadataUrl metadataUrl;
   private TenantStore tenantStore;
 
+  /**
+   * Starts the app in this JVM with the command-line {@code args} ({@code --help} lists them) and
+   * returns once it listens, without printing or waiting as {@link #main} does. For the bench's
+   * HTTP sign-in load driver, which drives the app over loopback in its own process; {@link
+   * #close()} stops it.
+   *
+   * @throws IllegalArgumentException for an unknown or malformed option
+   * @throws Exception when the app cannot start (a port in use, a store not reachable, …)
+   */
+  public static ExampleApp start(String... args) throws Exception {
+    return start(Options.parse(args));
+  }
+
   /** Starts the app (and the embedded fake Entra if no metadata is given). */
   static ExampleApp start(Options o) throws Exception {
     Server server = new Server();
@@ -383,7 +396,10 @@ public final class ExampleApp implements AutoCloseable {
     return port;
   }
 
-  String baseUrl() {
+  /**
+   * The app's base URL, e.g. {@code http://localhost:8080} (Reply URL = it + /saml2/idpresponse).
+   */
+  public String baseUrl() {
     return baseUrl;
   }
 
