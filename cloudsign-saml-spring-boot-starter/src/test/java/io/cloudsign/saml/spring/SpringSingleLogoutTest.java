@@ -59,6 +59,7 @@ class SpringSingleLogoutTest {
   /** The application's SessionRevocations bean: memory, and a switch to make it fail. */
   static class Store {
     static final AtomicBoolean DOWN = new AtomicBoolean();
+    static final AtomicBoolean REVOKE_DOWN = new AtomicBoolean();
 
     @Bean
     SessionRevocations sessionRevocations() {
@@ -66,6 +67,9 @@ class SpringSingleLogoutTest {
       return new SessionRevocations() {
         @Override
         public void revoke(String registrationId, String nameId, List<String> idx, Instant at) {
+          if (REVOKE_DOWN.get()) {
+            throw new IllegalStateException("test store cannot record");
+          }
           memory.revoke(registrationId, nameId, idx, at);
         }
 
@@ -101,6 +105,7 @@ class SpringSingleLogoutTest {
   @AfterEach
   void storeUp() {
     Store.DOWN.set(false);
+    Store.REVOKE_DOWN.set(false);
   }
 
   /** One browser: a cookie jar, redirects not followed. */
@@ -299,5 +304,22 @@ class SpringSingleLogoutTest {
     assertThat(r.body()).contains("<code id=\"error-code\">session_check_unavailable</code>");
     Store.DOWN.set(false);
     assertThat(a.signedIn()).isTrue();
+  }
+
+  @Test
+  void whenTheStoreCannotRecordEntrasLogoutTheBrowserThatCarriedItIsStillSignedOut()
+      throws Exception {
+    Browser a = Browser.signIn();
+    Browser b = Browser.signIn();
+    Store.REVOKE_DOWN.set(true);
+
+    HttpResponse<String> answer = a.get(fromEntra().signed().redirectUrl());
+
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(302);
+    String location = answer.headers().firstValue("Location").orElseThrow();
+    assertThat(ENTRA.entra().parseLogoutResponseRedirect(location).statusCode())
+        .isEqualTo("urn:oasis:names:tc:SAML:2.0:status:Responder");
+    assertThat(a.signedIn()).as("the browser that carried the LogoutRequest").isFalse();
+    assertThat(b.signedIn()).as("not recorded: the other browser stays (ERROR logged)").isTrue();
   }
 }
