@@ -52,17 +52,17 @@ final class SessionCheckFilter extends OncePerRequestFilter {
       } catch (RuntimeException e) {
         log.error(
             "session of {} (registration {}) kept but not let in: {} did not answer: {}",
-            auth.getName(),
-            auth.identity().registrationId(),
-            revocations,
-            e.toString());
+            safe(auth.getName()),
+            safe(auth.identity().registrationId()),
+            safe(String.valueOf(revocations)),
+            safe(e.toString()));
         unavailable(response);
         return;
       }
       if (revoked) {
         log.info(
             "SAML session of {} ended: the IdP signed the user out (IdP-initiated logout)",
-            auth.getName());
+            safe(auth.getName()));
         holder.clearContext();
         contexts.saveContext(holder.createEmptyContext(), request, response);
         HttpSession session = request.getSession(false);
@@ -76,6 +76,12 @@ final class SessionCheckFilter extends OncePerRequestFilter {
       }
     }
     chain.doFilter(request, response);
+  }
+
+  /** A value for a log line: control characters replaced, at most 200 characters. */
+  private static String safe(String value) {
+    String v = value.replaceAll("\\p{Cntrl}", "?");
+    return v.length() > 200 ? v.substring(0, 200) + "…" : v;
   }
 
   private static void unavailable(HttpServletResponse response) throws IOException {
