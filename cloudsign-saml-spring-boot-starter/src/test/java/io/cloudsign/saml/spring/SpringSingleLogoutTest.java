@@ -322,4 +322,19 @@ class SpringSingleLogoutTest {
     assertThat(a.signedIn()).as("the browser that carried the LogoutRequest").isFalse();
     assertThat(b.signedIn()).as("not recorded: the other browser stays (ERROR logged)").isTrue();
   }
+
+  /** Spring's own success handler answers a logout that does not go to Entra. */
+  @Test
+  void logoutOfASessionEntraAlreadyEndedStaysLocalThroughSpringsSuccessHandler() throws Exception {
+    Browser b = Browser.signIn();
+    String token = b.get("/public/csrf").body();
+    assertThat(Browser.signIn().get(fromEntra().signed().redirectUrl()).statusCode())
+        .isEqualTo(302);
+
+    HttpResponse<String> out = b.post("/logout", "_csrf=" + token);
+
+    assertThat(out.statusCode()).isEqualTo(302);
+    assertThat(out.headers().firstValue("Location").orElseThrow()).endsWith("/login?logout");
+    assertThat(b.signedIn()).isFalse();
+  }
 }
