@@ -74,9 +74,10 @@ final class LogoutEndpoint implements Endpoint {
 
   /**
    * Signed out here; when the registration has a Logout Url and its IdP a logout URL, on to the IdP
-   * with a LogoutRequest, the pending logout remembered in a cookie for the Logout Url.
+   * with a LogoutRequest, the pending logout remembered in a cookie for the Logout Url. Also what
+   * {@link SamlSsoFilter#startSingleLogout} does for a framework's own logout.
    */
-  private Optional<String> singleLogout(SamlPrincipal p, HttpServletResponse response) {
+  Optional<String> singleLogout(SamlPrincipal p, HttpServletResponse response) {
     Optional<Registration> registration;
     Optional<LogoutRequest> started;
     try {

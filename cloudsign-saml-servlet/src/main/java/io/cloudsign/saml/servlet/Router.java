@@ -16,7 +16,7 @@ final class Router {
   private final Endpoint replyUrl;
   private final Endpoint metadata;
   private final SignInStart signIn;
-  private final Endpoint logout;
+  private final LogoutEndpoint logout;
   private final Endpoint logoutUrl;
 
   Router(FilterSettings settings) {
@@ -30,6 +30,12 @@ final class Router {
 
   FilterSettings settings() {
     return s;
+  }
+
+  /** Single logout at the IdP for a session that has already ended here (LogoutEndpoint's). */
+  java.util.Optional<String> startSingleLogout(
+      SamlPrincipal principal, HttpServletResponse response) {
+    return logout.singleLogout(principal, response);
   }
 
   void dispatch(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

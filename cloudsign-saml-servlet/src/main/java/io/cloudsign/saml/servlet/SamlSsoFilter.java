@@ -13,12 +13,14 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -155,6 +157,36 @@ public final class SamlSsoFilter implements Filter {
       throw new ServletException("SamlSsoFilter is not configured (init was not called)");
     }
     r.dispatch(request, response, chain);
+  }
+
+  /**
+   * Starts single logout at the IdP for a user whose local session the caller has already ended,
+   * for a framework that owns the logout itself (the Spring Boot starter calls it from Spring
+   * Security's logout success handler). It is what this filter's logout path does after ending the
+   * session: when the principal's registration has a Logout Url and its IdP a logout URL, core
+   * builds the LogoutRequest (NameID, SessionIndex), the pending logout is added to {@code
+   * response} as the HMAC-signed logout cookie for the Logout Url, and the IdP URL to send the
+   * browser to is returned; the IdP's LogoutResponse then arrives at the Logout Url, which this
+   * filter answers (303 to the after-logout path, or the "not confirmed" page with its code).
+   *
+   * <p><b>Security guarantees.</b> It never ends or starts a session and never writes a body; the
+   * caller must have ended the local session first (only a signed-out browser leaves for the IdP).
+   * A registration that cannot be read or an IdP that refuses to build the request gives empty,
+   * with a WARN: the user stays signed out locally.
+   *
+   * @param principal the user just signed out, as it was in the session
+   * @param response the response that will redirect the browser (not yet committed)
+   * @return the IdP's single logout URL with the LogoutRequest, or empty for local logout only
+   * @throws IllegalStateException if the filter is not configured (web.xml before {@link #init})
+   */
+  public Optional<URI> startSingleLogout(SamlPrincipal principal, HttpServletResponse response) {
+    Objects.requireNonNull(principal, "principal");
+    Objects.requireNonNull(response, "response");
+    Router r = router;
+    if (r == null) {
+      throw new IllegalStateException("SamlSsoFilter is not configured (init was not called)");
+    }
+    return r.startSingleLogout(principal, response).map(URI::create);
   }
 
   @Override

@@ -89,6 +89,9 @@ public class BootExampleApp {
     return root.getMessage();
   }
 
+  /** Entra's Logout Url (Optional): where Entra's LogoutResponse and LogoutRequests arrive. */
+  static final String LOGOUT_URL_PATH = "/saml2/logout";
+
   static Running start(Options o) throws Exception {
     // The Reply URL is configuration, so the port is fixed before Boot starts.
     int port = o.port() == 0 ? freePort() : o.port();
@@ -99,7 +102,10 @@ public class BootExampleApp {
     String metadata = o.idpMetadata().orElse(null);
     boolean seeded = metadata == null;
     if (metadata == null) {
-      FakeEntra.Builder entra = FakeEntra.builder().application(spEntityId, replyUrl);
+      FakeEntra.Builder entra =
+          FakeEntra.builder()
+              .application(spEntityId, replyUrl)
+              .logoutUrl(spEntityId, baseUrl + LOGOUT_URL_PATH);
       List.of(
               TestUser.bSimon(),
               TestUser.builder().nameId("Inactive.User@contoso.com").build(),
@@ -115,6 +121,9 @@ public class BootExampleApp {
     p.put(r + "identifier", spEntityId);
     p.put(r + "reply-url", replyUrl);
     p.put(r + "sign-on-url", baseUrl + "/login");
+    // Entra's Logout Url (Optional): single logout, as the plain example does.
+    p.put(r + "sp-logout-url", baseUrl + LOGOUT_URL_PATH);
+    p.put("cloudsign.saml.after-logout-path", "/");
     // A file, or the App Federation Metadata Url (the starter loads and refreshes it).
     boolean url = metadata.startsWith("http://") || metadata.startsWith("https://");
     p.put(r + "metadata", url ? metadata : Path.of(metadata).toAbsolutePath().toString());
@@ -149,7 +158,8 @@ public class BootExampleApp {
             a -> a.requestMatchers("/", "/favicon.ico").permitAll().anyRequest().authenticated())
         // The return path travels in the signed state cookie: no pre-sign-in session is needed.
         .requestCache(c -> c.requestCache(new NullRequestCache()))
-        // Logout stays Spring's: POST with the CSRF token (the home page's sign-out form).
+        // Logout stays Spring's: POST with the CSRF token (the home page's sign-out form). This
+        // handler answers local logouts; an Entra user's goes on to Entra (single logout).
         .logout(
             l ->
                 l.logoutSuccessHandler(

@@ -71,6 +71,43 @@ class BootExampleAppTest {
   }
 
   @Test
+  void signOutGoesToTheFakeEntraAndComesBackSignedOut() throws Exception {
+    java.net.CookieManager jar = new java.net.CookieManager(null, java.net.CookiePolicy.ACCEPT_ALL);
+    SignInClient client = SignInClient.create();
+    assertThat(client.signIn(base.resolve("/me"), 0).statusCode()).isEqualTo(200);
+    client.cookies().forEach(c -> jar.getCookieStore().add(base, c));
+    HttpClient browser =
+        HttpClient.newBuilder()
+            .cookieHandler(jar)
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+    String home = browser.send(get("/"), HttpResponse.BodyHandlers.ofString()).body();
+    java.util.regex.Matcher token =
+        java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(home);
+    assertThat(token.find()).as(home).isTrue();
+
+    HttpResponse<String> out =
+        browser.send(
+            HttpRequest.newBuilder(base.resolve("/logout"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + token.group(1)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(out.previousResponse().map(HttpResponse::uri).map(URI::getPath))
+        .as("back from the fake Entra at the Logout Url")
+        .hasValue(BootExampleApp.LOGOUT_URL_PATH);
+    assertThat(out.uri().getPath()).isEqualTo("/");
+    assertThat(browser.send(get("/me"), HttpResponse.BodyHandlers.ofString()).body())
+        .as("signed out: /me starts a new sign-in at the fake Entra")
+        .doesNotContain("B.Simon@contoso.com\", \"attributes");
+  }
+
+  private HttpRequest get(String path) {
+    return HttpRequest.newBuilder(base.resolve(path)).build();
+  }
+
+  @Test
   void replyUrlGetIs405AndMetadataNamesTheReplyUrl() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     assertThat(

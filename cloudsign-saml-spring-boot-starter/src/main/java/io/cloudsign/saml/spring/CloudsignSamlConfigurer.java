@@ -3,6 +3,7 @@ package io.cloudsign.saml.spring;
 import io.cloudsign.saml.core.ServiceProvider;
 import io.cloudsign.saml.servlet.FailureHandler;
 import io.cloudsign.saml.servlet.SamlSsoFilter;
+import io.cloudsign.saml.servlet.SessionRevocations;
 import io.cloudsign.saml.servlet.UserLinker;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,11 +16,13 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.annotation.web.configurers.CsrfConfigurer;
 import org.springframework.security.config.annotation.web.configurers.ExceptionHandlingConfigurer;
+import org.springframework.security.config.annotation.web.configurers.LogoutConfigurer;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.authentication.logout.LogoutFilter;
 import org.springframework.security.web.authentication.session.ChangeSessionIdAuthenticationStrategy;
 import org.springframework.security.web.authentication.session.SessionAuthenticationStrategy;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
@@ -51,12 +54,30 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * (its {@code SessionAuthenticationStrategy} runs at sign-in), the security context repository,
  * logout ({@code POST /logout} with a CSRF token) and CSRF on every path but the Reply URL.
  *
+ * <p><b>Single logout.</b> For a registration with a Logout Url ({@code sp-logout-url}, Entra's
+ * <i>Logout Url (Optional)</i>) whose IdP has a logout URL, Spring's logout stays the trigger:
+ * after its logout handlers ran (session invalidated, context cleared), the logout success handler
+ * sends a {@link CloudsignSamlAuthentication} user to Entra with a LogoutRequest; Entra's
+ * LogoutResponse at the Logout Url ({@code GET}, answered by the servlet filter) lands on {@code
+ * cloudsign.saml.after-logout-path}, and a refused one shows the "Sign-out not confirmed" page with
+ * its code. Other logouts go to the application's own logout success handler or URL, which the
+ * configurer wraps rather than replaces ({@code http.logout(l -> l.logoutSuccessHandler(…))} keeps
+ * working and keeps single logout); work that must run at every logout belongs in a {@code
+ * LogoutHandler} ({@code addLogoutHandler}), since an Entra user's browser leaves for Entra instead
+ * of reaching the success handler. Entra's own signed LogoutRequest at the Logout Url is recorded
+ * in the {@link SessionRevocations} bean (default in memory, one node) and ends that user's
+ * sessions in every browser: each request of a revoked {@link CloudsignSamlAuthentication} has its
+ * context cleared and its session invalidated.
+ *
  * <p><b>Security guarantees.</b> The Reply URL is exempt from CSRF for {@code POST} on exactly its
  * path: Entra's POST is cross-site and carries no token; the signed Response, its InResponseTo
  * bound to this browser's HMAC-signed state cookie and the RelayState protect it instead. Failures
  * go to the {@link AuthenticationFailureHandler} as a {@link CloudsignSamlAuthenticationException}
- * with the code and correlation id only (details in the log). Beans come from the application
- * context unless set here.
+ * with the code and correlation id only (details in the log). The Logout Url needs no CSRF
+ * exemption: only its {@code GET} is accepted (Spring never checks a token on {@code GET}; any
+ * other method stays refused), and nothing there is trusted but a LogoutResponse bound to this
+ * browser's HMAC-signed pending-logout cookie or a LogoutRequest signed by the IdP (unsigned ones
+ * are refused by default). Beans come from the application context unless set here.
  */
 public final class CloudsignSamlConfigurer
     extends AbstractHttpConfigurer<CloudsignSamlConfigurer, HttpSecurity> {
@@ -68,6 +89,7 @@ public final class CloudsignSamlConfigurer
   private Predicate<HttpServletRequest> redirectToSignIn = SamlSsoFilter::isBrowserNavigation;
   private SamlSsoFilter samlFilter;
   private CloudsignSamlProperties properties;
+  private SessionRevocations revocations;
 
   private CloudsignSamlConfigurer() {}
 
@@ -121,6 +143,16 @@ public final class CloudsignSamlConfigurer
     return this;
   }
 
+  /**
+   * Where Entra's IdP-initiated logouts are recorded and checked at every request; default the
+   * {@link SessionRevocations} bean, else {@link SessionRevocations#inMemory()} (one node: give
+   * every node of a cluster one shared store).
+   */
+  public CloudsignSamlConfigurer sessionRevocations(SessionRevocations revocations) {
+    this.revocations = Objects.requireNonNull(revocations, "revocations");
+    return this;
+  }
+
   /** During a success handler: the same-origin path the user first asked for. */
   public static String returnPath(HttpServletRequest request) {
     Object p = request.getAttribute(SignInFilter.RETURN_PATH);
@@ -167,11 +199,23 @@ public final class CloudsignSamlConfigurer
             response.setHeader("Cache-Control", "no-store");
           };
     }
+    if (revocations == null) {
+      revocations =
+          context
+              .getBeanProvider(SessionRevocations.class)
+              .getIfAvailable(SessionRevocations::inMemory);
+    }
     properties =
         context
             .getBeanProvider(CloudsignSamlProperties.class)
             .getIfAvailable(CloudsignSamlProperties::new);
     samlFilter = samlFilter(properties);
+    LogoutConfigurer<HttpSecurity> logout = http.getConfigurer(LogoutConfigurer.class);
+    if (logout != null && !Paths.logoutUrlPaths(serviceProvider).isEmpty()) {
+      // Wraps what the application set (or Spring's default): local logouts still reach it.
+      logout.logoutSuccessHandler(
+          new SingleLogoutSuccessHandler(samlFilter, logout.getLogoutSuccessHandler()));
+    }
 
     Set<String> replyUrls = Paths.replyUrlPaths(serviceProvider);
     RequestMatcher replyUrlPost =
@@ -198,6 +242,7 @@ public final class CloudsignSamlConfigurer
         SamlSsoFilter.builder(serviceProvider, userLinker)
             .protectedPaths("/*") // only reached from the entry point: unauthenticated
             .redirectToSignIn(redirectToSignIn)
+            .sessionRevocations(revocations)
             .failureHandler(
                 (request, response, failure) -> {
                   try {
@@ -210,13 +255,28 @@ public final class CloudsignSamlConfigurer
     try {
       b.signInPath(properties.getSignInPath());
       b.metadataPath(properties.getMetadataPath());
+      b.afterLogoutPath(
+          properties.getAfterLogoutPath() != null
+              ? properties.getAfterLogoutPath()
+              : properties.getSignInPath() + "?logout");
       if (properties.getStateKey() != null) {
         b.stateKey(Base64.getDecoder().decode(properties.getStateKey().trim()));
       }
       return b.build();
     } catch (IllegalArgumentException e) {
+      String message = String.valueOf(e.getMessage());
+      java.util.regex.Matcher logoutUrl =
+          java.util.regex.Pattern.compile("^registration '([^']+)': the Logout Url")
+              .matcher(message);
       throw new CloudsignSamlConfigurationException(
-          "cloudsign.saml", String.valueOf(e.getMessage()), e);
+          logoutUrl.find()
+              ? ServiceProviderFactory.PREFIX
+                  + "registrations."
+                  + logoutUrl.group(1)
+                  + ".sp-logout-url"
+              : "cloudsign.saml",
+          logoutUrl.find(0) ? message + ServiceProviderFactory.LOGOUT_URL_FIELD : message,
+          e);
     }
   }
 
@@ -237,5 +297,12 @@ public final class CloudsignSamlConfigurer
             SecurityContextHolder.getContextHolderStrategy(),
             successHandler);
     http.addFilterBefore(postProcess(filter), UsernamePasswordAuthenticationFilter.class);
+    http.addFilterBefore(
+        postProcess(
+            new SessionCheckFilter(
+                revocations,
+                SecurityContextHolder.getContextHolderStrategy(),
+                contexts != null ? contexts : new HttpSessionSecurityContextRepository())),
+        LogoutFilter.class);
   }
 }

@@ -37,6 +37,7 @@ public class CloudsignSamlProperties {
   private String replayTable;
   private String signInPath = "/login";
   private String metadataPath = "/saml2/metadata";
+  private String afterLogoutPath;
   private Duration metadataRefreshInterval;
 
   /** Registrations by id (the id appears in logs, metadata paths and link keys). */
@@ -106,6 +107,19 @@ public class CloudsignSamlProperties {
   }
 
   /**
+   * Where the browser lands once Entra confirmed a single logout at the Logout Url ({@code
+   * sp-logout-url}). Default {@code <sign-in-path>?logout}, Spring Security's default logout
+   * success URL, which the starter answers with a "signed out" page (not a new trip to Entra).
+   */
+  public String getAfterLogoutPath() {
+    return afterLogoutPath;
+  }
+
+  public void setAfterLogoutPath(String afterLogoutPath) {
+    this.afterLogoutPath = afterLogoutPath;
+  }
+
+  /**
    * How often an App Federation Metadata Url is fetched again (core's default 1 hour, 10 seconds to
    * 1 day; sooner when the metadata's cacheDuration or validUntil says so).
    */
@@ -130,6 +144,7 @@ public class CloudsignSamlProperties {
     private String identifier;
     private String replyUrl;
     private String signOnUrl;
+    private String spLogoutUrl;
     private String metadata;
     private String metadataCacheFile;
     private String idpEntityId;
@@ -170,6 +185,24 @@ public class CloudsignSamlProperties {
 
     public void setSignOnUrl(String signOnUrl) {
       this.signOnUrl = signOnUrl;
+    }
+
+    /**
+     * Entra's <i>Logout Url (Optional)</i> in Basic SAML Configuration (optional): this
+     * application's address, e.g. {@code https://app.example.com/saml2/logout}, where Entra sends
+     * its LogoutResponse to a sign-out started here and its own LogoutRequests (IdP-initiated
+     * logout). With it, and an IdP logout URL (from the metadata, or {@code logout-url}), Spring's
+     * {@code POST /logout} also signs the user out of Entra (single logout); without it logout
+     * stays local. {@code https} ({@code http} only on a loopback host); its path must be its own
+     * (not the Reply URL's, the sign-in, logout or metadata path). Not {@code logout-url}, which is
+     * Entra's own Logout URL.
+     */
+    public String getSpLogoutUrl() {
+      return spLogoutUrl;
+    }
+
+    public void setSpLogoutUrl(String spLogoutUrl) {
+      this.spLogoutUrl = spLogoutUrl;
     }
 
     /**
@@ -216,7 +249,10 @@ public class CloudsignSamlProperties {
       this.loginUrl = loginUrl;
     }
 
-    /** Instead of metadata (optional): Entra's <i>Logout URL</i>. */
+    /**
+     * Instead of metadata (optional): Entra's <i>Logout URL</i> (its single logout address, in "Set
+     * up"), where {@code sp-logout-url} sign-outs are sent.
+     */
     public String getLogoutUrl() {
       return logoutUrl;
     }

@@ -34,6 +34,15 @@ final class Paths {
     return Set.copyOf(out);
   }
 
+  /** The Logout Url ({@code sp-logout-url}) paths, with the context path. */
+  static Set<String> logoutUrlPaths(ServiceProvider sp) {
+    Set<String> out = new LinkedHashSet<>();
+    for (Registration r : sp.registrations()) {
+      r.logoutUrl().ifPresent(u -> out.add(u.getPath()));
+    }
+    return Set.copyOf(out);
+  }
+
   /** The sign-in path (in context) and each Sign on URL path (full). */
   static Set<String> signInPaths(ServiceProvider sp, String signInPath) {
     Set<String> out = new LinkedHashSet<>();

@@ -172,6 +172,9 @@ final class ServiceProviderFactory {
     if (r.getSignOnUrl() != null) {
       check(at + "sign-on-url", () -> b.signOnUrl(r.getSignOnUrl()));
     }
+    if (r.getSpLogoutUrl() != null) {
+      check(at + "sp-logout-url", () -> b.logoutUrl(r.getSpLogoutUrl()), LOGOUT_URL_FIELD);
+    }
     b.identityProvider(identityProvider(id, at, r, metadata));
     if (r.getNameIdFormat() != null) {
       check(at + "name-id-format", () -> b.nameIdFormat(r.getNameIdFormat()));
@@ -208,18 +211,31 @@ final class ServiceProviderFactory {
     if (!r.getClaims().isEmpty()) {
       b.claimMapping(claims(at + "claims", r.getClaims()));
     }
-    return check(at.substring(0, at.length() - 1), b::build, REGISTRATION_SETTINGS);
+    try {
+      return check(at.substring(0, at.length() - 1), b::build, REGISTRATION_SETTINGS);
+    } catch (CloudsignSamlConfigurationException e) {
+      if (e.property().endsWith(".sp-logout-url")) {
+        throw new CloudsignSamlConfigurationException(
+            e.property(), e.problem() + LOGOUT_URL_FIELD, e.getCause());
+      }
+      throw e;
+    }
   }
 
   /** Builder setting names as core's messages spell them, and the property each one is. */
   private static final String[][] REGISTRATION_SETTINGS = {
     {"replyUrl", "reply-url"},
     {"signOnUrl", "sign-on-url"},
+    {"logoutUrl", "sp-logout-url"},
     {"entityId", "identifier"},
     {"nameIdFormat", "name-id-format"},
     {"requestBinding", "request-binding"},
     {"identityProvider", "metadata"},
   };
+
+  /** Where an admin finds {@code sp-logout-url} in Entra, added to core's message. */
+  static final String LOGOUT_URL_FIELD =
+      " (Entra: Basic SAML Configuration > Logout Url (Optional), this application's address)";
 
   private static final String[][] SERVICE_SETTINGS = {
     {"clockSkew", "clock-skew"},
@@ -376,10 +392,16 @@ final class ServiceProviderFactory {
   }
 
   private static <T> T check(String property, Step<T> step) {
+    return check(property, step, "");
+  }
+
+  /** As {@link #check(String, Step)}, with {@code where} (e.g. Entra's field) after the message. */
+  private static <T> T check(String property, Step<T> step, String where) {
     try {
       return step.run();
     } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new CloudsignSamlConfigurationException(property, String.valueOf(e.getMessage()), e);
+      throw new CloudsignSamlConfigurationException(
+          property, String.valueOf(e.getMessage()) + where, e);
     }
   }
 }

@@ -21,9 +21,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * The cloudsign-saml endpoints inside Spring Security's filter chain, composed from the servlet
  * module's public {@link SamlSsoFilter}: the Reply URL, sign-in start and SP metadata paths go to
- * it; every other path goes on down the chain untouched (authorization, logout and CSRF are
- * Spring's). Spring's default logout success URL, {@code <sign-in path>?logout}, is answered with a
- * "signed out" page instead of a new trip to Entra.
+ * it, and so does each registration's Logout Url ({@code GET}: Entra's LogoutResponse or
+ * LogoutRequest, answered by the servlet filter); every other path goes on down the chain untouched
+ * (authorization, logout and CSRF are Spring's). Spring's default logout success URL, {@code
+ * <sign-in path>?logout}, is answered with a "signed out" page instead of a new trip to Entra.
  *
  * <p>On the Reply URL the servlet filter validates the Response, checks the state cookie and
  * RelayState, asks the UserLinker and, on success, leaves the {@link SamlPrincipal} in the session
@@ -41,6 +42,7 @@ final class SignInFilter extends OncePerRequestFilter {
   private final SamlSsoFilter saml;
   private final ServiceProvider serviceProvider;
   private final Set<String> replyUrlPaths;
+  private final Set<String> logoutUrlPaths;
   private final Set<String> signInPaths;
   private final String signInPath;
   private final String metadataPath;
@@ -63,6 +65,7 @@ final class SignInFilter extends OncePerRequestFilter {
     this.saml = saml;
     this.serviceProvider = serviceProvider;
     this.replyUrlPaths = Paths.replyUrlPaths(serviceProvider);
+    this.logoutUrlPaths = Paths.logoutUrlPaths(serviceProvider);
     this.signInPaths = Paths.signInPaths(serviceProvider, signInPath);
     this.signInPath = signInPath;
     this.metadataPath = metadataPath;
@@ -81,6 +84,8 @@ final class SignInFilter extends OncePerRequestFilter {
     String full = request.getContextPath() + path;
     if (replyUrlPaths.contains(full)) {
       replyUrl(request, response);
+    } else if (logoutUrlPaths.contains(full)) {
+      logoutUrl(request, response);
     } else if (path.equals(signInPath)
         && "GET".equals(request.getMethod())
         && "logout".equals(request.getQueryString())) {
@@ -126,6 +131,25 @@ final class SignInFilter extends OncePerRequestFilter {
     contexts.saveContext(context, request, response);
     request.setAttribute(RETURN_PATH, returnPath == null ? "/" : returnPath);
     success.onAuthenticationSuccess(request, response, auth);
+  }
+
+  /**
+   * The Logout Url, answered by the servlet filter: a LogoutResponse to this browser's pending
+   * logout (checked over the raw query), or Entra's LogoutRequest, recorded in the session
+   * revocations and answered. The Spring-authenticated identity is lent to the servlet filter as
+   * the request's {@link SamlPrincipal}, so that a LogoutRequest naming it also ends this browser's
+   * session at once; when the session was ended, the context is cleared.
+   */
+  private void logoutUrl(HttpServletRequest request, HttpServletResponse response)
+      throws IOException, ServletException {
+    if (holder.getContext().getAuthentication() instanceof CloudsignSamlAuthentication auth) {
+      request.setAttribute(SamlPrincipal.ATTRIBUTE, auth.identity());
+    }
+    saml.doFilter(request, response, Paths.NO_CHAIN);
+    request.removeAttribute(SamlPrincipal.ATTRIBUTE);
+    if (request.getSession(false) == null) {
+      holder.clearContext();
+    }
   }
 
   /**

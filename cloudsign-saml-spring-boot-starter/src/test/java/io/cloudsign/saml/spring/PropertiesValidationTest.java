@@ -86,6 +86,35 @@ class PropertiesValidationTest {
   }
 
   @Test
+  void spLogoutUrlOverPlainHttpIsRefusedNamingThePropertyAndEntrasField() throws Exception {
+    CloudsignSamlConfigurationException e =
+        failure(R + "sp-logout-url=http://cloudsign.example/saml2/logout");
+    assertThat(e.property()).isEqualTo(R + "sp-logout-url");
+    assertThat(e.problem()).contains("https").contains("Logout Url (Optional)");
+  }
+
+  @Test
+  void spLogoutUrlThatIsNoUrlIsRefusedNamingTheProperty() throws Exception {
+    CloudsignSamlConfigurationException e = failure(R + "sp-logout-url=not a url");
+    assertThat(e.property()).isEqualTo(R + "sp-logout-url");
+    assertThat(e.problem()).contains("Logout Url (Optional)");
+  }
+
+  @Test
+  void spLogoutUrlBecomesTheRegistrationsLogoutUrl() throws Exception {
+    runner()
+        .withPropertyValues(R + "sp-logout-url=https://www.cloudsign.jp/saml2/logout")
+        .run(
+            c ->
+                assertThat(
+                        c.getBean(ServiceProvider.class)
+                            .registration("acme")
+                            .orElseThrow()
+                            .logoutUrl())
+                    .hasValue(java.net.URI.create("https://www.cloudsign.jp/saml2/logout")));
+  }
+
+  @Test
   void missingMetadataIsRefused() throws Exception {
     CloudsignSamlConfigurationException e = failure(R + "metadata=");
     assertThat(e.property()).isEqualTo(R + "metadata");
