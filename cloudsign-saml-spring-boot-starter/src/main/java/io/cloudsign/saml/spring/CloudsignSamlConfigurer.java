@@ -218,10 +218,15 @@ public final class CloudsignSamlConfigurer
     }
 
     Set<String> replyUrls = Paths.replyUrlPaths(serviceProvider);
+    Set<String> logoutUrls = Paths.logoutUrlPaths(serviceProvider);
+    // Entra's POST to the Reply URL and an IdP's logout message by HTTP-POST to the Logout Url are
+    // cross-site and carry no token; their signatures (checked by the servlet filter) protect them.
     RequestMatcher replyUrlPost =
-        request ->
-            "POST".equals(request.getMethod())
-                && replyUrls.contains(request.getContextPath() + Paths.inContext(request));
+        request -> {
+          String path = request.getContextPath() + Paths.inContext(request);
+          return "POST".equals(request.getMethod())
+              && (replyUrls.contains(path) || logoutUrls.contains(path));
+        };
     CsrfConfigurer<HttpSecurity> csrf = http.getConfigurer(CsrfConfigurer.class);
     if (csrf != null) {
       csrf.ignoringRequestMatchers(replyUrlPost);

@@ -284,13 +284,43 @@ class SpringSingleLogoutTest {
   }
 
   @Test
-  void logoutUrlByPostIsRefusedAndEndsNothing() throws Exception {
+  void logoutRequestByHttpPostIsVerifiedLikeTheRedirectOne() throws Exception {
     Browser a = Browser.signIn();
+    Browser b = Browser.signIn();
 
-    HttpResponse<String> r = a.post(SLO, "SAMLRequest=" + java.net.URLEncoder.encode("x", "UTF-8"));
+    HttpResponse<String> garbage =
+        a.post(SLO, "SAMLRequest=" + java.net.URLEncoder.encode("x", "UTF-8"));
+    HttpResponse<String> unsigned = a.post(SLO, form(fromEntra().postFields()));
 
-    assertThat(r.statusCode()).isEqualTo(403);
+    assertThat(garbage.statusCode()).as("not refused by CSRF: it carries no token").isEqualTo(400);
+    assertThat(garbage.body()).contains("<code id=\"error-code\">logout_malformed</code>");
+    assertThat(unsigned.body()).contains("<code id=\"error-code\">logout_unsigned</code>");
     assertThat(a.signedIn()).isTrue();
+    assertThat(b.signedIn()).isTrue();
+
+    IdpLogoutRequestBuilder request = fromEntra().signed();
+    HttpResponse<String> answer = b.post(SLO, form(request.postFields()));
+
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(302);
+    assertThat(
+            ENTRA
+                .entra()
+                .parseLogoutResponseRedirect(answer.headers().firstValue("Location").orElseThrow())
+                .inResponseTo())
+        .isEqualTo(request.id());
+    assertThat(a.signedIn()).isFalse();
+    assertThat(b.signedIn()).isFalse();
+  }
+
+  private static String form(java.util.Map<String, String> fields) {
+    StringBuilder sb = new StringBuilder();
+    fields.forEach(
+        (k, v) ->
+            sb.append(sb.length() == 0 ? "" : "&")
+                .append(k)
+                .append('=')
+                .append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8)));
+    return sb.toString();
   }
 
   @Test
