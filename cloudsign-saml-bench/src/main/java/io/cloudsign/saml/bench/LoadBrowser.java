@@ -136,9 +136,17 @@ final class LoadBrowser {
               + r.statusCode()
               + " instead of "
               + status
+              + errorCode(r.body())
               + ": "
               + snippet(r.body()));
     }
+  }
+
+  /** The filter's error code on its failure page, if the body is one. */
+  private static String errorCode(String body) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("<code id=\"error-code\">([^<]*)</code>").matcher(body);
+    return m.find() ? " (error code " + m.group(1) + ")" : "";
   }
 
   private static String encode(String s) {
