@@ -5,9 +5,6 @@ import static io.cloudsign.saml.servlet.RequestStateTest.startAt;
 import static io.cloudsign.saml.servlet.SamlSsoFilterTest.ACS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cloudsign.saml.core.IdentityProvider;
-import io.cloudsign.saml.core.Registration;
-import io.cloudsign.saml.core.ServiceProvider;
 import io.cloudsign.saml.testkit.AuthnRequestInfo;
 import io.cloudsign.saml.testkit.FakeEntra;
 import io.cloudsign.saml.testkit.IdpLogoutRequestBuilder;
@@ -28,46 +25,21 @@ import org.junit.jupiter.api.Test;
  */
 class IdpInitiatedLogoutTest {
   private static final String ENTITY_ID = "urn:amazon:cognito:sp:ap-northeast-1_IDPSLO";
-  private static final String SLO = "/saml2/logout";
+  private static final String SLO = LogoutApp.SLO;
 
   private FakeEntra configured;
   private TestApp app;
 
   @BeforeEach
   void start() throws Exception {
-    app =
-        TestApp.start(
-            base -> {
-              configured =
-                  FakeEntra.builder()
-                      .application(ENTITY_ID, base + ACS)
-                      .logoutUrl(ENTITY_ID, base + SLO)
-                      .build();
-              Registration reg =
-                  Registration.builder("contoso")
-                      .entityId(ENTITY_ID)
-                      .replyUrl(base + ACS)
-                      .logoutUrl(base + SLO)
-                      .identityProvider(idp(configured))
-                      .build();
-              return SamlSsoFilter.builder(
-                      ServiceProvider.builder().registration(reg).build(), RequestStateTest::anyone)
-                  .stateKey(RequestStateTest.SHARED_KEY)
-                  .build();
-            });
+    LogoutApp started = LogoutApp.start(ENTITY_ID, b -> b);
+    app = started.app();
+    configured = started.entra();
   }
 
   @AfterEach
   void stop() throws Exception {
     app.close();
-  }
-
-  private static IdentityProvider idp(FakeEntra fake) {
-    try {
-      return IdentityProvider.fromMetadata(fake.metadataXml());
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
   }
 
   /** A browser signed in as B.Simon; returns its SessionIndex. */

@@ -5,9 +5,6 @@ import static io.cloudsign.saml.servlet.RequestStateTest.startAt;
 import static io.cloudsign.saml.servlet.SamlSsoFilterTest.ACS;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cloudsign.saml.core.IdentityProvider;
-import io.cloudsign.saml.core.Registration;
-import io.cloudsign.saml.core.ServiceProvider;
 import io.cloudsign.saml.testkit.AuthnRequestInfo;
 import io.cloudsign.saml.testkit.FakeEntra;
 import io.cloudsign.saml.testkit.IdpLogoutRequestBuilder;
@@ -34,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class PostBindingLogoutTest {
   private static final String ENTITY_ID = "urn:cloudsign:test:post-slo";
-  private static final String SLO = "/saml2/logout";
+  private static final String SLO = LogoutApp.SLO;
   private static final String USER = "B.Simon@contoso.com";
 
   /** What a cross-site form POST from the IdP's page carries. */
@@ -47,39 +44,14 @@ class PostBindingLogoutTest {
 
   @BeforeEach
   void start() throws Exception {
-    app =
-        TestApp.start(
-            base -> {
-              entra =
-                  FakeEntra.builder()
-                      .application(ENTITY_ID, base + ACS)
-                      .logoutUrl(ENTITY_ID, base + SLO)
-                      .build();
-              Registration reg =
-                  Registration.builder("contoso")
-                      .entityId(ENTITY_ID)
-                      .replyUrl(base + ACS)
-                      .logoutUrl(base + SLO)
-                      .identityProvider(idp(entra))
-                      .build();
-              return SamlSsoFilter.builder(
-                      ServiceProvider.builder().registration(reg).build(), RequestStateTest::anyone)
-                  .stateKey(RequestStateTest.SHARED_KEY)
-                  .build();
-            });
+    LogoutApp started = LogoutApp.start(ENTITY_ID, b -> b);
+    app = started.app();
+    entra = started.entra();
   }
 
   @AfterEach
   void stop() throws Exception {
     app.close();
-  }
-
-  private static IdentityProvider idp(FakeEntra fake) {
-    try {
-      return IdentityProvider.fromMetadata(fake.metadataXml());
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
   }
 
   private TestBrowser signedInBrowser() throws Exception {

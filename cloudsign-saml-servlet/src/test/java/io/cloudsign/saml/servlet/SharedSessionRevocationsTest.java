@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.cloudsign.saml.core.IdentityProvider;
 import io.cloudsign.saml.core.Registration;
 import io.cloudsign.saml.core.ServiceProvider;
 import io.cloudsign.saml.examplecontract.PostgresServer;
@@ -34,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class SharedSessionRevocationsTest {
   private static final String ENTITY_ID = "urn:amazon:cognito:sp:ap-northeast-1_SHAREDSLO";
-  private static final String SLO = "/saml2/logout";
+  private static final String SLO = LogoutApp.SLO;
   private static final String RESPONDER = "urn:oasis:names:tc:SAML:2.0:status:Responder";
   private static PostgresServer server;
 
@@ -69,41 +68,15 @@ class SharedSessionRevocationsTest {
     JdbcSessionRevocations revocations = new JdbcSessionRevocations(dataSource); // 12 h retention
     revocations.createSchema(); // or run SCHEMA_RESOURCE in your migration tool
     // README: end postgres revocations
-    app =
-        TestApp.start(
-            base -> {
-              configured =
-                  FakeEntra.builder()
-                      .application(ENTITY_ID, base + ACS)
-                      .logoutUrl(ENTITY_ID, base + SLO)
-                      .build();
-              Registration reg =
-                  Registration.builder("contoso")
-                      .entityId(ENTITY_ID)
-                      .replyUrl(base + ACS)
-                      .logoutUrl(base + SLO)
-                      .identityProvider(idp(configured))
-                      .build();
-              return SamlSsoFilter.builder(
-                      ServiceProvider.builder().registration(reg).build(), RequestStateTest::anyone)
-                  .stateKey(RequestStateTest.SHARED_KEY)
-                  .sessionRevocations(revocations)
-                  .build();
-            });
+    LogoutApp started = LogoutApp.start(ENTITY_ID, b -> b.sessionRevocations(revocations));
+    app = started.app();
+    configured = started.entra();
   }
 
   @AfterEach
   void stop() throws Exception {
     app.close();
     pool.close();
-  }
-
-  private static IdentityProvider idp(FakeEntra fake) {
-    try {
-      return IdentityProvider.fromMetadata(fake.metadataXml());
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
   }
 
   private void signIn(TestBrowser browser) throws Exception {
@@ -139,7 +112,7 @@ class SharedSessionRevocationsTest {
         Registration.builder("contoso")
             .entityId(ENTITY_ID)
             .replyUrl(app.uri(ACS).toString())
-            .identityProvider(idp(configured))
+            .identityProvider(LogoutApp.idp(configured))
             .build();
     ServiceProvider sp = ServiceProvider.builder().registration(reg).build();
     assertThat(
