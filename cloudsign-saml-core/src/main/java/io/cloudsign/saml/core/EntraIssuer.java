@@ -2,15 +2,11 @@ package io.cloudsign.saml.core;
 
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Entra's sign-in issuer form, {@code https://sts.windows.net/<tenant id>/}. */
 final class EntraIssuer {
-  private static final Pattern FORM =
-      Pattern.compile(
-          "https://sts\\.windows\\.net/([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}"
-              + "-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})/");
+  private static final String PREFIX = "https://sts.windows.net/";
 
   private static final Pattern TEMPLATE =
       Pattern.compile(
@@ -35,9 +31,28 @@ final class EntraIssuer {
         + " your tenant id";
   }
 
-  /** The tenant id (lower case) if {@code issuer} has Entra's form. */
+  /**
+   * The tenant id (lower case) if {@code issuer} has Entra's form, {@code
+   * https://sts.windows.net/<8-4-4-4-12 hex digits>/}. Checked by hand, not by a regular
+   * expression: it runs on every sign-in.
+   */
   static Optional<String> tenantId(String issuer) {
-    Matcher m = FORM.matcher(issuer);
-    return m.matches() ? Optional.of(m.group(1).toLowerCase(Locale.ROOT)) : Optional.empty();
+    int from = PREFIX.length();
+    if (issuer.length() != from + 37
+        || !issuer.startsWith(PREFIX)
+        || issuer.charAt(from + 36) != '/') {
+      return Optional.empty();
+    }
+    for (int k = 0; k < 36; k++) {
+      char c = issuer.charAt(from + k);
+      boolean ok =
+          k == 8 || k == 13 || k == 18 || k == 23
+              ? c == '-'
+              : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      if (!ok) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(issuer.substring(from, from + 36).toLowerCase(Locale.ROOT));
   }
 }

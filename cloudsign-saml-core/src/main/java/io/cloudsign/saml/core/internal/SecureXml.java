@@ -59,7 +59,9 @@ public final class SecureXml {
   /**
    * Parses {@code xml} (a UTF-8 byte-order mark is skipped) with no DOCTYPE, no external entities,
    * comments dropped and CDATA coalesced, so a comment-split value reads as its whole text, after
-   * {@code bounds} were checked on the bytes (so the parser's cost stays linear in the input).
+   * {@code bounds} were checked on the bytes (so the parser's cost stays linear in the input). The
+   * plain subset IdPs write is read by {@link FastXml} into the same DOM; anything else goes to the
+   * JDK's parser.
    */
   public static Document parse(byte[] xml, XmlBounds bounds) throws RejectedXmlException {
     int offset =
@@ -75,6 +77,19 @@ public final class SecureXml {
       throw new RejectedXmlException(
           RejectedXmlException.Kind.BOUNDS, "outside the parse bounds: " + e.getMessage());
     }
+    if (FastPath.ENABLED) {
+      Document plain = FastXml.parse(xml, offset, BUILDERS.get());
+      if (plain != null) {
+        return plain;
+      }
+    }
+    return parseWithJdk(xml, offset);
+  }
+
+  /**
+   * The JDK's parser, configured as OpenSAML's pool; the general path and the fast path's oracle.
+   */
+  static Document parseWithJdk(byte[] xml, int offset) throws RejectedXmlException {
     DocumentBuilder builder = BUILDERS.get();
     try {
       return builder.parse(new ByteArrayInputStream(xml, offset, xml.length - offset));

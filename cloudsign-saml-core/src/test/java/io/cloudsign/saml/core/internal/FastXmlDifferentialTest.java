@@ -1,0 +1,274 @@
+package io.cloudsign.saml.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cloudsign.saml.testkit.Attack;
+import io.cloudsign.saml.testkit.FakeEntra;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+
+/**
+ * {@link FastXml} against the JDK's parser configured as {@link SecureXml} configures it, the
+ * oracle: on every input, the fast parser either declines, or the JDK's parser accepts the input
+ * too and builds an equal DOM ({@code isEqualNode}: names, namespaces, prefixes, attributes and
+ * their values, text, child order). Inputs: the Response and metadata fuzz corpora, the fake
+ * Entra's Responses with every named attack, generated documents (namespaces, entities, quoting,
+ * non-ASCII, malformed shapes) and random mutations of genuine documents. It also shows that the
+ * fast path is taken for what IdPs send, so the comparison is not vacuous.
+ */
+class FastXmlDifferentialTest {
+  private static final Path RESOURCES = Path.of("src/test/resources/io/cloudsign/saml/core");
+  private static DocumentBuilder builder;
+  private static FakeEntra entra;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+    f.setNamespaceAware(true);
+    builder = f.newDocumentBuilder();
+    entra = FakeEntra.builder().build();
+  }
+
+  private static io.cloudsign.saml.testkit.ResponseBuilder response() {
+    return entra
+        .response()
+        .destination("https://sp.example.com/saml2/idpresponse")
+        .audience("urn:amazon:cognito:sp:ap-northeast-1_example")
+        .inResponseTo("_request-1");
+  }
+
+  /** The outcome of one input: declined, or equal to the oracle's DOM (else the test fails). */
+  private static boolean agrees(byte[] xml, String what) {
+    Document fast = FastXml.parse(xml, 0, builder);
+    if (fast == null) {
+      return false;
+    }
+    Document jdk;
+    try {
+      jdk = SecureXml.parseWithJdk(xml, 0);
+    } catch (SecureXml.RejectedXmlException e) {
+      throw new AssertionError(
+          "the fast parser accepted what the JDK's parser rejects ("
+              + e.getMessage()
+              + "): "
+              + what
+              + "\n"
+              + new String(xml, StandardCharsets.UTF_8));
+    }
+    assertThat(fast.getDocumentElement().isEqualNode(jdk.getDocumentElement()))
+        .as("same DOM as the JDK's parser: %s%n%s", what, new String(xml, StandardCharsets.UTF_8))
+        .isTrue();
+    return true;
+  }
+
+  @Test
+  void parseWhenGenuineEntraDocumentsThenFastPathTakenAndSameDom() {
+    assertThat(agrees(response().buildXml().getBytes(StandardCharsets.UTF_8), "Response")).isTrue();
+    assertThat(
+            agrees(
+                response().signResponseAndAssertion().buildXml().getBytes(StandardCharsets.UTF_8),
+                "Response and Assertion signed"))
+        .isTrue();
+    assertThat(agrees(entra.metadataXml().getBytes(StandardCharsets.UTF_8), "metadata")).isTrue();
+  }
+
+  @Test
+  void parseWhenFuzzCorporaThenDeclinedOrSameDom() throws IOException {
+    int taken = 0;
+    int all = 0;
+    for (String dir :
+        List.of("ResponseFuzzTestInputs/validateXml", "MetadataFuzzTestInputs/parseMetadata")) {
+      for (Path p : files(RESOURCES.resolve(dir))) {
+        all++;
+        taken += agrees(Files.readAllBytes(p), p.toString()) ? 1 : 0;
+      }
+    }
+    for (Path p : files(RESOURCES.resolve("ResponseFuzzTestInputs/validateFormValue"))) {
+      byte[] xml = base64OrNull(Files.readAllBytes(p));
+      if (xml != null) {
+        all++;
+        taken += agrees(xml, p.toString()) ? 1 : 0;
+      }
+    }
+    assertThat(all).isGreaterThan(100);
+    assertThat(taken).as("inputs the fast path took").isGreaterThan(all / 3);
+  }
+
+  @Test
+  void parseWhenEveryNamedAttackThenDeclinedOrSameDom() throws Exception {
+    int built = 0;
+    int taken = 0;
+    for (Attack attack : attacks()) {
+      String xml;
+      try {
+        xml = response().with(attack).buildXml();
+      } catch (RuntimeException needsAnotherSetup) {
+        continue; // e.g. an encryption attack without an SP encryption certificate
+      }
+      built++;
+      taken += agrees(xml.getBytes(StandardCharsets.UTF_8), attack.toString()) ? 1 : 0;
+    }
+    assertThat(built).isGreaterThan(60);
+    assertThat(taken).isGreaterThan(built / 2);
+  }
+
+  @Test
+  void parseWhenGeneratedDocumentsThenDeclinedOrSameDom() {
+    Random random = new Random(20261205);
+    int taken = 0;
+    int n = 4000;
+    for (int k = 0; k < n; k++) {
+      long seed = random.nextLong();
+      String xml = new XmlShapes(new Random(seed)).document();
+      taken += agrees(xml.getBytes(StandardCharsets.UTF_8), "generated, seed " + seed) ? 1 : 0;
+    }
+    assertThat(taken).as("generated documents the fast path took").isBetween(n / 5, n - n / 10);
+  }
+
+  @Test
+  void parseWhenGenuineDocumentsMutatedThenDeclinedOrSameDom() {
+    List<byte[]> genuine =
+        List.of(
+            response().buildXml().getBytes(StandardCharsets.UTF_8),
+            response().signResponse().buildXml().getBytes(StandardCharsets.UTF_8),
+            entra.metadataXml().getBytes(StandardCharsets.UTF_8));
+    Random random = new Random(4242);
+    int taken = 0;
+    int n = 6000;
+    for (int k = 0; k < n; k++) {
+      long seed = random.nextLong();
+      Random r = new Random(seed);
+      byte[] xml = genuine.get(r.nextInt(genuine.size()));
+      for (int edits = 1 + r.nextInt(3); edits > 0; edits--) {
+        xml = XmlShapes.mutate(xml, r);
+      }
+      taken += agrees(xml, "mutation, seed " + seed) ? 1 : 0;
+    }
+    assertThat(taken).as("mutated documents the fast path took").isGreaterThan(n / 10);
+  }
+
+  @Test
+  void parseWhenDeclinedConstructsThenJdkParserDecides() {
+    for (String xml :
+        List.of(
+            "<a><!-- c --></a>",
+            "<a><![CDATA[x]]></a>",
+            "<a><?pi x?></a>",
+            "<a>&#x41;</a>",
+            "<a b='&#9;'/>",
+            "<a b='x\ty'/>",
+            "<a>x\r\ny</a>",
+            "<a xml:lang='en'/>",
+            "<a xmlns:xml='http://www.w3.org/XML/1998/namespace'/>",
+            "<?xml version='1.1'?><a/>",
+            "<?xml version='1.0' encoding='ISO-8859-1'?><a/>",
+            "<!DOCTYPE a><a/>",
+            "<a/><!-- after -->",
+            "<é/>")) {
+      assertThat(FastXml.parse(xml.getBytes(StandardCharsets.UTF_8), 0, builder)).as(xml).isNull();
+    }
+  }
+
+  @Test
+  void parseWhenNotWellFormedThenDeclined() {
+    for (String xml :
+        List.of(
+            "<a>",
+            "<a></b>",
+            "<a b='1' b='2'/>",
+            "<a p:b='1' q:b='2' xmlns:p='u' xmlns:q='u'/>",
+            "<p:a/>",
+            "<a xmlns:p=''/>",
+            "<a b='<'/>",
+            "<a>]]></a>",
+            "<a>&bogus;</a>",
+            "<a>&amp</a>",
+            "<a b='1'c='2'/>",
+            "<a/><b/>",
+            "x<a/>",
+            "<a>\u0001</a>",
+            "<a xmlns:xmlns='u'/>",
+            "<a xmlns='http://www.w3.org/2000/xmlns/'/>",
+            "<a:/>",
+            "<:a/>",
+            "<a b=1/>")) {
+      assertThat(FastXml.parse(xml.getBytes(StandardCharsets.UTF_8), 0, builder)).as(xml).isNull();
+    }
+    byte[] overlong = {'<', 'a', '>', (byte) 0xC0, (byte) 0xAF, '<', '/', 'a', '>'};
+    byte[] surrogate = {'<', 'a', '>', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '<', '/', 'a', '>'};
+    assertThat(FastXml.parse(overlong, 0, builder)).isNull();
+    assertThat(FastXml.parse(surrogate, 0, builder)).isNull();
+  }
+
+  /** Every named attack the testkit can build without an argument it cannot make up. */
+  private static List<Attack> attacks() throws Exception {
+    List<Attack> out = new ArrayList<>();
+    for (Method m : Attack.class.getMethods()) {
+      if (!Modifier.isStatic(m.getModifiers()) || m.getReturnType() != Attack.class) {
+        continue;
+      }
+      List<Object[]> argLists = new ArrayList<>();
+      argLists.add(new Object[0]);
+      for (Class<?> type : m.getParameterTypes()) {
+        List<Object[]> next = new ArrayList<>();
+        for (Object[] args : argLists) {
+          for (Object value : values(type)) {
+            Object[] longer = java.util.Arrays.copyOf(args, args.length + 1);
+            longer[args.length] = value;
+            next.add(longer);
+          }
+        }
+        argLists = next;
+      }
+      for (Object[] args : argLists) {
+        out.add((Attack) m.invoke(null, args));
+      }
+    }
+    return out;
+  }
+
+  private static List<?> values(Class<?> type) {
+    if (type == String.class) {
+      return List.of("admin@contoso.com");
+    }
+    if (type == int.class) {
+      return List.of(3);
+    }
+    if (type == Instant.class) {
+      return List.of(Instant.now());
+    }
+    if (type.isEnum()) {
+      return List.of(type.getEnumConstants());
+    }
+    return List.of(); // certificates, edits, varargs: built by their own tests
+  }
+
+  private static List<Path> files(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(Files::isRegularFile).sorted().toList();
+    }
+  }
+
+  private static byte[] base64OrNull(byte[] formValue) {
+    try {
+      return Base64.getMimeDecoder().decode(formValue);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+}
