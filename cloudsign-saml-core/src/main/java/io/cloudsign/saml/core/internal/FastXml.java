@@ -36,6 +36,9 @@ final class FastXml {
 
   private final byte[] b;
   private final Document doc;
+  private final XmlBounds bounds;
+  private int elements;
+  private int attributes;
   private int i;
 
   // Open elements: their qname's start and length in b, and how many bindings each declared.
@@ -53,10 +56,11 @@ final class FastXml {
   // The attributes of the start tag being read.
   private final Attrs attrs = new Attrs();
 
-  private FastXml(byte[] b, int from, Document doc) {
+  private FastXml(byte[] b, int from, Document doc, XmlBounds bounds) {
     this.b = b;
     this.i = from;
     this.doc = doc;
+    this.bounds = bounds;
   }
 
   /** Thrown internally when the input leaves the subset; never escapes {@link #parse}. */
@@ -70,14 +74,16 @@ final class FastXml {
   }
 
   /**
-   * The DOM of {@code xml[from..]}, or {@code null} when the document is outside the subset (the
-   * caller then parses it with the JDK's parser).
+   * The DOM of {@code xml[from..]}, or {@code null} when the document is outside the subset or
+   * outside {@code bounds} (the caller then checks the bounds and parses it with the JDK's parser).
+   * For the subset, {@code bounds} are counted exactly as {@link XmlBounds#check} counts them, so a
+   * document this accepts is one that check accepts; the parse is linear in the input either way.
    */
-  static Document parse(byte[] xml, int from, DocumentBuilder builder) {
+  static Document parse(byte[] xml, int from, DocumentBuilder builder, XmlBounds bounds) {
     Document doc = builder.newDocument();
     doc.setStrictErrorChecking(false);
     try {
-      new FastXml(xml, from, doc).document();
+      new FastXml(xml, from, doc, bounds).document();
     } catch (Decline | RuntimeException e) {
       // RuntimeException: a DOM that refuses a name or value we let through; the JDK parser
       // then has the last word on the document.
@@ -169,6 +175,9 @@ final class FastXml {
   }
 
   private void startTag(Node parent) throws Decline {
+    if (++elements > bounds.maxElements()) {
+      throw Decline.INSTANCE;
+    }
     int nameStart = i;
     int colon = name();
     int nameLength = i - nameStart;
@@ -191,12 +200,19 @@ final class FastXml {
         throw Decline.INSTANCE; // an attribute must follow whitespace
       }
       i--;
+      if (attrs.count == bounds.maxAttributesPerElement()
+          || ++attributes > bounds.maxAttributes()) {
+        throw Decline.INSTANCE;
+      }
       attribute();
     }
     if (depth == OpenSaml.MAX_ELEMENT_DEPTH) {
       throw Decline.INSTANCE;
     }
     int declared = declare();
+    if (bindings > bounds.maxNamespacesInScope()) {
+      throw Decline.INSTANCE;
+    }
     String qname = Names.of(b, nameStart, nameLength);
     String uri = resolve(colon < 0 ? "" : Names.of(b, nameStart, colon - nameStart), colon >= 0);
     Element e = doc.createElementNS(uri, qname);

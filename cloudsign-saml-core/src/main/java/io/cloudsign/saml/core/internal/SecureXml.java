@@ -60,8 +60,8 @@ public final class SecureXml {
    * Parses {@code xml} (a UTF-8 byte-order mark is skipped) with no DOCTYPE, no external entities,
    * comments dropped and CDATA coalesced, so a comment-split value reads as its whole text, after
    * {@code bounds} were checked on the bytes (so the parser's cost stays linear in the input). The
-   * plain subset IdPs write is read by {@link FastXml} into the same DOM; anything else goes to the
-   * JDK's parser.
+   * plain subset IdPs write is read by {@link FastXml} into the same DOM, counting the bounds as it
+   * goes; anything else has its bounds checked and goes to the JDK's parser.
    */
   public static Document parse(byte[] xml, XmlBounds bounds) throws RejectedXmlException {
     int offset =
@@ -71,17 +71,17 @@ public final class SecureXml {
                 && (xml[2] & 0xFF) == 0xBF
             ? 3
             : 0;
+    if (FastPath.ENABLED) {
+      Document plain = FastXml.parse(xml, offset, BUILDERS.get(), bounds);
+      if (plain != null) {
+        return plain; // within the subset and within the bounds
+      }
+    }
     try {
       bounds.check(xml, offset);
     } catch (XmlBounds.OutOfBoundsException e) {
       throw new RejectedXmlException(
           RejectedXmlException.Kind.BOUNDS, "outside the parse bounds: " + e.getMessage());
-    }
-    if (FastPath.ENABLED) {
-      Document plain = FastXml.parse(xml, offset, BUILDERS.get());
-      if (plain != null) {
-        return plain;
-      }
     }
     return parseWithJdk(xml, offset);
   }

@@ -51,6 +51,22 @@ public final class XmlBounds {
     this.maxNamespacesInScope = maxNamespacesInScope;
   }
 
+  int maxElements() {
+    return maxElements;
+  }
+
+  int maxAttributes() {
+    return maxAttributes;
+  }
+
+  int maxAttributesPerElement() {
+    return maxAttributesPerElement;
+  }
+
+  int maxNamespacesInScope() {
+    return maxNamespacesInScope;
+  }
+
   /** Thrown when a document is outside the bounds; the message is log-safe and names the bound. */
   public static final class OutOfBoundsException extends Exception {
     private static final long serialVersionUID = 1L;

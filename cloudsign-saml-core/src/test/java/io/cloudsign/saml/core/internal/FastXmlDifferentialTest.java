@@ -33,7 +33,7 @@ class FastXmlDifferentialTest {
 
   /** The outcome of one input: declined, or equal to the oracle's DOM (else the test fails). */
   private static boolean agrees(byte[] xml, String what) {
-    Document fast = FastXml.parse(xml, 0, builder);
+    Document fast = FastXml.parse(xml, 0, builder, XmlBounds.METADATA);
     if (fast == null) {
       return false;
     }
@@ -115,6 +115,43 @@ class FastXmlDifferentialTest {
     assertThat(taken).as("mutated documents the fast path took").isGreaterThan(n / 10);
   }
 
+  /**
+   * The fast parser counts the parse bounds itself (the separate scan runs only when it declines):
+   * with tight bounds, every generated document it accepts is one the scan accepts, and every one
+   * the scan refuses it declines, so the bounds are as strict as before.
+   */
+  @Test
+  void parseWhenTightBoundsThenAcceptsOnlyWhatTheBoundsScanAccepts() {
+    List<XmlBounds> tight =
+        List.of(
+            new XmlBounds(6, 1_000, 64, 32),
+            new XmlBounds(1_000, 5, 64, 32),
+            new XmlBounds(1_000, 1_000, 2, 32),
+            new XmlBounds(1_000, 1_000, 64, 3));
+    Random random = new Random(77);
+    int accepted = 0;
+    int refusedByBounds = 0;
+    for (int k = 0; k < 3000; k++) {
+      long seed = random.nextLong();
+      byte[] xml = new XmlShapes(new Random(seed)).document().getBytes(StandardCharsets.UTF_8);
+      boolean plain = FastXml.parse(xml, 0, builder, XmlBounds.METADATA) != null;
+      for (XmlBounds bounds : tight) {
+        boolean withinBounds = true;
+        try {
+          bounds.check(xml, 0);
+        } catch (XmlBounds.OutOfBoundsException e) {
+          withinBounds = false;
+        }
+        boolean fast = FastXml.parse(xml, 0, builder, bounds) != null;
+        assertThat(fast).as("seed %d", seed).isEqualTo(plain && withinBounds);
+        accepted += fast ? 1 : 0;
+        refusedByBounds += plain && !withinBounds ? 1 : 0;
+      }
+    }
+    assertThat(accepted).isGreaterThan(500);
+    assertThat(refusedByBounds).isGreaterThan(500);
+  }
+
   @Test
   void parseWhenDeclinedConstructsThenJdkParserDecides() {
     for (String xml :
@@ -133,7 +170,10 @@ class FastXmlDifferentialTest {
             "<!DOCTYPE a><a/>",
             "<a/><!-- after -->",
             "<é/>")) {
-      assertThat(FastXml.parse(xml.getBytes(StandardCharsets.UTF_8), 0, builder)).as(xml).isNull();
+      assertThat(
+              FastXml.parse(xml.getBytes(StandardCharsets.UTF_8), 0, builder, XmlBounds.METADATA))
+          .as(xml)
+          .isNull();
     }
   }
 
@@ -160,11 +200,14 @@ class FastXmlDifferentialTest {
             "<a:/>",
             "<:a/>",
             "<a b=1/>")) {
-      assertThat(FastXml.parse(xml.getBytes(StandardCharsets.UTF_8), 0, builder)).as(xml).isNull();
+      assertThat(
+              FastXml.parse(xml.getBytes(StandardCharsets.UTF_8), 0, builder, XmlBounds.METADATA))
+          .as(xml)
+          .isNull();
     }
     byte[] overlong = {'<', 'a', '>', (byte) 0xC0, (byte) 0xAF, '<', '/', 'a', '>'};
     byte[] surrogate = {'<', 'a', '>', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '<', '/', 'a', '>'};
-    assertThat(FastXml.parse(overlong, 0, builder)).isNull();
-    assertThat(FastXml.parse(surrogate, 0, builder)).isNull();
+    assertThat(FastXml.parse(overlong, 0, builder, XmlBounds.METADATA)).isNull();
+    assertThat(FastXml.parse(surrogate, 0, builder, XmlBounds.METADATA)).isNull();
   }
 }
