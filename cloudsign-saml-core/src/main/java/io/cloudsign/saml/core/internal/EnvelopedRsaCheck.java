@@ -105,14 +105,14 @@ final class EnvelopedRsaCheck {
       if (expectedDigest == null || signatureBytes == null) {
         return null;
       }
-      ExclusiveC14n.Out signedInfoBytes = new ExclusiveC14n.Out(null);
-      if (!fast(signedInfo, null, signedInfoBytes)) {
-        new Canonicalizer20010315ExclOmitComments()
-            .engineCanonicalizeSubTree(signedInfo, signedInfoBytes);
+      // One buffer: it collects SignedInfo, then feeds the Reference's bytes to the digest.
+      ExclusiveC14n.Out out = new ExclusiveC14n.Out(null);
+      if (!fast(signedInfo, null, out)) {
+        new Canonicalizer20010315ExclOmitComments().engineCanonicalizeSubTree(signedInfo, out);
       }
       boolean signatureValid = false;
       for (PublicKey key : keys) {
-        if (rsaVerifies(jcaSignature, key, signedInfoBytes, signatureBytes)) {
+        if (rsaVerifies(jcaSignature, key, out, signatureBytes)) {
           signatureValid = true;
           break;
         }
@@ -122,12 +122,12 @@ final class EnvelopedRsaCheck {
       }
       // The Reference: the signed element without this signature, exclusive c14n, digested.
       MessageDigest md = MessageDigest.getInstance(jcaDigest);
-      ExclusiveC14n.Out digested = new ExclusiveC14n.Out(md);
-      if (!fast(signed, signature, digested)) {
+      out.digestInto(md);
+      if (!fast(signed, signature, out)) {
         new Canonicalizer20010315ExclOmitComments()
-            .engineCanonicalizeSubTree(signed, (String) null, signature, digested);
+            .engineCanonicalizeSubTree(signed, (String) null, signature, out);
       }
-      digested.flush();
+      out.flush();
       return MessageDigest.isEqual(md.digest(), expectedDigest);
     } catch (Exception e) {
       return null; // let the general path decide and report

@@ -35,11 +35,11 @@ final class ExclusiveC14n {
   private final Out out;
   private final Element excluded;
   // Bindings written by output ancestors, innermost last ("" prefix: the default namespace).
-  private String[] prefixes = new String[16];
-  private String[] uris = new String[16];
+  private String[] prefixes = new String[8];
+  private String[] uris = new String[8];
   private int rendered;
   // The element being written: its visibly used bindings and its attributes.
-  private final String[] usedPrefix = new String[OpenSaml.MAX_ELEMENT_DEPTH + 2];
+  private String[] usedPrefix = new String[4];
   private Attr[] attrs = new Attr[8];
 
   private ExclusiveC14n(Out out, Element excluded) {
@@ -172,7 +172,7 @@ final class ExclusiveC14n {
       String p = attrs[k].getPrefix();
       if (p != null && !contains(usedPrefix, used, p)) {
         if (used == usedPrefix.length) {
-          throw Decline.INSTANCE;
+          usedPrefix = Arrays.copyOf(usedPrefix, used * 2);
         }
         usedPrefix[used++] = p;
       }
@@ -244,12 +244,23 @@ final class ExclusiveC14n {
    * UTF-8 output through a buffer: collected ({@code digest == null}) or fed to a digest in blocks.
    */
   static final class Out extends java.io.OutputStream {
-    private final MessageDigest digest;
-    private byte[] buf = new byte[2048];
+    private static final int BLOCK = 128; // characters of text per room() check
+    private static final boolean[] PLAIN_IN_NAME = plain(false, false);
+    private static final boolean[] PLAIN_IN_TEXT = plain(false, true);
+    private static final boolean[] PLAIN_IN_ATTRIBUTE = plain(true, false);
+
+    private MessageDigest digest;
+    private byte[] buf = new byte[1024];
     private int length;
 
     Out(MessageDigest digest) {
       this.digest = digest;
+    }
+
+    /** From now on feeds {@code digest} instead of what it did; drops what was collected. */
+    void digestInto(MessageDigest digest) {
+      this.digest = digest;
+      length = 0;
     }
 
     /** The collected bytes (when not digesting): {@code bytes()[0, length())}. */
@@ -322,40 +333,56 @@ final class ExclusiveC14n {
 
     /** {@code s} in UTF-8, escaped for an attribute value, for text, or (names) not at all. */
     void text(String s, boolean attributeValue, boolean content) {
-      boolean escape = attributeValue || content;
-      for (int k = 0, n = s.length(); k < n; k++) {
-        char c = s.charAt(k);
-        room(6); // the longest escape; a surrogate pair writes 4
-        if (c < 0x80) {
-          if (escape) {
+      boolean[] plain =
+          attributeValue ? PLAIN_IN_ATTRIBUTE : content ? PLAIN_IN_TEXT : PLAIN_IN_NAME;
+      int n = s.length();
+      int k = 0;
+      while (k < n) {
+        // A block at a time: room for its longest output, then no checks per character.
+        int end = Math.min(n, k + BLOCK);
+        room(6 * (end - k)); // the longest escape is 6 bytes; a surrogate pair writes 4 for 2
+        byte[] b = buf;
+        int at = length;
+        for (; k < end; k++) {
+          char c = s.charAt(k);
+          if (c < 0x80 && plain[c]) {
+            b[at++] = (byte) c;
+          } else if (c < 0x80) {
             String replacement = escape(c, attributeValue);
-            if (replacement != null) {
-              for (int j = 0; j < replacement.length(); j++) {
-                buf[length++] = (byte) replacement.charAt(j);
-              }
-              continue;
+            for (int j = 0; j < replacement.length(); j++) {
+              b[at++] = (byte) replacement.charAt(j);
             }
+          } else if (c < 0x800) {
+            b[at++] = (byte) (0xC0 | (c >> 6));
+            b[at++] = (byte) (0x80 | (c & 0x3F));
+          } else if (Character.isHighSurrogate(c)
+              && k + 1 < n
+              && Character.isLowSurrogate(s.charAt(k + 1))) {
+            int cp = Character.toCodePoint(c, s.charAt(++k));
+            b[at++] = (byte) (0xF0 | (cp >> 18));
+            b[at++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+            b[at++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+            b[at++] = (byte) (0x80 | (cp & 0x3F));
+          } else if (Character.isSurrogate(c)) {
+            length = at;
+            throw new IllegalArgumentException("a lone surrogate");
+          } else {
+            b[at++] = (byte) (0xE0 | (c >> 12));
+            b[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+            b[at++] = (byte) (0x80 | (c & 0x3F));
           }
-          buf[length++] = (byte) c;
-        } else if (c < 0x800) {
-          buf[length++] = (byte) (0xC0 | (c >> 6));
-          buf[length++] = (byte) (0x80 | (c & 0x3F));
-        } else if (Character.isHighSurrogate(c)
-            && k + 1 < n
-            && Character.isLowSurrogate(s.charAt(k + 1))) {
-          int cp = Character.toCodePoint(c, s.charAt(++k));
-          buf[length++] = (byte) (0xF0 | (cp >> 18));
-          buf[length++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-          buf[length++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-          buf[length++] = (byte) (0x80 | (cp & 0x3F));
-        } else if (Character.isSurrogate(c)) {
-          throw new IllegalArgumentException("a lone surrogate");
-        } else {
-          buf[length++] = (byte) (0xE0 | (c >> 12));
-          buf[length++] = (byte) (0x80 | ((c >> 6) & 0x3F));
-          buf[length++] = (byte) (0x80 | (c & 0x3F));
         }
+        length = at;
       }
+    }
+
+    /** Which ASCII characters are written as they are: in names all, elsewhere all but escapes. */
+    private static boolean[] plain(boolean attributeValue, boolean content) {
+      boolean[] plain = new boolean[0x80];
+      for (char c = 0; c < 0x80; c++) {
+        plain[c] = !(attributeValue || content) || escape(c, attributeValue) == null;
+      }
+      return plain;
     }
 
     private static String escape(char c, boolean attributeValue) {

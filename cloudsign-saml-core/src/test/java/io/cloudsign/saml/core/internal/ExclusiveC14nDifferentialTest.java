@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -158,6 +159,16 @@ class ExclusiveC14nDifferentialTest {
         .as("c14n of %s in %s (excluded: %s)", apex.getTagName(), d.name(), excluded != null)
         .isEqualTo(santuario.toString(StandardCharsets.UTF_8));
     assertThat(ours).isEqualTo(santuario.toByteArray());
+    // As the signature check uses it: the buffer collected SignedInfo, then digests in blocks.
+    MessageDigest md = MessageDigest.getInstance("SHA-256");
+    ExclusiveC14n.Out digesting = new ExclusiveC14n.Out(null);
+    digesting.write(ours, 0, ours.length);
+    digesting.digestInto(md);
+    assertThat(ExclusiveC14n.canonicalize(apex, excluded, digesting)).isTrue();
+    digesting.flush();
+    assertThat(md.digest())
+        .as("digest of %s in %s", apex.getTagName(), d.name())
+        .isEqualTo(MessageDigest.getInstance("SHA-256").digest(santuario.toByteArray()));
   }
 
   private static String ours(Element apex, Element excluded) {
