@@ -3,6 +3,7 @@ package io.cloudsign.saml.core;
 import io.cloudsign.saml.core.ReplayCache.Outcome;
 import io.cloudsign.saml.core.internal.LogSafe;
 import java.time.Instant;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,7 @@ final class ReplayRule {
         "assertion\n" + v.idpEntityId() + "\n" + v.assertion.id(),
         assertionUntil(v),
         ErrorCode.REPLAYED_ASSERTION,
-        "assertion " + LogSafe.text(v.assertion.id()) + " was already used");
+        () -> "assertion " + LogSafe.text(v.assertion.id()) + " was already used");
     // A request can be answered once, and only until it expires.
     check(
         v,
@@ -34,10 +35,10 @@ final class ReplayRule {
         "request\n" + v.request.requestId(),
         v.request.expiresAt().plus(v.skew),
         ErrorCode.UNKNOWN_IN_RESPONSE_TO,
-        "the AuthnRequest "
-            + v.request.requestId()
-            + " was already answered (request state sent"
-            + " again)");
+        () ->
+            "the AuthnRequest "
+                + v.request.requestId()
+                + " was already answered (request state sent again)");
   }
 
   /**
@@ -54,7 +55,12 @@ final class ReplayRule {
   }
 
   private static void check(
-      Validation v, String partition, String id, Instant keepUntil, ErrorCode usedCode, String used)
+      Validation v,
+      String partition,
+      String id,
+      Instant keepUntil,
+      ErrorCode usedCode,
+      Supplier<String> used)
       throws SamlValidationException {
     Outcome outcome;
     try {
@@ -69,7 +75,7 @@ final class ReplayRule {
     }
     switch (outcome) {
       case FIRST_USE -> {}
-      case ALREADY_USED -> throw new SamlValidationException(usedCode, used);
+      case ALREADY_USED -> throw new SamlValidationException(usedCode, used.get());
       case FULL -> {
         log.error(
             "replay cache full for registration {}; refusing sign-ins until entries expire",
