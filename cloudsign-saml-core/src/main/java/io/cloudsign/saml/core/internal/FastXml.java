@@ -33,10 +33,6 @@ final class FastXml {
   static final String XMLNS_NS = "http://www.w3.org/2000/xmlns/";
   static final String XML_NS = "http://www.w3.org/XML/1998/namespace";
   private static final int MAX_NAME = 512;
-  // Longest ASCII text or attribute value taken from (and kept in) the shared table of values:
-  // enough for the IdP's certificate in KeyInfo (the same in every Response of a tenant); the
-  // table then holds at most 1,024 such strings (2 MB).
-  private static final int MAX_SHARED_VALUE = 2048;
 
   private final byte[] b;
   private final Document doc;
@@ -410,13 +406,10 @@ final class FastXml {
     if (i == start) {
       return "";
     }
-    int length = i - start;
     String raw =
-        !ascii
-            ? utf8(start, length)
-            : length <= MAX_SHARED_VALUE
-                ? Names.VALUES.get(b, start, length)
-                : new String(b, start, length, StandardCharsets.ISO_8859_1);
+        ascii
+            ? new String(b, start, i - start, StandardCharsets.ISO_8859_1)
+            : utf8(start, i - start);
     return entities ? expand(raw) : raw;
   }
 
@@ -578,36 +571,26 @@ final class FastXml {
   }
 
   /**
-   * ASCII strings seen before, so that the hundred or so names of a Response, and the values that
-   * recur in every Response (algorithm URIs, claim names, the issuer, the Reply URL), are not a new
-   * String each time. Shared by all threads without a lock: a slot holds one immutable String
-   * (safely published through its final fields), a collision or a race only replaces it, and every
-   * hit is compared byte by byte, so a slot can never give another string than the bytes say.
-   * Values have a table of their own, so that the values unique to each Response (IDs, instants)
-   * replace only values.
+   * ASCII names seen before, so that the hundred or so names of a Response are not a new String
+   * each time. Shared by all threads without a lock: a slot holds one immutable String (safely
+   * published through its final fields), a collision or a race only replaces it, and every hit is
+   * compared byte by byte, so a slot can never give another name than the bytes say.
    */
   private static final class Names {
-    static final Names NAMES = new Names();
-    static final Names VALUES = new Names();
-
-    private final String[] slots = new String[1024];
+    private static final String[] SLOTS = new String[1024];
 
     static String of(byte[] b, int start, int length) {
-      return NAMES.get(b, start, length);
-    }
-
-    String get(byte[] b, int start, int length) {
       int h = 0;
       for (int k = start; k < start + length; k++) {
         h = 31 * h + b[k];
       }
-      int slot = (h ^ (h >>> 16)) & (slots.length - 1);
-      String s = slots[slot];
+      int slot = (h ^ (h >>> 16)) & (SLOTS.length - 1);
+      String s = SLOTS[slot];
       if (s != null && s.length() == length && same(s, b, start)) {
         return s;
       }
       s = new String(b, start, length, StandardCharsets.ISO_8859_1);
-      slots[slot] = s;
+      SLOTS[slot] = s;
       return s;
     }
 
