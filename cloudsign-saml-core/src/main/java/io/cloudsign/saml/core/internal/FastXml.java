@@ -34,6 +34,28 @@ final class FastXml {
   static final String XML_NS = "http://www.w3.org/XML/1998/namespace";
   private static final int MAX_NAME = 512;
 
+  // Byte classes: which bytes start a name part and continue one (the ASCII subset of NCName), and
+  // which the character-data loop steps over without a check in text and in attribute values.
+  private static final byte NAME_START = 1;
+  private static final byte NAME_CHAR = 2;
+  private static final byte PLAIN_IN_TEXT = 4;
+  private static final byte PLAIN_IN_ATTRIBUTE = 8;
+  private static final byte[] CLASS = new byte[256];
+
+  static {
+    for (int c = 0; c < 0x80; c++) {
+      boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+      boolean other = (c >= '0' && c <= '9') || c == '-' || c == '.';
+      boolean printable = c >= 0x20 && c != '<' && c != '&';
+      CLASS[c] =
+          (byte)
+              ((letter ? NAME_START | NAME_CHAR : 0)
+                  | (other ? NAME_CHAR : 0)
+                  | ((printable && c != '>') || c == '\t' || c == '\n' ? PLAIN_IN_TEXT : 0)
+                  | (printable && c != '"' && c != '\'' ? PLAIN_IN_ATTRIBUTE : 0));
+    }
+  }
+
   private final byte[] b;
   private final Document doc;
   private final XmlBounds bounds;
@@ -383,6 +405,11 @@ final class FastXml {
     int start = i;
     boolean ascii = true;
     boolean entities = false;
+    // The bytes the loop below would only step over, a table lookup each; the loop does the rest.
+    int plain = attributeValue ? PLAIN_IN_ATTRIBUTE : PLAIN_IN_TEXT;
+    while (i < b.length && (CLASS[b[i] & 0xFF] & plain) != 0) {
+      i++;
+    }
     for (; i < b.length; i++) {
       byte c = b[i];
       if (c == end) {
@@ -473,9 +500,7 @@ final class FastXml {
     boolean partStart = true;
     while (i < b.length) {
       byte c = b[i];
-      boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-      boolean other = (c >= '0' && c <= '9') || c == '-' || c == '.';
-      if (letter || (other && !partStart)) {
+      if ((CLASS[c & 0xFF] & (partStart ? NAME_START : NAME_CHAR)) != 0) {
         partStart = false;
       } else if (c == ':' && colon < 0 && !partStart) {
         colon = i;
