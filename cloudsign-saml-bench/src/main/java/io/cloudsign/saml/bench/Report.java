@@ -76,7 +76,15 @@ public final class Report {
       table += "\n" + InterleavedRatios.table(interleaved);
     }
     if (signIns != null) {
-      table += "\n" + SignInLoadReport.table(signIns, validateByThreads(results), "JMH, this run");
+      Map<Integer, Double> validateCpu = new LinkedHashMap<>();
+      if (interleaved != null) {
+        validateCpu.put(1, interleaved.medianCpu(InterleavedRatios.VALIDATE));
+        validateCpu.put(2, interleaved.medianCpu(InterleavedRatios.VALIDATE_2));
+      }
+      table +=
+          "\n"
+              + SignInLoadReport.table(
+                  signIns, validateByThreads(results), validateCpu, "JMH, this run");
     }
     System.out.println();
     System.out.println(table);
@@ -187,6 +195,17 @@ public final class Report {
                   v.bytesPerOp() <= 32 * 1024 ? "yes" : "**no**"));
           twoThreads.ifPresent(
               t -> ratio(sb, "2 threads / 1 thread (cloudsign_validate)", t, v, 1.7));
+          Optional.ofNullable(rows.get("cloudsign_validate_generalPath"))
+              .ifPresent(
+                  g ->
+                      sb.append(
+                          String.format(
+                              Locale.ROOT,
+                              "| cloudsign_validate / cloudsign_validate_generalPath (the XML fast"
+                                  + " paths on / off; %,.0f / %,.0f B/op) | %.2f× | | |%n",
+                              v.bytesPerOp(),
+                              g.bytesPerOp(),
+                              v.opsPerSecond() / g.opsPerSecond())));
         });
     Optional.ofNullable(rows.get("cloudsign_startSignIn"))
         .ifPresent(

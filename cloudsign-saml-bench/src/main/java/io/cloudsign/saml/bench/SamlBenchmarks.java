@@ -240,6 +240,21 @@ public class SamlBenchmarks {
     return s.validateNext();
   }
 
+  /**
+   * {@code cloudsign_validate} with the XML fast paths off ({@code
+   * -Dio.cloudsign.saml.fastpath=off} in its fork): the JDK's parser and Santuario's canonicalizer
+   * for every Response, the general path they fall back to. The before of issue 17's fast paths, in
+   * the same run.
+   */
+  @Benchmark
+  @Fork(
+      value = 1,
+      jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-Dio.cloudsign.saml.fastpath=off"})
+  public VerifiedAssertion cloudsign_validate_generalPath(ValidateState s)
+      throws SamlValidationException {
+    return s.validateNext();
+  }
+
   @Benchmark
   @Threads(2)
   public VerifiedAssertion cloudsign_validate_2threads(ValidateState s)

@@ -4,11 +4,15 @@ import io.cloudsign.saml.example.ExampleApp;
 import io.cloudsign.saml.testkit.FakeEntra;
 import io.cloudsign.saml.testkit.FakeEntraServer;
 import io.cloudsign.saml.testkit.TestUser;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +60,8 @@ public final class SignInLoad {
       double postsPerSecond,
       double mesPerSecond,
       double postP50Micros,
-      double postP99Micros) {}
+      double postP99Micros,
+      double postServerCpuMicros) {}
 
   public static void main(String[] args) throws Exception {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
@@ -74,14 +79,16 @@ public final class SignInLoad {
     state.poolSize = 2048;
     state.setUp();
     Map<Integer, Double> validate = new LinkedHashMap<>();
+    Map<Integer, Double> validateCpu = new LinkedHashMap<>();
     for (int threads : settings.threads()) {
-      validate.put(
-          threads,
-          SignInLoadReport.bareValidate(state, threads, settings.warmUp(), settings.measure()));
+      SignInLoadReport.Bare bare =
+          SignInLoadReport.bareValidate(state, threads, settings.warmUp(), settings.measure());
+      validate.put(threads, bare.opsPerSecond());
+      validateCpu.put(threads, bare.cpuMicrosPerCall());
     }
     System.out.println();
     System.out.println(
-        SignInLoadReport.table(outcome, validate, "this JVM, after the sign-in runs"));
+        SignInLoadReport.table(outcome, validate, validateCpu, "this JVM, after the sign-in runs"));
     System.out.println("load average at end: " + Report.loadAverage());
   }
 
@@ -147,8 +154,12 @@ public final class SignInLoad {
     return result(store, users.size(), measured);
   }
 
-  /** Measured wall times of one batch's phases, and each POST's time. */
-  private record Phases(int signIns, long login, long post, long me, long[] postNanos) {
+  /**
+   * Measured wall times of one batch's phases, each POST's time, and the CPU time Jetty's threads
+   * (the server: HTTP, filter, validation, session, 303) used in the POST phase.
+   */
+  private record Phases(
+      int signIns, long login, long post, long me, long[] postNanos, long postServerCpu) {
     long total() {
       return login + post + me;
     }
@@ -162,9 +173,35 @@ public final class SignInLoad {
     }
     long login = phase(users, browsers, LoadBrowser::login, null, profile);
     users.run(browsers, (b, http) -> b.signInAtEntra(idp), null); // the IdP: not measured
+    Map<Long, Long> serverBefore = serverThreadCpu();
     long post = phase(users, browsers, LoadBrowser::postResponse, postNanos, profile);
+    long postServerCpu = cpuSince(serverBefore, serverThreadCpu());
     long me = phase(users, browsers, LoadBrowser::me, null, profile);
-    return new Phases(size, login, post, me, postNanos);
+    return new Phases(size, login, post, me, postNanos, postServerCpu);
+  }
+
+  /** CPU nanoseconds of each of Jetty's threads (its pool's names start with "qtp"). */
+  static Map<Long, Long> serverThreadCpu() {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    Map<Long, Long> out = new HashMap<>();
+    for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (t != null && t.getThreadName().startsWith("qtp")) {
+        long cpu = mx.getThreadCpuTime(t.getThreadId());
+        if (cpu >= 0) {
+          out.put(t.getThreadId(), cpu);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** CPU the threads of {@code after} used since {@code before} (a new thread: all of it). */
+  static long cpuSince(Map<Long, Long> before, Map<Long, Long> after) {
+    long sum = 0;
+    for (Map.Entry<Long, Long> e : after.entrySet()) {
+      sum += e.getValue() - before.getOrDefault(e.getKey(), 0L);
+    }
+    return sum;
   }
 
   private static long phase(
@@ -191,11 +228,13 @@ public final class SignInLoad {
     long login = 0;
     long post = 0;
     long me = 0;
+    long postServerCpu = 0;
     for (Phases p : measured) {
       signIns += p.signIns();
       login += p.login();
       post += p.post();
       me += p.me();
+      postServerCpu += p.postServerCpu();
     }
     long[] all = new long[(int) signIns];
     int at = 0;
@@ -213,7 +252,8 @@ public final class SignInLoad {
         signIns / (post / 1e9),
         signIns / (me / 1e9),
         percentile(all, 0.50),
-        percentile(all, 0.99));
+        percentile(all, 0.99),
+        postServerCpu / 1e3 / signIns);
   }
 
   /** The {@code q} quantile of sorted nanoseconds, in microseconds (nearest rank). */

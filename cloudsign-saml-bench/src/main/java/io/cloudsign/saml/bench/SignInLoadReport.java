@@ -4,6 +4,8 @@ import io.cloudsign.saml.examplecontract.PostgresServer;
 import io.cloudsign.saml.examplecontract.RedisServer;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -93,7 +95,16 @@ final class SignInLoadReport {
    * The tables. {@code validateOpsPerSecond}: {@code cloudsign_validate} throughput by thread
    * count, from {@code source} (e.g. "JMH, this run").
    */
-  static String table(Outcome o, Map<Integer, Double> validateOpsPerSecond, String source) {
+  /**
+   * The table of {@code o}; the POST ratio against {@code validateOpsPerSecond} by thread count,
+   * and by CPU time against {@code validateCpuMicros} (CPU µs per validation and thread; may be
+   * empty).
+   */
+  static String table(
+      Outcome o,
+      Map<Integer, Double> validateOpsPerSecond,
+      Map<Integer, Double> validateCpuMicros,
+      String source) {
     StringBuilder sb =
         new StringBuilder(
             String.format(
@@ -102,8 +113,9 @@ final class SignInLoadReport {
                     + " on loopback (JDK HttpClient, a cookie jar per browser); the fake Entra's"
                     + " phase not measured; load average before/after: %s.%n%n| store | threads |"
                     + " sign-ins/s | × in memory | POST /saml2/idpresponse per s | POST p50 µs |"
-                    + " POST p99 µs | GET /login per s | GET /me per s | sign-ins measured |%n"
-                    + "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|%n",
+                    + " POST p99 µs | server CPU µs per POST | GET /login per s | GET /me per s |"
+                    + " sign-ins measured |%n"
+                    + "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|%n",
                 o.load()));
     Map<Integer, SignInLoad.Result> memory = new LinkedHashMap<>();
     o.results().stream()
@@ -114,7 +126,7 @@ final class SignInLoadReport {
       sb.append(
           String.format(
               Locale.ROOT,
-              "| %s | %d | %,.0f | %s | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %,d |%n",
+              "| %s | %d | %,.0f | %s | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %,.0f | %,d |%n",
               storeName(r.store()),
               r.threads(),
               r.signInsPerSecond(),
@@ -125,6 +137,7 @@ final class SignInLoadReport {
               r.postsPerSecond(),
               r.postP50Micros(),
               r.postP99Micros(),
+              r.postServerCpuMicros(),
               r.loginsPerSecond(),
               r.mesPerSecond(),
               r.signIns()));
@@ -147,6 +160,22 @@ final class SignInLoadReport {
               ratio,
               POST_TARGET,
               ratio >= POST_TARGET ? "yes" : "**no**"));
+      Double cpu = validateCpuMicros.get(m.threads());
+      if (cpu != null) {
+        double byCpu = cpu / m.postServerCpuMicros();
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "| the same by CPU time: cloudsign_validate CPU µs per call (%.1f) / the server's"
+                    + " (Jetty threads') CPU µs per POST (%.1f), %d thread(s): what the ratio"
+                    + " would be with the load driver off these cores | %.2f× | ≥ %.1f× | %s |%n",
+                cpu,
+                m.postServerCpuMicros(),
+                m.threads(),
+                byCpu,
+                POST_TARGET,
+                byCpu >= POST_TARGET ? "yes" : "**no**"));
+      }
     }
     return sb.append('\n').append(o.profiles()).toString();
   }
@@ -165,7 +194,10 @@ final class SignInLoadReport {
    * distinct signed Responses, in-memory replay cache) on {@code threads} threads in this JVM: ops
    * per second over {@code measure} after {@code warmUp}.
    */
-  static double bareValidate(
+  /** Bare validation: ops per second, and CPU µs per call (and thread) of its threads. */
+  record Bare(double opsPerSecond, double cpuMicrosPerCall) {}
+
+  static Bare bareValidate(
       SamlBenchmarks.ValidateState state, int threads, Duration warmUp, Duration measure)
       throws Exception {
     LongAdder measured = new LongAdder();
@@ -193,12 +225,21 @@ final class SignInLoadReport {
       workers.add(w);
       w.start();
     }
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     Thread.sleep(warmUp.toMillis());
+    long cpuStart = 0;
+    for (Thread w : workers) {
+      cpuStart += mx.getThreadCpuTime(w.getId());
+    }
     counting.set(true);
     long start = System.nanoTime();
     Thread.sleep(measure.toMillis());
     counting.set(false);
     long elapsed = System.nanoTime() - start;
+    long cpuEnd = 0;
+    for (Thread w : workers) {
+      cpuEnd += mx.getThreadCpuTime(w.getId());
+    }
     stop.set(true);
     for (Thread w : workers) {
       w.join();
@@ -206,7 +247,8 @@ final class SignInLoadReport {
     if (failure[0] != null) {
       throw new IllegalStateException("validation failed", failure[0]);
     }
-    return measured.sum() / (elapsed / 1e9);
+    long calls = measured.sum();
+    return new Bare(calls / (elapsed / 1e9), (cpuEnd - cpuStart) / 1e3 / calls);
   }
 
   /** PostgreSQL and Redis on loopback when a run needs them; emptied before each run. */
