@@ -94,6 +94,10 @@ final class UserTable implements UserLinker {
   /** Finds the user this registration's tenant names, and links the key to it. */
   private synchronized String linkOnFirstSignIn(VerifiedAssertion identity, String key)
       throws UserLinkException {
+    String linked = links.get(key);
+    if (linked != null) {
+      return linked; // the same identity's first sign-in in another browser got the lock first
+    }
     if (!identity.registrationId().equals(registrationId)) {
       throw UserLinkException.notProvisioned(
           "identity " + key + " is of registration " + identity.registrationId());

@@ -11,6 +11,12 @@ import io.cloudsign.saml.core.VerifiedAssertion;
 import io.cloudsign.saml.servlet.UserLinkException;
 import io.cloudsign.saml.testkit.FakeEntra;
 import io.cloudsign.saml.testkit.TestUser;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -94,6 +100,34 @@ class UserTableTest {
         .isEqualTo(UserLinkException.Reason.INACTIVE);
     assertThat(catchThrowableOfType(UserLinkException.class, () -> table.link(b)).reason())
         .isEqualTo(UserLinkException.Reason.NOT_PROVISIONED);
+  }
+
+  /** Two browsers of one user completing their first sign-in at once (the load driver did). */
+  @Test
+  void linkWhenTheSameIdentitysFirstSignInsRunAtOnceThenEveryOneReachesTheUser() throws Exception {
+    VerifiedAssertion identity = signIn("example", exampleTenant, TestUser.bSimon());
+    int threads = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      for (int round = 0; round < 50; round++) {
+        UserTable table = UserTable.seeded("example");
+        CyclicBarrier together = new CyclicBarrier(threads);
+        List<Future<String>> names = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          names.add(
+              pool.submit(
+                  () -> {
+                    together.await();
+                    return table.link(identity).name();
+                  }));
+        }
+        for (Future<String> name : names) {
+          assertThat(name.get()).isEqualToIgnoringCase(UserTable.B_SIMON);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
