@@ -26,8 +26,11 @@ import org.w3c.dom.Node;
  * processing instructions, DOCTYPE, character references, {@code xml:} attributes and declarations
  * of the {@code xml}/{@code xmlns} prefixes, raw CR anywhere in content and raw TAB, LF or CR in
  * attribute values (XML's newline and attribute-value normalization), and every well-formedness
- * error. The caller checked {@link XmlBounds} first, and depth is bounded here too, so the explicit
- * stack stays small.
+ * error. It counts {@link XmlBounds} as {@code XmlBounds#check} counts them and declines outside
+ * them, and bounds depth, so its work is linear in the input and its explicit stack stays small.
+ *
+ * <p>One long class on purpose: the subset's rules live in one reader of the bytes, next to each
+ * other, where the differential test's failures point.
  */
 final class FastXml {
   static final String XMLNS_NS = "http://www.w3.org/2000/xmlns/";

@@ -21,6 +21,10 @@ import java.util.regex.Pattern;
  * which rejects it. Markup is ASCII, so the bytes of UTF-8 (and US-ASCII) input are read directly;
  * a document in any other encoding is refused here, since the counts would not see its markup and
  * Entra and every other IdP send UTF-8.
+ *
+ * <p>{@link FastXml} counts the same bounds the same way while it reads the plain subset (its cost
+ * is linear in the input), so this scan runs only for the documents it declines, before the JDK's
+ * parser sees them.
  */
 public final class XmlBounds {
   /**
