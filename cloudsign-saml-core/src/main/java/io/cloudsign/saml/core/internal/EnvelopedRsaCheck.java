@@ -60,6 +60,20 @@ final class EnvelopedRsaCheck {
    * @param signature the ds:Signature element, a child of {@code signed}
    */
   static Boolean verify(Element signed, Element signature, List<PublicKey> keys) {
+    Shape shape = shape(signature);
+    return shape == null ? null : check(signed, signature, shape, keys);
+  }
+
+  /** The parts of Entra's signature shape the check reads, and the JCA names of its algorithms. */
+  private record Shape(
+      Element signedInfo,
+      Element digestValue,
+      Element signatureValue,
+      String jcaSignature,
+      String jcaDigest) {}
+
+  /** The signature's parts if it has exactly Entra's shape, else {@code null}. */
+  private static Shape shape(Element signature) {
     Element signedInfo = firstElement(signature);
     if (!is(signedInfo, DSIG_NS, "SignedInfo")) {
       return null;
@@ -99,9 +113,16 @@ final class EnvelopedRsaCheck {
         || nextElement(c14n) != null) {
       return null;
     }
+    return new Shape(signedInfo, digestValue, signatureValue, jcaSignature, jcaDigest);
+  }
+
+  private static Boolean check(
+      Element signed, Element signature, Shape shape, List<PublicKey> keys) {
+    Element signedInfo = shape.signedInfo();
+    String jcaSignature = shape.jcaSignature();
     try {
-      byte[] expectedDigest = base64(digestValue);
-      byte[] signatureBytes = base64(signatureValue);
+      byte[] expectedDigest = base64(shape.digestValue());
+      byte[] signatureBytes = base64(shape.signatureValue());
       if (expectedDigest == null || signatureBytes == null) {
         return null;
       }
@@ -121,7 +142,7 @@ final class EnvelopedRsaCheck {
         return false;
       }
       // The Reference: the signed element without this signature, exclusive c14n, digested.
-      MessageDigest md = MessageDigest.getInstance(jcaDigest);
+      MessageDigest md = MessageDigest.getInstance(shape.jcaDigest());
       out.digestInto(md);
       if (!fast(signed, signature, out)) {
         new Canonicalizer20010315ExclOmitComments()
