@@ -123,22 +123,7 @@ public final class Report {
       String loadBefore,
       String loadAfter,
       String steal) {
-    Map<String, Row> rows = new LinkedHashMap<>();
-    for (RunResult r : results) {
-      BenchmarkParams p = r.getParams();
-      String label = p.getBenchmark();
-      String name = label.substring(label.lastIndexOf('.') + 1);
-      Result<?> primary = r.getPrimaryResult();
-      double bytes =
-          r.getSecondaryResults().entrySet().stream()
-              .filter(e -> e.getKey().endsWith("gc.alloc.rate.norm"))
-              .map(e -> e.getValue().getScore())
-              .findFirst()
-              .orElse(Double.NaN);
-      rows.put(
-          name, new Row(name, p.getThreads(), primary.getScore(), primary.getScoreError(), bytes));
-    }
-
+    Map<String, Row> rows = rows(results);
     StringBuilder sb = new StringBuilder();
     sb.append("Run ")
         .append(
@@ -174,6 +159,34 @@ public final class Report {
               row.bytesPerOp()));
     }
     sb.append('\n');
+    validationMeasures(sb, rows);
+    coldStartMeasures(sb, cold, coldCds, coldRuns);
+    return sb.toString();
+  }
+
+  /** Per benchmark method name, its row. */
+  private static Map<String, Row> rows(Collection<RunResult> results) {
+    Map<String, Row> rows = new LinkedHashMap<>();
+    for (RunResult r : results) {
+      BenchmarkParams p = r.getParams();
+      String label = p.getBenchmark();
+      String name = label.substring(label.lastIndexOf('.') + 1);
+      Result<?> primary = r.getPrimaryResult();
+      double bytes =
+          r.getSecondaryResults().entrySet().stream()
+              .filter(e -> e.getKey().endsWith("gc.alloc.rate.norm"))
+              .map(e -> e.getValue().getScore())
+              .findFirst()
+              .orElse(Double.NaN);
+      rows.put(
+          name, new Row(name, p.getThreads(), primary.getScore(), primary.getScoreError(), bytes));
+    }
+
+    return rows;
+  }
+
+  /** The measure table's rows of the JMH benchmarks, with their targets. */
+  private static void validationMeasures(StringBuilder sb, Map<String, Row> rows) {
     Optional<Row> validate = Optional.ofNullable(rows.get("cloudsign_validate"));
     Optional<Row> floor = Optional.ofNullable(rows.get("floor_jdkDsig"));
     Optional<Row> peer = Optional.ofNullable(rows.get("javasaml_validate"));
@@ -229,6 +242,11 @@ public final class Report {
                             "| for comparison: 2 threads / 1 thread (floor_jdkDsig, nothing shared)"
                                 + " | %.2f× | | |%n",
                             t.opsPerSecond() / f.opsPerSecond()))));
+  }
+
+  /** The cold-start rows of the measure table (none for a run without cold starts). */
+  private static void coldStartMeasures(
+      StringBuilder sb, ColdStart.Result cold, ColdStart.Result coldCds, int coldRuns) {
     if (cold != null) {
       sb.append(
           String.format(
@@ -259,7 +277,6 @@ public final class Report {
               coldCds.medianMillis(),
               coldCds.medianMillis() <= 100 ? "yes" : "**no**"));
     }
-    return sb.toString();
   }
 
   private static void ratio(StringBuilder sb, String label, Row a, Row b, double target) {

@@ -142,6 +142,17 @@ final class SignInLoadReport {
               r.mesPerSecond(),
               r.signIns()));
     }
+    postRatios(sb, memory, validateOpsPerSecond, validateCpuMicros, source);
+    return sb.append('\n').append(o.profiles()).toString();
+  }
+
+  /** The POST ratio rows: by throughput against JMH's figures, and by CPU time. */
+  private static void postRatios(
+      StringBuilder sb,
+      Map<Integer, SignInLoad.Result> memory,
+      Map<Integer, Double> validateOpsPerSecond,
+      Map<Integer, Double> validateCpuMicros,
+      String source) {
     sb.append("\n| measure | value | target | met |\n|---|--:|--:|:-:|\n");
     for (SignInLoad.Result m : memory.values()) {
       Double validate = validateOpsPerSecond.get(m.threads());
@@ -177,7 +188,6 @@ final class SignInLoadReport {
                 byCpu >= POST_TARGET ? "yes" : "**no**"));
       }
     }
-    return sb.append('\n').append(o.profiles()).toString();
   }
 
   static String storeName(String store) {
